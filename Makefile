@@ -1,0 +1,85 @@
+# OSS Drop. 'make run' starts the app, 'make test' runs every test; both
+# install what they need first (Debian packages via apt-get, Go modules).
+
+BIN          := bin/ossdrop
+ARTIFACTS    ?= $(CURDIR)/artifacts
+FUZZTIME     ?= 5s
+STATICCHECK  := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FYNE_CLI     := fyne.io/tools/cmd/fyne@v1.7.4
+
+# cgo and GLFW for the window; Xvfb, xdotool and ImageMagick for the GUI
+# smoke test; gnome-keyring and D-Bus for the keychain tests; zbar and curl
+# for end-to-end checks of QR codes and curl commands.
+DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
+	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth libgl1-mesa-dri \
+	gnome-keyring libsecret-tools dbus imagemagick xdotool zbar-tools curl
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build run test test-unit test-fuzz test-keychain test-gui bench lint package clean
+
+## deps: install missing Debian packages (on Debian/Ubuntu) and Go modules
+deps:
+	@if command -v dpkg-query >/dev/null 2>&1; then \
+	  missing=$$(for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	  if [ -n "$$missing" ]; then \
+	    echo "deps: installing" $$missing; \
+	    $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	  fi; \
+	else echo "deps: not a Debian system; install the equivalents of: $(DEB_PACKAGES)"; fi
+	go mod download
+
+## build: the ossdrop binary (GUI and CLI) in bin/
+build:
+	go build -o $(BIN) .
+
+## run: build and start the desktop app
+run: deps build
+	./$(BIN)
+
+## test: unit, end-to-end (sandbox on 127.0.0.1), fuzz, keychain and GUI smoke tests
+test: deps test-unit test-fuzz test-keychain test-gui
+	@echo "make test: all test groups passed"
+
+test-unit:
+	go vet -tags ci ./...
+	scripts/isolated go test -tags ci -count=1 ./...
+
+# Every fuzz target runs briefly; the seed corpus already runs in test-unit.
+test-fuzz:
+	@for pkg in $$(go list ./...); do \
+	  for f in $$(go test -tags ci -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
+	    scripts/isolated go test -tags ci -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+# The real keychain: gnome-keyring in a private D-Bus session; then the same
+# code with no Secret Service at all, which must refuse without a fallback.
+test-keychain:
+	OSSDROP_KEYRING_TEST=1 scripts/with-keyring go test -tags ci -count=1 -run Keyring ./app/...
+	OSSDROP_NO_KEYRING_TEST=1 DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus \
+	  scripts/isolated go test -tags ci -count=1 -run NoKeyring ./app/...
+
+# A real window under Xvfb; the screenshot is kept as a CI artifact.
+test-gui: build
+	scripts/isolated scripts/gui-smoke $(BIN) $(ARTIFACTS)/gui-smoke.png
+
+## bench: Go benchmarks (ns/op, MB/s)
+bench:
+	scripts/isolated go test -tags ci -run '^$$' -bench . -benchmem ./...
+
+## lint: go vet and staticcheck
+lint:
+	go vet -tags ci ./...
+	go run $(STATICCHECK) -tags ci ./...
+
+## package: an installable Linux tarball with the icon and a .desktop entry
+package: deps
+	go run $(FYNE_CLI) package --os linux --release
+	@ls -l *.tar.xz
+
+clean:
+	rm -rf bin $(ARTIFACTS) *.tar.xz

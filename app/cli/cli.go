@@ -1,0 +1,171 @@
+// Package cli implements the ossdrop subcommands (presign, inspect, upload,
+// sandbox, profile). Each command lives in its own file and registers itself
+// in init; Run dispatches on the first argument.
+//
+// Exit codes: 0 success, 1 the operation failed or the link is not usable,
+// 2 the input was invalid (the reason is one line on stderr).
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+)
+
+// Exit codes shared by every command.
+const (
+	ExitOK      = 0
+	ExitFailed  = 1
+	ExitInvalid = 2
+)
+
+// Env is what a command may touch of the outside world; tests fill it in.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads environment variables (credentials among them).
+	Getenv func(string) string
+	// Now is the clock, so tests can check expiry wording.
+	Now func() time.Time
+	// StdoutIsTerminal turns on output meant only for people (progress bars).
+	StdoutIsTerminal bool
+	// StdinIsTerminal says whether a secret can be read with the echo off.
+	StdinIsTerminal bool
+}
+
+// Std returns the process's real environment.
+func Std() *Env {
+	return &Env{
+		Stdin:            os.Stdin,
+		Stdout:           os.Stdout,
+		Stderr:           os.Stderr,
+		Getenv:           os.Getenv,
+		Now:              time.Now,
+		StdoutIsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
+		StdinIsTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
+	}
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, env *Env) int
+}
+
+var commands []command
+
+// register adds a subcommand; each command file calls it from init.
+func register(c command) {
+	commands = append(commands, c)
+	slices.SortFunc(commands, func(a, b command) int { return strings.Compare(a.name, b.name) })
+}
+
+// IsCommand reports whether args ask for the command line rather than the
+// GUI: a known subcommand, or a request for help.
+func IsCommand(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	switch args[0] {
+	case "help", "-h", "--help", "version", "--version":
+		return true
+	}
+	return lookup(args[0]) != nil
+}
+
+func lookup(name string) *command {
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i]
+		}
+	}
+	return nil
+}
+
+// Run runs the subcommand named by args[0] and returns the exit code.
+func Run(args []string, env *Env) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) > 1 && lookup(args[1]) != nil {
+			return lookup(args[1]).run([]string{"--help"}, env)
+		}
+		usage(env.Stdout)
+		return ExitOK
+	}
+	if args[0] == "version" || args[0] == "--version" {
+		fmt.Fprintln(env.Stdout, "ossdrop", Version)
+		return ExitOK
+	}
+	c := lookup(args[0])
+	if c == nil {
+		fmt.Fprintf(env.Stderr, "error: unknown command %q\nhint: run 'ossdrop help' to see the commands\n", args[0])
+		return ExitInvalid
+	}
+	return c.run(args[1:], env)
+}
+
+// Version is the version the binary reports.
+var Version = "0.1.0"
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "ossdrop makes and uses presigned upload links for Alibaba Cloud OSS.")
+	fmt.Fprintln(w, "\nUsage:\n  ossdrop                 start the desktop app\n  ossdrop COMMAND [flags]")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'ossdrop COMMAND --help' for a command's flags.")
+}
+
+// newFlags makes a flag set whose errors and help go where the env says.
+func newFlags(env *Env, name, synopsis string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.SortFlags = false
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stdout, "Usage: ossdrop %s %s\n\nFlags:\n%s", name, synopsis, fs.FlagUsages())
+	}
+	return fs
+}
+
+// parseFlags parses args and turns help and flag errors into an exit code;
+// ok is false when the command should return code at once.
+func parseFlags(fs *pflag.FlagSet, args []string, env *Env) (code int, ok bool) {
+	fs.SetOutput(io.Discard) // errors are reported below, in our words
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, pflag.ErrHelp):
+		fs.Usage()
+		return ExitOK, false
+	case err != nil:
+		return invalid(env, err.Error(), "run 'ossdrop "+fs.Name()+" --help' for the flags"), false
+	}
+	return ExitOK, true
+}
+
+// invalid prints an error and hint, age style, and returns ExitInvalid.
+func invalid(env *Env, msg, hint string) int {
+	report(env, msg, hint)
+	return ExitInvalid
+}
+
+// failed prints an error and hint and returns ExitFailed.
+func failed(env *Env, msg, hint string) int {
+	report(env, msg, hint)
+	return ExitFailed
+}
+
+func report(env *Env, msg, hint string) {
+	fmt.Fprintf(env.Stderr, "error: %s\n", msg)
+	if hint != "" {
+		fmt.Fprintf(env.Stderr, "hint: %s\n", hint)
+	}
+}

@@ -1,0 +1,294 @@
+package cli
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ossdrop/ossdrop/signing"
+)
+
+func init() {
+	register(command{name: "presign", summary: "make a presigned upload (or download) link", run: runPresign})
+}
+
+const presignSynopsis = `--bucket B --key K [--region R] [--endpoint URL] [flags]
+
+Signs a link with OSS V4 and prints the share link, the plain URL, the headers
+the uploader must send, and a ready curl command. Credentials come from
+--profile, or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN;
+never from a flag.
+
+Examples:
+  ossdrop presign --region cn-hangzhou --bucket reports --key in/q3.pdf --content-type application/pdf
+  ossdrop presign --endpoint http://127.0.0.1:9000 --region cn-hangzhou --bucket demo --key hello.txt --json`
+
+// presignFlags holds the raw flag values before they become a signing.Request.
+type presignFlags struct {
+	region, endpoint, bucket, key, method, expires  string
+	pathStyle, internal, accelerate, allowOverwrite bool
+	contentType, storageClass, acl, file, qr        string
+	pinMD5, asJSON                                  bool
+	meta, callbackURLs, callbackVars                []string
+	callbackHost, callbackBody, callbackBodyType    string
+	callbackSNI                                     bool
+}
+
+func runPresign(args []string, env *Env) int {
+	fs := newFlags(env, "presign", presignSynopsis)
+	var f presignFlags
+	fs.StringVar(&f.region, "region", "", "OSS region ID, e.g. cn-hangzhou")
+	fs.StringVar(&f.endpoint, "endpoint", "", "custom endpoint: a bound domain, or http://127.0.0.1:9000 for the sandbox")
+	fs.BoolVar(&f.internal, "internal", false, "use the region's internal (VPC) endpoint")
+	fs.BoolVar(&f.accelerate, "accelerate", false, "use the transfer acceleration endpoint")
+	fs.BoolVar(&f.pathStyle, "path-style", false, "put the bucket in the path (/bucket/key)")
+	fs.StringVar(&f.bucket, "bucket", "", "bucket name")
+	fs.StringVar(&f.key, "key", "", "object key, e.g. uploads/report.pdf")
+	fs.StringVar(&f.expires, "expires", "1h", "validity: 90s, 15m, 1h, 7d, or an RFC 3339 time")
+	fs.StringVar(&f.method, "method", signing.MethodPut, "PUT for an upload link, GET for a download link")
+	fs.StringVar(&f.contentType, "content-type", "", "content type the upload must declare (bound into the link)")
+	fs.StringVar(&f.storageClass, "storage-class", "", "storage class: "+strings.Join(signing.StorageClasses, ", "))
+	fs.StringVar(&f.acl, "acl", "", "object ACL: "+strings.Join(signing.ObjectACLs, ", "))
+	fs.StringArrayVar(&f.meta, "meta", nil, "user metadata name=value (repeatable)")
+	fs.StringArrayVar(&f.callbackURLs, "callback-url", nil, "upload callback URL (repeatable, up to 5, tried in order)")
+	fs.StringVar(&f.callbackHost, "callback-host", "", "Host header for the callback request")
+	fs.StringVar(&f.callbackBody, "callback-body", "", "callback body template, e.g. 'object=${object}&size=${size}'")
+	fs.StringVar(&f.callbackBodyType, "callback-body-type", "form", "callback body type: form or json")
+	fs.BoolVar(&f.callbackSNI, "callback-sni", false, "send SNI to the callback server")
+	fs.StringArrayVar(&f.callbackVars, "callback-var", nil, "custom callback variable x:name=value (repeatable)")
+	fs.BoolVar(&f.allowOverwrite, "allow-overwrite", false, "let the link replace an existing object (off: a second upload gets 409)")
+	fs.StringVar(&f.file, "file", "", "file the curl command uploads (default ./FILE)")
+	fs.BoolVar(&f.pinMD5, "pin-md5", false, "bind the link to the exact bytes of --file (Content-MD5)")
+	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object")
+	fs.StringVar(&f.qr, "qr", "", "also write the share link as a QR code PNG to this path")
+	creds := addCredentialFlags(fs)
+	if code, ok := parseFlags(fs, args, env); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "presign takes flags only; run 'ossdrop presign --help'")
+	}
+
+	req, err := f.request(env.Now())
+	if err != nil {
+		return invalid(env, err.Error(), "run 'ossdrop presign --help' for the accepted forms")
+	}
+	if err := creds.resolve(env, &req); err != nil {
+		return invalid(env, err.Error(), "see 'ossdrop profile --help'")
+	}
+	link, err := signing.Presign(context.Background(), req)
+	if err != nil {
+		if fes := signing.FieldErrors(err); len(fes) > 0 {
+			for _, fe := range fes {
+				fmt.Fprintf(env.Stderr, "error: %s\n", fe.Msg)
+			}
+			return ExitInvalid
+		}
+		return failed(env, err.Error(), "")
+	}
+	if f.qr != "" {
+		if err := writeQR(f.qr, link.ShareLink()); err != nil {
+			return failed(env, err.Error(), "")
+		}
+	}
+	if f.asJSON {
+		return printJSON(env, linkJSON(link, req, f.file))
+	}
+	printLink(env, link, req, f.file)
+	if f.qr != "" {
+		fmt.Fprintf(env.Stdout, "\nQR code written to %s\n", f.qr)
+	}
+	return ExitOK
+}
+
+// request turns the flags into a signing request (credentials aside).
+func (f *presignFlags) request(now time.Time) (signing.Request, error) {
+	req := signing.Request{
+		Region: f.region, Bucket: f.bucket, Key: f.key, PathStyle: f.pathStyle,
+		Method: strings.ToUpper(f.method), ContentType: f.contentType,
+		StorageClass: f.storageClass, ACL: f.acl, AllowOverwrite: f.allowOverwrite,
+	}
+	switch {
+	case f.endpoint != "" && (f.internal || f.accelerate), f.internal && f.accelerate:
+		return req, errors.New("choose one of --endpoint, --internal and --accelerate")
+	case f.endpoint != "":
+		req.EndpointKind, req.Endpoint = signing.EndpointCustom, f.endpoint
+	case f.internal:
+		req.EndpointKind = signing.EndpointInternal
+	case f.accelerate:
+		req.EndpointKind = signing.EndpointAccelerate
+	}
+	at, err := signing.ParseExpiry(f.expires, now)
+	if err != nil {
+		return req, err
+	}
+	req.ExpiresAt = at
+	if req.Metadata, err = pairs("--meta", f.meta, "="); err != nil {
+		return req, err
+	}
+	if cb, err := f.callback(); err != nil {
+		return req, err
+	} else if cb != nil {
+		req.Callback = cb
+	}
+	if f.pinMD5 {
+		if f.file == "" {
+			return req, errors.New("--pin-md5 needs --file: the link is bound to that file's bytes")
+		}
+		if req.ContentMD5, err = fileMD5(f.file); err != nil {
+			return req, err
+		}
+	}
+	return req, nil
+}
+
+func (f *presignFlags) callback() (*signing.Callback, error) {
+	if len(f.callbackURLs) == 0 {
+		if f.callbackBody != "" || f.callbackHost != "" || len(f.callbackVars) > 0 {
+			return nil, errors.New("callback flags given without --callback-url")
+		}
+		return nil, nil
+	}
+	cb := &signing.Callback{URLs: f.callbackURLs, Host: f.callbackHost, Body: f.callbackBody, SNI: f.callbackSNI}
+	switch f.callbackBodyType {
+	case "form", signing.CallbackBodyForm:
+		cb.BodyType = signing.CallbackBodyForm
+	case "json", signing.CallbackBodyJSON:
+		cb.BodyType = signing.CallbackBodyJSON
+	default:
+		return nil, fmt.Errorf("--callback-body-type %q is neither form nor json", f.callbackBodyType)
+	}
+	vars, err := pairs("--callback-var", f.callbackVars, "=")
+	if err != nil {
+		return nil, err
+	}
+	if len(vars) > 0 {
+		cb.Vars = vars
+	}
+	return cb, nil
+}
+
+// pairs reads repeated name=value flags.
+func pairs(flag string, values []string, sep string) (map[string]string, error) {
+	if len(values) == 0 {
+		return nil, nil
+	}
+	m := make(map[string]string, len(values))
+	for _, v := range values {
+		name, value, ok := strings.Cut(v, sep)
+		if !ok || name == "" {
+			return nil, fmt.Errorf("%s %q is not of the form name%svalue", flag, v, sep)
+		}
+		if _, dup := m[name]; dup {
+			return nil, fmt.Errorf("%s names %q twice", flag, name)
+		}
+		m[name] = value
+	}
+	return m, nil
+}
+
+func fileMD5(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("cannot read %s to pin its MD5: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	h := md5.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("cannot read %s to pin its MD5: %w", path, err)
+	}
+	return base64.StdEncoding.EncodeToString(h.Sum(nil)), nil
+}
+
+// writeQR writes the QR PNG without replacing an existing file.
+func writeQR(path, shareLink string) error {
+	qr, err := signing.EncodeQR(shareLink)
+	if err != nil {
+		return err
+	}
+	png, err := qr.PNG(8)
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%s already exists: choose another --qr path or remove the file", path)
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write the QR code: %w", err)
+	}
+	if _, err := out.Write(png); err != nil {
+		out.Close()
+		os.Remove(path)
+		return fmt.Errorf("cannot write the QR code to %s: %w", path, err)
+	}
+	return out.Close()
+}
+
+// presignOutput is the --json form of a link.
+type presignOutput struct {
+	URL       string            `json:"url"`
+	ShareLink string            `json:"share_link"`
+	Method    string            `json:"method"`
+	Headers   map[string]string `json:"headers"`
+	SignedAt  string            `json:"signed_at"`
+	ExpiresAt string            `json:"expires_at"`
+	Bucket    string            `json:"bucket"`
+	Key       string            `json:"key"`
+	Curl      string            `json:"curl"`
+}
+
+func linkJSON(link *signing.Link, req signing.Request, file string) presignOutput {
+	return presignOutput{
+		URL: link.URL, ShareLink: link.ShareLink(), Method: link.Method, Headers: link.Headers.Map(),
+		SignedAt: link.SignedAt.UTC().Format(time.RFC3339), ExpiresAt: link.ExpiresAt.UTC().Format(time.RFC3339),
+		Bucket: req.Bucket, Key: req.Key, Curl: link.Curl(file),
+	}
+}
+
+func printJSON(env *Env, v any) int {
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return failed(env, "cannot write the output: "+err.Error(), "")
+	}
+	return ExitOK
+}
+
+func printLink(env *Env, link *signing.Link, req signing.Request, file string) {
+	w := env.Stdout
+	kind := "Upload"
+	if link.Method == signing.MethodGet {
+		kind = "Download"
+	}
+	fmt.Fprintf(w, "%s link for %s/%s, valid until %s (%s)\n", kind, req.Bucket, req.Key,
+		link.ExpiresAt.Local().Format("2006-01-02 15:04:05 MST"), untilPhrase(link.ExpiresAt, env.Now()))
+	fmt.Fprintf(w, "\nShare link (carries its headers; paste it into OSS Drop or 'ossdrop upload'):\n  %s\n", link.ShareLink())
+	fmt.Fprintf(w, "\nURL:\n  %s\n", link.URL)
+	if len(link.Headers) > 0 {
+		fmt.Fprintln(w, "\nHeaders the uploader must send, exactly:")
+		for _, h := range link.Headers {
+			fmt.Fprintf(w, "  %s: %s\n", h.Name, h.Value)
+		}
+	}
+	fmt.Fprintf(w, "\ncurl:\n  %s\n", link.Curl(file))
+	if link.Method == signing.MethodPut && req.AllowOverwrite {
+		fmt.Fprintln(w, "\nNote: this link can replace the object every time it is used until it expires.")
+	}
+}
+
+// untilPhrase says "in 59 minutes" or "expired 3 minutes ago".
+func untilPhrase(at, now time.Time) string {
+	if at.Before(now) {
+		return "expired " + signing.HumanDuration(now.Sub(at)) + " ago"
+	}
+	return "in " + signing.HumanDuration(at.Sub(now))
+}

@@ -1,0 +1,79 @@
+package signing
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ParseExpiry reads an expiry as people type it: a Go duration ("90s", "15m",
+// "1h30m"), days ("7d", "1d12h"), or an RFC 3339 instant. It returns the
+// instant the link stops working when signed at now; range checks are left
+// to Request.Validate.
+func ParseExpiry(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, fmt.Errorf("the expiry is empty: use a duration such as 15m, 1h or 7d, or a time such as 2026-12-01T18:00:00+08:00")
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	d, err := parseDays(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("the expiry %q is neither a duration (90s, 15m, 1h, 7d) nor an RFC 3339 time (2026-12-01T18:00:00+08:00)", s)
+	}
+	return now.Add(d), nil
+}
+
+// parseDays is time.ParseDuration plus a leading "<n>d" for days.
+func parseDays(s string) (time.Duration, error) {
+	var days time.Duration
+	if i := strings.IndexByte(s, 'd'); i > 0 {
+		n, err := strconv.Atoi(s[:i])
+		if err != nil {
+			return 0, err
+		}
+		days = time.Duration(n) * 24 * time.Hour
+		if s = s[i+1:]; s == "" {
+			return days, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	return days + d, err
+}
+
+// HumanDuration writes d the way people say it: "45 seconds", "59 minutes",
+// "1 hour 30 minutes", "7 days". It rounds down to the two largest units.
+func HumanDuration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	units := []struct {
+		size time.Duration
+		name string
+	}{{24 * time.Hour, "day"}, {time.Hour, "hour"}, {time.Minute, "minute"}, {time.Second, "second"}}
+	var parts []string
+	for _, u := range units {
+		if n := d / u.size; n > 0 {
+			parts = append(parts, plural(int(n), u.name))
+			d -= n * u.size
+		} else if len(parts) > 0 {
+			break // "1 day 5 minutes" reads oddly; stop at the first gap
+		}
+		if len(parts) == 2 {
+			break
+		}
+	}
+	if len(parts) == 0 {
+		return "0 seconds"
+	}
+	return strings.Join(parts, " ")
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
+}

@@ -1,0 +1,52 @@
+package signing
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// ErrQRTooLong means the text does not fit in a QR code even at the lowest
+// error correction; the link must be shared as text.
+var ErrQRTooLong = errors.New("too long for a QR code")
+
+// QR is an encoded QR code of a share link.
+type QR struct {
+	code *qrcode.QRCode
+	// Level is "M" normally, "L" when the link only fits with less error correction.
+	Level string
+}
+
+// EncodeQR encodes text at error correction Medium, or Low when Medium
+// cannot hold it (about 2,300 characters), and fails with ErrQRTooLong past
+// what Low holds (about 2,900).
+func EncodeQR(text string) (*QR, error) {
+	if q, err := qrcode.New(text, qrcode.Medium); err == nil {
+		return &QR{code: q, Level: "M"}, nil
+	}
+	q, err := qrcode.New(text, qrcode.Low)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the link has %d characters, a QR code holds about 2,900; share it as text (fewer metadata or callback fields make it shorter)", ErrQRTooLong, len(text))
+	}
+	return &QR{code: q, Level: "L"}, nil
+}
+
+// Image renders the code with whole pixels per module (sharp edges at any
+// size) in the given colours, with the standard quiet zone.
+func (q *QR) Image(pixelsPerModule int, fg, bg color.Color) image.Image {
+	q.code.ForegroundColor, q.code.BackgroundColor = fg, bg
+	return q.code.Image(-pixelsPerModule)
+}
+
+// PNG renders the code as a black-on-white PNG, pixelsPerModule pixels per module.
+func (q *QR) PNG(pixelsPerModule int) ([]byte, error) {
+	q.code.ForegroundColor, q.code.BackgroundColor = color.Black, color.White
+	png, err := q.code.PNG(-pixelsPerModule)
+	if err != nil {
+		return nil, fmt.Errorf("render QR code: %w", err)
+	}
+	return png, nil
+}

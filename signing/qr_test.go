@@ -1,0 +1,91 @@
+package signing
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/color"
+	"image/png"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// decodeQR reads a QR code back with an independent decoder.
+func decodeQR(t *testing.T, img image.Image) string {
+	t.Helper()
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("decode QR: %v", err)
+	}
+	return res.GetText()
+}
+
+func TestQRRoundTrip(t *testing.T) {
+	long := testLink().ShareLink() + "&x-oss-meta-pad=" + strings.Repeat("p", 2400-len(testLink().ShareLink()))
+	tests := []struct {
+		name, text, level string
+	}{
+		{"share link", testLink().ShareLink(), "M"},
+		{"long link falls back to L", long, "L"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			qr, err := EncodeQR(tt.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if qr.Level != tt.level {
+				t.Errorf("level %s, want %s", qr.Level, tt.level)
+			}
+			raw, err := qr.PNG(4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(bytes.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := decodeQR(t, img); got != tt.text {
+				t.Errorf("decoded %q, want %q", got, tt.text)
+			}
+			// Whole pixels per module: the image size is a multiple of 4.
+			if b := img.Bounds(); b.Dx()%4 != 0 || b.Dx() != b.Dy() {
+				t.Errorf("image %v is not square in whole modules", b)
+			}
+		})
+	}
+}
+
+func TestQRThemeColours(t *testing.T) {
+	qr, err := EncodeQR("hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fg, bg := color.RGBA{R: 0xee, G: 0xee, B: 0xee, A: 0xff}, color.RGBA{R: 0x20, G: 0x20, B: 0x20, A: 0xff}
+	img := qr.Image(3, fg, bg)
+	seen := map[color.RGBA]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), uint8(a >> 8)}] = true
+		}
+	}
+	if len(seen) != 2 || !seen[fg] || !seen[bg] {
+		t.Errorf("colours %v, want exactly %v and %v", seen, fg, bg)
+	}
+}
+
+func TestQRTooLong(t *testing.T) {
+	_, err := EncodeQR(strings.Repeat("x", 3000))
+	if !errors.Is(err, ErrQRTooLong) || !strings.Contains(err.Error(), "3000 characters") {
+		t.Fatalf("EncodeQR of 3000 characters: %v", err)
+	}
+}

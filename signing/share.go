@@ -1,0 +1,129 @@
+package signing
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// ShareLinkVersion is the version of the share-link fragment format.
+const ShareLinkVersion = "1"
+
+// Reserved fragment keys of a share link. Every other key is a header name;
+// OSS never signs headers with these names, so they cannot collide.
+const (
+	fragmentVersionKey = "ossdrop"
+	fragmentMethodKey  = "method"
+)
+
+// ShareLink returns the presigned URL with the method and the required
+// headers in the fragment:
+//
+//	https://b.oss-cn-hangzhou.aliyuncs.com/k?x-oss-…#ossdrop=1&method=PUT&x-oss-forbid-overwrite=true
+//
+// HTTP clients never send a fragment, so the string still works as a plain
+// link, yet OSS Drop can read back exactly which headers to send.
+func (l *Link) ShareLink() string {
+	return buildShareLink(l.URL, l.Method, l.Headers)
+}
+
+func buildShareLink(rawURL, method string, headers Headers) string {
+	var b strings.Builder
+	b.WriteString(rawURL)
+	b.WriteString("#" + fragmentVersionKey + "=" + ShareLinkVersion)
+	b.WriteString("&" + fragmentMethodKey + "=" + url.QueryEscape(method))
+	for _, h := range headers {
+		b.WriteString("&" + url.QueryEscape(h.Name) + "=" + url.QueryEscape(h.Value))
+	}
+	return b.String()
+}
+
+// shareFragment is what a share link's fragment says.
+type shareFragment struct {
+	method  string
+	headers Headers
+}
+
+// parseShareFragment reads a share-link fragment; ok is false when the
+// fragment is not one (a bare URL).
+func parseShareFragment(fragment string) (frag shareFragment, ok bool, err error) {
+	if !strings.HasPrefix(fragment, fragmentVersionKey+"=") {
+		return frag, false, nil
+	}
+	values, err := url.ParseQuery(fragment)
+	if err != nil {
+		return frag, true, fmt.Errorf("the part after # is damaged (%v): copy the whole link again", err)
+	}
+	if v := values.Get(fragmentVersionKey); v != ShareLinkVersion {
+		return frag, true, fmt.Errorf("the link was made by a newer OSS Drop (share-link format %q): update OSS Drop", v)
+	}
+	headers := map[string]string{}
+	for name, vals := range values {
+		switch name {
+		case fragmentVersionKey:
+		case fragmentMethodKey:
+			frag.method = strings.ToUpper(vals[0])
+		default:
+			if !validHeaderName(name) {
+				return frag, true, fmt.Errorf("the part after # names a header %q that is not valid: copy the whole link again", name)
+			}
+			headers[name] = vals[0]
+		}
+	}
+	frag.headers = headersFromMap(headers)
+	return frag, true, nil
+}
+
+// validHeaderName reports whether name is an HTTP token (RFC 9110).
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// CurlPlaceholder is the file a curl command uploads when no path is given.
+const CurlPlaceholder = "./FILE"
+
+// Curl returns a POSIX-shell command that uses the link with real curl:
+// for PUT, `curl -X PUT -T FILE -H 'name: value'… 'URL'`; for GET,
+// `curl -o FILE 'URL'`. file defaults to CurlPlaceholder.
+func (l *Link) Curl(file string) string {
+	return buildCurl(l.Method, l.URL, l.Headers, file)
+}
+
+func buildCurl(method, rawURL string, headers Headers, file string) string {
+	if file == "" {
+		file = CurlPlaceholder
+	}
+	args := []string{"curl"}
+	if method == MethodGet {
+		args = append(args, "-o", shellQuote(file))
+	} else {
+		args = append(args, "-X", method, "-T", shellQuote(file))
+	}
+	for _, h := range headers {
+		args = append(args, "-H", shellQuote(h.Name+": "+h.Value))
+	}
+	args = append(args, shellQuote(rawURL))
+	return strings.Join(args, " ")
+}
+
+// shellQuote quotes s for a POSIX shell. Strings with bytes no POSIX
+// quoting can carry (NUL, some control characters) cannot be in a link, a
+// header or a sane path; they are single-quoted anyway as the best effort.
+func shellQuote(s string) string {
+	q, err := syntax.Quote(s, syntax.LangPOSIX)
+	if err != nil {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return q
+}

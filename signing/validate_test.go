@@ -1,0 +1,230 @@
+package signing
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+var testNow = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+
+// validRequest is a request that passes every rule; each case breaks one.
+func validRequest() Request {
+	return Request{
+		Region: "cn-hangzhou", Bucket: "my-bucket", Key: "reports/q3.pdf", Expires: time.Hour,
+		Credentials: Credentials{AccessKeyID: "AKIDEXAMPLE", AccessKeySecret: "example-secret"},
+	}
+}
+
+func TestValidate(t *testing.T) {
+	long := strings.Repeat("a", 1024)
+	tests := []struct {
+		name   string
+		change func(*Request)
+		field  string
+		want   error
+	}{
+		{"valid", func(*Request) {}, "", nil},
+		{"region with oss- prefix", func(r *Request) { r.Region = "oss-cn-beijing" }, "", nil},
+		{"empty region", func(r *Request) { r.Region = "" }, FieldRegion, ErrRegion},
+		{"bad region", func(r *Request) { r.Region = "Hangzhou!" }, FieldRegion, ErrRegion},
+		{"custom endpoint", func(r *Request) { r.EndpointKind, r.Endpoint = EndpointCustom, "http://127.0.0.1:9000" }, "", nil},
+		{"custom domain", func(r *Request) { r.EndpointKind, r.Endpoint = EndpointCustom, "files.example.com" }, "", nil},
+		{"empty custom endpoint", func(r *Request) { r.EndpointKind = EndpointCustom }, FieldEndpoint, ErrEndpoint},
+		{"endpoint with path", func(r *Request) { r.EndpointKind, r.Endpoint = EndpointCustom, "https://x.example.com/path" }, FieldEndpoint, ErrEndpoint},
+		{"endpoint ftp", func(r *Request) { r.EndpointKind, r.Endpoint = EndpointCustom, "ftp://x.example.com" }, FieldEndpoint, ErrEndpoint},
+		{"endpoint of other region", func(r *Request) {
+			r.EndpointKind, r.Endpoint = EndpointCustom, "oss-cn-beijing.aliyuncs.com"
+		}, FieldEndpoint, ErrRegionMismatch},
+		{"internal endpoint of same region", func(r *Request) {
+			r.EndpointKind, r.Endpoint = EndpointCustom, "https://oss-cn-hangzhou-internal.aliyuncs.com"
+		}, "", nil},
+		{"unknown endpoint kind", func(r *Request) { r.EndpointKind = 9 }, FieldEndpoint, ErrEndpoint},
+		{"empty bucket", func(r *Request) { r.Bucket = "" }, FieldBucket, ErrBucketName},
+		{"short bucket", func(r *Request) { r.Bucket = "ab" }, FieldBucket, ErrBucketName},
+		{"long bucket", func(r *Request) { r.Bucket = strings.Repeat("b", 64) }, FieldBucket, ErrBucketName},
+		{"63-char bucket", func(r *Request) { r.Bucket = strings.Repeat("b", 63) }, "", nil},
+		{"uppercase bucket", func(r *Request) { r.Bucket = "MyBucket" }, FieldBucket, ErrBucketName},
+		{"bucket leading hyphen", func(r *Request) { r.Bucket = "-bucket" }, FieldBucket, ErrBucketName},
+		{"bucket trailing hyphen", func(r *Request) { r.Bucket = "bucket-" }, FieldBucket, ErrBucketName},
+		{"bucket underscore", func(r *Request) { r.Bucket = "my_bucket" }, FieldBucket, ErrBucketName},
+		{"empty key", func(r *Request) { r.Key = "" }, FieldKey, ErrKey},
+		{"1023-byte key", func(r *Request) { r.Key = long[:1023] }, "", nil},
+		{"1024-byte key", func(r *Request) { r.Key = long }, FieldKey, ErrKey},
+		{"341 Chinese characters is 1023 bytes", func(r *Request) { r.Key = strings.Repeat("中", 341) }, "", nil},
+		{"342 Chinese characters is too long", func(r *Request) { r.Key = strings.Repeat("中", 342) }, FieldKey, ErrKey},
+		{"key leading slash", func(r *Request) { r.Key = "/a" }, FieldKey, ErrKey},
+		{"key leading backslash", func(r *Request) { r.Key = `\a` }, FieldKey, ErrKey},
+		{"key NUL", func(r *Request) { r.Key = "a\x00b" }, FieldKey, ErrKey},
+		{"key newline", func(r *Request) { r.Key = "a\nb" }, FieldKey, ErrKey},
+		{"key invalid UTF-8", func(r *Request) { r.Key = "a\xffb" }, FieldKey, ErrKey},
+		{"key with odd characters", func(r *Request) { r.Key = "a b/中文/文件 x+y~z%.txt/" }, "", nil},
+		{"GET", func(r *Request) { r.Method = MethodGet }, "", nil},
+		{"DELETE", func(r *Request) { r.Method = "DELETE" }, FieldMethod, ErrMethod},
+		{"GET with content type", func(r *Request) { r.Method, r.ContentType = MethodGet, "text/plain" }, FieldMethod, errGetWithPutOptions},
+		{"1 second", func(r *Request) { r.Expires = time.Second }, "", nil},
+		{"half a second", func(r *Request) { r.Expires = time.Second / 2 }, FieldExpiry, ErrExpiryTooShort},
+		{"negative", func(r *Request) { r.Expires = -time.Minute }, FieldExpiry, ErrExpiryTooShort},
+		{"7 days", func(r *Request) { r.Expires = MaxExpiry }, "", nil},
+		{"7 days 1 second", func(r *Request) { r.Expires = MaxExpiry + time.Second }, FieldExpiry, ErrExpiryTooLong},
+		{"instant in the past", func(r *Request) { r.ExpiresAt = testNow.Add(-time.Minute) }, FieldExpiry, ErrExpiryTooShort},
+		{"instant in 8 days", func(r *Request) { r.ExpiresAt = testNow.Add(8 * 24 * time.Hour) }, FieldExpiry, ErrExpiryTooLong},
+		{"STS link within token", func(r *Request) {
+			r.Credentials.SecurityToken, r.Credentials.TokenExpires = "tok", testNow.Add(2*time.Hour)
+		}, "", nil},
+		{"STS link past token", func(r *Request) {
+			r.Credentials.SecurityToken, r.Credentials.TokenExpires = "tok", testNow.Add(30*time.Minute)
+		}, FieldExpiry, ErrExpiryPastToken},
+		{"STS token expired", func(r *Request) {
+			r.Credentials.SecurityToken, r.Credentials.TokenExpires = "tok", testNow.Add(-time.Minute)
+		}, FieldCredentials, ErrTokenExpired},
+		{"no secret", func(r *Request) { r.Credentials.AccessKeySecret = "" }, FieldCredentials, ErrCredentials},
+		{"no AccessKey ID", func(r *Request) { r.Credentials.AccessKeyID = " " }, FieldCredentials, ErrCredentials},
+		{"content type", func(r *Request) { r.ContentType = "application/pdf" }, "", nil},
+		{"content type with parameter", func(r *Request) { r.ContentType = "text/plain; charset=utf-8" }, "", nil},
+		{"content type newline", func(r *Request) { r.ContentType = "text/plain\r\nx: y" }, FieldContentType, ErrContentType},
+		{"content type without slash", func(r *Request) { r.ContentType = "pdf" }, FieldContentType, ErrContentType},
+		{"Content-MD5", func(r *Request) { r.ContentMD5 = "1B2M2Y8AsgTpgAmY7PhCfg==" }, "", nil},
+		{"Content-MD5 hex", func(r *Request) { r.ContentMD5 = "d41d8cd98f00b204e9800998ecf8427e" }, FieldContentMD5, ErrContentMD5},
+		{"storage class", func(r *Request) { r.StorageClass = "IA" }, "", nil},
+		{"storage class lower case", func(r *Request) { r.StorageClass = "standard" }, FieldStorageClass, ErrStorageClass},
+		{"ACL", func(r *Request) { r.ACL = "public-read" }, "", nil},
+		{"unknown ACL", func(r *Request) { r.ACL = "public" }, FieldACL, ErrACL},
+		{"metadata", func(r *Request) { r.Metadata = map[string]string{"Project-ID": "42", "owner": "Ada L"} }, "", nil},
+		{"metadata name with space", func(r *Request) { r.Metadata = map[string]string{"a b": "1"} }, FieldMetadata, ErrMetaName},
+		{"metadata name underscore", func(r *Request) { r.Metadata = map[string]string{"a_b": "1"} }, FieldMetadata, ErrMetaName},
+		{"metadata value newline", func(r *Request) { r.Metadata = map[string]string{"a": "1\n2"} }, FieldMetadata, ErrMetaValue},
+		{"metadata value Chinese", func(r *Request) { r.Metadata = map[string]string{"a": "中文"} }, FieldMetadata, ErrMetaValue},
+		{"metadata over 8 KB", func(r *Request) { r.Metadata = map[string]string{"a": strings.Repeat("v", 8200)} }, FieldMetadata, ErrMetaTooLarge},
+		{"callback", func(r *Request) { r.Callback = validCallback() }, "", nil},
+		{"callback without URL", func(r *Request) { cb := validCallback(); cb.URLs = nil; r.Callback = cb }, FieldCallback, ErrCallbackURL},
+		{"callback six URLs", func(r *Request) {
+			cb := validCallback()
+			cb.URLs = strings.Split(strings.Repeat("https://a.example/,", 6), ",")[:6]
+			r.Callback = cb
+		}, FieldCallback, ErrCallbackURL},
+		{"callback relative URL", func(r *Request) { cb := validCallback(); cb.URLs = []string{"/cb"}; r.Callback = cb }, FieldCallback, ErrCallbackURL},
+		{"callback ftp URL", func(r *Request) { cb := validCallback(); cb.URLs = []string{"ftp://a/cb"}; r.Callback = cb }, FieldCallback, ErrCallbackURL},
+		{"callback empty body", func(r *Request) { cb := validCallback(); cb.Body = " "; r.Callback = cb }, FieldCallback, ErrCallbackBody},
+		{"callback bad body type", func(r *Request) { cb := validCallback(); cb.BodyType = "text/xml"; r.Callback = cb }, FieldCallback, ErrCallbackBodyType},
+		{"callback bad host", func(r *Request) { cb := validCallback(); cb.Host = "http://x/"; r.Callback = cb }, FieldCallback, ErrCallbackHost},
+		{"callback var upper case", func(r *Request) {
+			cb := validCallback()
+			cb.Vars = map[string]string{"x:Name": "1"}
+			r.Callback = cb
+		}, FieldCallback, ErrCallbackVarName},
+		{"callback var without x:", func(r *Request) {
+			cb := validCallback()
+			cb.Vars = map[string]string{"name": "1"}
+			r.Callback = cb
+		}, FieldCallback, ErrCallbackVarName},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := validRequest()
+			tt.change(&r)
+			err := r.Validate(testNow)
+			if tt.want == nil {
+				if err != nil {
+					t.Fatalf("Validate() = %v, want nil", err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Validate() = %v, want %v", err, tt.want)
+			}
+			fes := FieldErrors(err)
+			if len(fes) != 1 || fes[0].Field != tt.field {
+				t.Fatalf("FieldErrors = %+v, want one for %q", fes, tt.field)
+			}
+			msg := fes[0].Msg
+			if strings.Contains(msg, "\n") || !strings.HasSuffix(msg, ".") || strings.Contains(msg, "example-secret") {
+				t.Errorf("message %q should be one sentence without the secret", msg)
+			}
+		})
+	}
+}
+
+func validCallback() *Callback {
+	return &Callback{URLs: []string{"https://cb.example.com/oss"}, Body: "object=${object}&size=${size}", Vars: map[string]string{"x:project": "apollo"}}
+}
+
+func TestValidateReportsEveryField(t *testing.T) {
+	r := Request{Key: "/x", Expires: 8 * 24 * time.Hour}
+	fields := map[string]bool{}
+	for _, fe := range FieldErrors(r.Validate(testNow)) {
+		fields[fe.Field] = true
+	}
+	for _, f := range []string{FieldRegion, FieldBucket, FieldKey, FieldExpiry, FieldCredentials} {
+		if !fields[f] {
+			t.Errorf("no error for field %s; got %v", f, fields)
+		}
+	}
+}
+
+func TestCredentialsNeverPrintSecrets(t *testing.T) {
+	c := Credentials{AccessKeyID: "AKIDEXAMPLE", AccessKeySecret: "very-secret-value", SecurityToken: "token-value"}
+	for _, s := range []string{c.String(), c.GoString(), c.LogValue().String(), fmt.Sprintf("%v %+v %#v %s", c, c, c, c)} {
+		if strings.Contains(s, "very-secret-value") || strings.Contains(s, "token-value") {
+			t.Errorf("secret leaked: %q", s)
+		}
+		if !strings.Contains(s, "AKIDEXAMPLE") && !strings.Contains(s, "access_key_id") {
+			t.Errorf("AccessKey ID missing: %q", s)
+		}
+	}
+}
+
+func TestParseExpiry(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Time
+		bad  bool
+	}{
+		{in: "90s", want: testNow.Add(90 * time.Second)},
+		{in: "15m", want: testNow.Add(15 * time.Minute)},
+		{in: "1h", want: testNow.Add(time.Hour)},
+		{in: "1h30m", want: testNow.Add(90 * time.Minute)},
+		{in: "7d", want: testNow.Add(MaxExpiry)},
+		{in: "1d12h", want: testNow.Add(36 * time.Hour)},
+		{in: "2026-12-01T18:00:00+08:00", want: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)},
+		{in: "", bad: true},
+		{in: "soon", bad: true},
+		{in: "7 days", bad: true},
+		{in: "xd", bad: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseExpiry(tt.in, testNow)
+			if tt.bad {
+				if err == nil {
+					t.Fatalf("ParseExpiry(%q) = %v, want an error", tt.in, got)
+				}
+				return
+			}
+			if err != nil || !got.Equal(tt.want) {
+				t.Fatalf("ParseExpiry(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestHumanDuration(t *testing.T) {
+	tests := map[time.Duration]string{
+		0:                                "0 seconds",
+		time.Second:                      "1 second",
+		59 * time.Minute:                 "59 minutes",
+		59*time.Minute + 59*time.Second:  "59 minutes 59 seconds",
+		90 * time.Minute:                 "1 hour 30 minutes",
+		MaxExpiry:                        "7 days",
+		24*time.Hour + 5*time.Minute:     "1 day",
+		2*time.Hour + 3*time.Minute + 9:  "2 hours 3 minutes",
+		-(3*time.Minute + 2*time.Second): "3 minutes 2 seconds",
+	}
+	for d, want := range tests {
+		if got := HumanDuration(d); got != want {
+			t.Errorf("HumanDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
