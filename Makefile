@@ -14,6 +14,9 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth libgl1-mesa-dri \
 	gnome-keyring libsecret-tools dbus imagemagick xdotool zbar-tools curl
 
+SHELL       := bash
+.SHELLFLAGS := -o pipefail -ec
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run test test-unit test-fuzz test-keychain test-gui bench lint package clean
@@ -59,9 +62,9 @@ test-fuzz:
 # The real keychain: gnome-keyring in a private D-Bus session; then the same
 # code with no Secret Service at all, which must refuse without a fallback.
 test-keychain:
-	OSSDROP_KEYRING_TEST=1 scripts/with-keyring go test -tags ci -count=1 -run Keyring ./app/...
+	OSSDROP_KEYRING_TEST=1 scripts/with-keyring go test -tags ci -count=1 -v -run Keyring ./app/credentials/ ./app/cli/ | grep -E "^(---|ok|FAIL|PASS)"
 	OSSDROP_NO_KEYRING_TEST=1 DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus \
-	  scripts/isolated go test -tags ci -count=1 -run NoKeyring ./app/...
+	  scripts/isolated go test -tags ci -count=1 -v -run Keyring ./app/credentials/ ./app/cli/ | grep -E "^(---|ok|FAIL|PASS)"
 
 # A real window under Xvfb; the screenshot is kept as a CI artifact.
 test-gui: build

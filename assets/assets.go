@@ -1,9 +1,9 @@
 // Package assets embeds the files the app ships inside its binary: the icon
-// today, translations and fonts as the GUI grows.
+// and the translations (English and Simplified Chinese).
 package assets
 
 import (
-	_ "embed"
+	"embed"
 
 	"fyne.io/fyne/v2"
 )
@@ -13,3 +13,9 @@ var iconPNG []byte
 
 // Icon is the app icon, used for the window and the About dialog.
 var Icon = fyne.NewStaticResource("icon.png", iconPNG)
+
+// Translations holds translations/<lang>.json for fyne/lang; the English
+// strings are the keys, so en.json only lists what reads differently.
+//
+//go:embed translations
+var Translations embed.FS

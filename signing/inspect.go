@@ -266,15 +266,16 @@ func bucketAndKey(u *url.URL) (bucket, key string) {
 // decodeCallback fills Callback and CallbackVars from the signed headers.
 func (in *Inspection) decodeCallback() {
 	if v, ok := in.Headers.Get("x-oss-callback"); ok {
-		in.Callback = decodeBase64JSON(v)
+		in.Callback = DecodeBase64JSON(v)
 	}
 	if v, ok := in.Headers.Get("x-oss-callback-var"); ok {
-		in.CallbackVars = decodeBase64JSON(v)
+		in.CallbackVars = DecodeBase64JSON(v)
 	}
 }
 
-// decodeBase64JSON returns indented JSON, or a note when the value is not Base64 JSON.
-func decodeBase64JSON(v string) string {
+// DecodeBase64JSON decodes a callback header value (Base64 of JSON) into
+// indented JSON, or a note saying what it is not.
+func DecodeBase64JSON(v string) string {
 	raw, err := decodeBase64(v)
 	if err != nil {
 		return "(not valid Base64)"

@@ -1,30 +1,98 @@
-// Package ui is the Fyne presentation of OSS Drop: windows, tabs and dialogs.
-// It is the only package besides main and assets that imports fyne.io.
+// Package ui is the Fyne presentation of OSS Drop: the window, its tabs and
+// dialogs. It is the only package besides main and assets that imports
+// fyne.io; it reaches the rest of the program through Services.
 package ui
 
 import (
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
+	"strings"
+	"time"
 
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/ossdrop/ossdrop/app/credentials"
+	"github.com/ossdrop/ossdrop/app/history"
+	_ "github.com/ossdrop/ossdrop/app/locale" // a C locale reads as English
 	"github.com/ossdrop/ossdrop/assets"
+	"github.com/ossdrop/ossdrop/signing"
 )
+
+// AppID is the application ID, as in FyneApp.toml.
+const AppID = "io.github.ossdrop"
+
+// Options are what the command line asks of the GUI.
+type Options struct {
+	// Sandbox opens straight in local sandbox mode.
+	Sandbox bool
+	// Link is a link or curl command to open in the Upload tab.
+	Link string
+}
+
+// ParseArgs reads the GUI's own arguments: --sandbox, and a link.
+func ParseArgs(args []string) Options {
+	var o Options
+	for _, a := range args {
+		switch {
+		case a == "--sandbox" || a == "-sandbox":
+			o.Sandbox = true
+		case o.Link == "" && !strings.HasPrefix(a, "-"):
+			o.Link = a
+		}
+	}
+	return o
+}
 
 // Run starts the desktop app and blocks until its window closes.
 func Run(args []string) {
-	a := app.NewWithID("io.github.ossdrop")
+	opts := ParseArgs(args)
+	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(assets.Icon)
-	w := a.NewWindow("OSS Drop")
-	w.SetContent(newPlaceholder())
-	w.Resize(fyne.NewSize(900, 650))
+	loadTranslations()
+	svc := defaultServices()
+	w := a.NewWindow(lang.L("OSS Drop"))
+	w.SetTitle("OSS Drop")
+	m := newMainWindow(w, svc)
+	m.start(opts)
+	w.Resize(fyne.NewSize(1000, 760))
+	w.SetOnClosed(m.close)
 	w.ShowAndRun()
 }
 
-// newPlaceholder stands in for the tabs until the GUI issues land.
-func newPlaceholder() fyne.CanvasObject {
-	return container.NewAppTabs(
-		container.NewTabItem("Create link", widget.NewLabel("Create links with the command line for now: ossdrop presign --help")),
-		container.NewTabItem("Upload", widget.NewLabel("Upload with the command line for now: ossdrop upload --help")),
-	)
+// start loads the profiles and applies the command line.
+func (m *mainWindow) start(opts Options) {
+	m.loadProfiles()
+	if opts.Sandbox {
+		m.onTryLocally()
+	}
+	if opts.Link != "" {
+		m.upload.setLink(opts.Link)
+		m.tabs.SelectIndex(1)
+	}
+}
+
+func loadTranslations() {
+	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+		fyne.LogError("load translations", err)
+	}
+}
+
+// defaultServices wires the real stores: profiles in the config dir with
+// secrets in the OS keychain, the history beside them, the SDK signer and
+// the embedded sandbox.
+func defaultServices() *Services {
+	svc := &Services{Presign: signing.Presign, StartSandbox: startSandbox, Now: time.Now}
+	if store, err := credentials.OpenDefault(); err == nil {
+		svc.Profiles = store
+	} else {
+		fyne.LogError("open the profiles", err)
+	}
+	if dir, err := credentials.DefaultDir(); err == nil {
+		if h, err := history.Open(dir); err == nil {
+			svc.History = h
+		} else {
+			fyne.LogError("open the history", err)
+		}
+	}
+	return svc
 }

@@ -142,8 +142,7 @@ func parseFlags(fs *pflag.FlagSet, args []string, env *Env) (code int, ok bool) 
 	fs.SetOutput(io.Discard) // errors are reported below, in our words
 	err := fs.Parse(args)
 	switch {
-	case errors.Is(err, pflag.ErrHelp):
-		fs.Usage()
+	case errors.Is(err, pflag.ErrHelp): // pflag has shown fs.Usage already
 		return ExitOK, false
 	case err != nil:
 		return invalid(env, err.Error(), "run 'ossdrop "+fs.Name()+" --help' for the flags"), false

@@ -81,7 +81,7 @@ func runPresign(args []string, env *Env) int {
 		return invalid(env, err.Error(), "run 'ossdrop presign --help' for the accepted forms")
 	}
 	if err := creds.resolve(env, &req); err != nil {
-		return invalid(env, err.Error(), "see 'ossdrop profile --help'")
+		return credentialFailure(env, err)
 	}
 	link, err := signing.Presign(context.Background(), req)
 	if err != nil {

@@ -500,8 +500,13 @@ func profileTest(args []string, env *Env) int {
 	}
 	req := signing.Request{Key: "ossdrop-profile-test.txt", Expires: time.Minute, Credentials: c}
 	fillFromProfile(&req, p)
+	// Any valid names do: the link is never used. The environment has no
+	// region, and a profile's is checked when it is stored.
 	if req.Bucket == "" {
-		req.Bucket = "ossdrop-profile-test" // any valid name: the link is never used
+		req.Bucket = "ossdrop-profile-test"
+	}
+	if req.Region == "" {
+		req.Region = "cn-hangzhou"
 	}
 	// A link must not outlive its token; a token with under a minute left
 	// still proves it can sign.
@@ -514,8 +519,11 @@ func profileTest(args []string, env *Env) int {
 		if fes := signing.FieldErrors(err); len(fes) > 0 {
 			why = fes[0].Msg
 		}
-		return failed(env, fmt.Sprintf("profile %s cannot sign a link: %s", p.Name, why),
-			"fix its settings or secret with 'ossdrop profile rotate "+p.Name+"', or remove it and add it again")
+		hint := "fix its secret with 'ossdrop profile rotate " + p.Name + "', or remove it and add it again"
+		if p.Name == credentials.EnvironmentProfile {
+			hint = "check " + envAccessKeyID + ", " + envAccessKeySecret + " and " + envSessionToken
+		}
+		return failed(env, fmt.Sprintf("profile %s cannot sign a link: %s", p.Name, why), hint)
 	}
 	fmt.Fprintf(env.Stdout, "Profile %s is usable:\n", p.Name)
 	if p.Name == credentials.EnvironmentProfile {

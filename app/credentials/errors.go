@@ -97,7 +97,7 @@ func tokenExpired(p Profile) error {
 func keychainUnavailable(name string, cause error) error {
 	hint := "unlock the login keychain, or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) for this shell instead"
 	if runtime.GOOS != "darwin" && runtime.GOOS != "windows" {
-		hint = "start a Secret Service (gnome-keyring-daemon --start --components=secrets, or KeePassXC with its Secret Service integration on), " +
+		hint = "start and unlock a Secret Service (gnome-keyring-daemon --start --components=secrets, or KeePassXC with its Secret Service integration on), " +
 			"or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) for this shell instead"
 	}
 	return newError(name, ErrKeychainUnavailable, cause,

@@ -1,0 +1,254 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/ossdrop/ossdrop/app/upload"
+	"github.com/ossdrop/ossdrop/signing"
+)
+
+func init() {
+	register(command{name: "upload", summary: "upload a file through a link or curl command, and verify it", run: runUpload})
+}
+
+const uploadSynopsis = `LINK|- FILE [-H 'Name: value']... [--retries N] [--json]
+
+Uploads FILE with a share link, a bare presigned URL or a curl command ("-"
+reads it from standard input), sending exactly the headers the link carries,
+then compares the server's CRC-64 and MD5 with the file's. Exits 0 when the
+file is stored and every checksum the server returned matches (the output
+says whether there was any to compare), 1 otherwise with the reason on stderr.
+
+A bare URL does not say which headers it was signed with: add them with
+--header, or ask the sender for the share link.
+
+Examples:
+  ossdrop upload 'https://demo.oss-cn-hangzhou.aliyuncs.com/in/q3.pdf?x-oss-…#ossdrop=1&…' q3.pdf
+  pbpaste | ossdrop upload - q3.pdf --json`
+
+func runUpload(args []string, env *Env) int {
+	fs := newFlags(env, "upload", uploadSynopsis)
+	headerFlags := fs.StringArrayP("header", "H", nil, "extra header 'Name: value' to send (repeatable), as with curl -H; for a bare URL")
+	retries := fs.Int("retries", upload.DefaultRetries, "how many times to retry a lost connection or a server failure (0: never)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if code, ok := parseFlags(fs, args, env); !ok {
+		return code
+	}
+	if fs.NArg() != 2 {
+		return invalid(env, "upload takes a link and a file", "ossdrop upload 'https://…' report.pdf, or pipe the link: … | ossdrop upload - report.pdf")
+	}
+	if *retries < 0 {
+		return invalid(env, fmt.Sprintf("--retries %d is negative", *retries), "use 0 to never retry")
+	}
+	if fs.Arg(1) == "-" {
+		return invalid(env, "the file cannot come from standard input: its size must be known before the upload starts", "save it to a file first, then upload that")
+	}
+	headers, err := parseHeaderFlags(*headerFlags)
+	if err != nil {
+		return invalid(env, err.Error(), "write each header as --header 'Name: value'")
+	}
+	text, err := readLinkArg(fs.Arg(0), env)
+	if err != nil {
+		return failed(env, err.Error(), "")
+	}
+
+	req := upload.Request{LinkText: text, File: fs.Arg(1), ExtraHeaders: headers, Retries: *retries, Now: env.Now}
+	if *retries == 0 {
+		req.Retries = -1 // the package reads 0 as "the default"
+	}
+	plan, err := upload.Prepare(req)
+	if err != nil {
+		return uploadFailure(env, err)
+	}
+	for _, w := range plan.Warnings {
+		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
+	}
+
+	var bar *progressbar.ProgressBar
+	if env.StdoutIsTerminal && !*asJSON && plan.Size > 0 {
+		bar = newUploadBar(env.Stdout, plan)
+		req.Progress = func(p upload.Progress) {
+			if p.Attempt > 1 {
+				bar.Describe(fmt.Sprintf("%s (retry %d)", filepath.Base(plan.File), p.Attempt-1))
+			}
+			_ = bar.Set64(p.Sent) // a bar that cannot draw must not stop the upload
+		}
+	}
+
+	// Ctrl-C stops the upload cleanly: the request is cancelled at once, so
+	// OSS stores nothing half-sent.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	res, err := upload.Upload(ctx, req)
+	if bar != nil {
+		_ = bar.Clear()
+	}
+
+	if res != nil {
+		if *asJSON {
+			printJSON(env, uploadJSON(res))
+		} else {
+			printUpload(env.Stdout, plan, res, err)
+		}
+	}
+	if err != nil {
+		return uploadFailure(env, err)
+	}
+	return ExitOK
+}
+
+// readLinkArg returns arg, or the link piped to standard input for "-".
+func readLinkArg(arg string, env *Env) (string, error) {
+	if arg != "-" {
+		return arg, nil
+	}
+	raw, err := io.ReadAll(io.LimitReader(env.Stdin, 1<<20))
+	if err != nil {
+		return "", fmt.Errorf("cannot read standard input: %w", err)
+	}
+	if strings.TrimSpace(string(raw)) == "" {
+		return "", errors.New("standard input was empty: pipe the link or curl command into 'ossdrop upload - FILE'")
+	}
+	return string(raw), nil
+}
+
+// parseHeaderFlags reads --header values the way curl's -H does.
+func parseHeaderFlags(values []string) (signing.Headers, error) {
+	var headers signing.Headers
+	for _, v := range values {
+		name, value, ok := strings.Cut(v, ":")
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if !ok || name == "" {
+			return nil, fmt.Errorf("--header %q is not 'Name: value'", v)
+		}
+		headers = append(headers, signing.Header{Name: strings.ToLower(name), Value: value})
+	}
+	return headers, nil
+}
+
+// uploadFailure prints an upload error as its sentence and hint.
+func uploadFailure(env *Env, err error) int {
+	var e *upload.Error
+	if !errors.As(err, &e) {
+		return failed(env, err.Error(), "")
+	}
+	if errors.Is(err, upload.ErrHeader) {
+		return invalid(env, e.Sentence, e.Hint)
+	}
+	return failed(env, e.Sentence, e.Hint)
+}
+
+func newUploadBar(w io.Writer, plan *upload.Plan) *progressbar.ProgressBar {
+	return progressbar.NewOptions64(plan.Size,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(filepath.Base(plan.File)),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowTotalBytes(true),
+		progressbar.OptionUseIECUnits(true),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(65*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetRenderBlankState(true),
+	)
+}
+
+// uploadOutput is the --json form of a stored upload.
+type uploadOutput struct {
+	ETag string `json:"etag"`
+	Size int64  `json:"size"`
+	// CRC64 is decimal text, as OSS sends it: a uint64 does not survive a
+	// JSON number in most decoders (jq, JavaScript).
+	CRC64       string `json:"crc64"`
+	MD5         string `json:"md5"`
+	Verified    bool   `json:"verified"`
+	CRCVerified bool   `json:"crc64_verified"`
+	MD5Verified bool   `json:"md5_verified"`
+	RequestID   string `json:"request_id"`
+	VersionID   string `json:"version_id,omitempty"`
+	// Callback is the owner's callback server's JSON answer, a string when
+	// it is not JSON, or null without a callback.
+	Callback       any      `json:"callback"`
+	Status         int      `json:"status"`
+	Attempts       int      `json:"attempts"`
+	ElapsedSeconds float64  `json:"elapsed_seconds"`
+	Notes          []string `json:"notes"`
+}
+
+func uploadJSON(res *upload.Result) uploadOutput {
+	out := uploadOutput{
+		ETag: res.ETag, Size: res.Size, CRC64: fmt.Sprint(res.CRC64), MD5: res.MD5,
+		Verified: res.Verified(), CRCVerified: res.CRCVerified, MD5Verified: res.MD5Verified,
+		RequestID: res.RequestID, VersionID: res.VersionID, Status: res.Status, Attempts: res.Attempts,
+		ElapsedSeconds: res.Elapsed.Seconds(), Notes: []string{},
+	}
+	switch {
+	case len(res.CallbackBody) == 0:
+	case json.Valid(res.CallbackBody):
+		out.Callback = json.RawMessage(res.CallbackBody)
+	default:
+		out.Callback = string(res.CallbackBody)
+	}
+	for _, note := range []string{res.CRCNote, res.MD5Note} {
+		if note != "" {
+			out.Notes = append(out.Notes, note)
+		}
+	}
+	return out
+}
+
+func printUpload(w io.Writer, plan *upload.Plan, res *upload.Result, err error) {
+	row := func(label, value string) { fmt.Fprintf(w, "%-11s %s\n", label+":", value) }
+	target := plan.Link.Key
+	if plan.Link.Bucket != "" {
+		target = plan.Link.Bucket + "/" + target
+	}
+	speed := ""
+	if s := res.Elapsed.Seconds(); s > 0 {
+		speed = ", " + upload.FormatSize(int64(float64(res.Size)/s)) + "/s"
+	}
+	fmt.Fprintf(w, "Uploaded %s (%s) to %s in %s%s.\n", filepath.Base(plan.File), upload.FormatSize(res.Size), target, res.Elapsed.Round(time.Millisecond), speed)
+	row("Verified", verifiedText(res, err))
+	row("ETag", dash(res.ETag))
+	row("CRC-64", fmt.Sprint(res.CRC64))
+	row("MD5", res.MD5)
+	if res.RequestID != "" {
+		row("Request ID", res.RequestID)
+	}
+	if res.VersionID != "" {
+		row("Version ID", res.VersionID)
+	}
+	if res.Attempts > 1 {
+		row("Attempts", fmt.Sprint(res.Attempts))
+	}
+	if len(res.CallbackBody) > 0 {
+		fmt.Fprintf(w, "Callback answer:\n%s\n", indent(res.CallbackJSON(), "  "))
+	}
+}
+
+// verifiedText says which checksums matched, or why none could be compared.
+func verifiedText(res *upload.Result, err error) string {
+	switch {
+	case errors.Is(err, upload.ErrChecksum):
+		return "NO: the object on the server differs from the file"
+	case res.CRCVerified && res.MD5Verified:
+		return "yes: CRC-64 and MD5 match the server's"
+	case res.CRCVerified:
+		return "yes: CRC-64 matches the server's (" + res.MD5Note + ")"
+	case res.MD5Verified:
+		return "yes: MD5 matches the server's (" + res.CRCNote + ")"
+	}
+	return "no: " + res.CRCNote + "; " + res.MD5Note
+}

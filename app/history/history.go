@@ -1,0 +1,238 @@
+// Package history records every link OSS Drop issues, so the desktop app's
+// History list and the command line can show, share again and tidy them.
+//
+// The record is one JSON file, history.json, in a directory the caller
+// chooses (the app uses os.UserConfigDir()/ossdrop). It holds no AccessKey
+// secret, but it does hold working links: anyone who can read it can upload
+// with them until they expire, so the file is written with mode 0600.
+//
+// A damaged or unknown file is never overwritten: every call that reads it
+// returns an error matching ErrCorrupt, Add refuses, and only Reset, which
+// the person asks for, moves the file aside and starts a new history.
+package history
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ossdrop/ossdrop/signing"
+)
+
+// MaxEntries caps the history so the file stays small (about a megabyte)
+// and quick to rewrite on every change; Add drops the oldest entries beyond it.
+const MaxEntries = 1000
+
+// Sentinel errors for the conditions callers test with errors.Is.
+var (
+	// ErrNotFound: no entry has that ID.
+	ErrNotFound = errors.New("no such history entry")
+	// ErrCorrupt: history.json cannot be read (damaged JSON or a version this
+	// OSS Drop does not know). The file is left alone until Reset.
+	ErrCorrupt = errors.New("history file unreadable")
+)
+
+// Entry is one issued link.
+type Entry struct {
+	// ID is random, so two processes adding at once never pick the same one.
+	ID string `json:"id"`
+	// Profile is the credentials profile's name; never a secret.
+	Profile string    `json:"profile,omitempty"`
+	Bucket  string    `json:"bucket"`
+	Key     string    `json:"key"`
+	Method  string    `json:"method"`
+	Created time.Time `json:"created"`
+	Expires time.Time `json:"expires"`
+	// Options is a short human summary of what the link allows, such as
+	// "PUT · text/plain · IA · 2 metadata · callback · overwrite protected".
+	Options string `json:"options,omitempty"`
+	// ShareLink is the link as it was shared (signing.Link.ShareLink). It
+	// holds the AccessKey ID and the signature, never the secret; a link
+	// signed with STS credentials also carries x-oss-security-token in its
+	// query. That token is part of the link itself, which is what was
+	// shared anyway, so keeping it adds no exposure beyond the link's own.
+	ShareLink string `json:"share_link"`
+}
+
+// NewEntry records link, signed for req by profile, as issued at now. link
+// must be the result of signing req; its method and expiry win over req's
+// because they are what OSS will check.
+func NewEntry(profile string, req signing.Request, link *signing.Link, now time.Time) Entry {
+	method := link.Method
+	if method == "" {
+		method = req.Method
+	}
+	if method == "" {
+		method = signing.MethodPut
+	}
+	return Entry{
+		ID:        newID(),
+		Profile:   profile,
+		Bucket:    req.Bucket,
+		Key:       req.Key,
+		Method:    method,
+		Created:   now.Round(0), // drop the monotonic reading, which a file cannot keep
+		Expires:   link.ExpiresAt,
+		Options:   summary(req, method),
+		ShareLink: link.ShareLink(),
+	}
+}
+
+// Expired reports whether the link no longer works at now. An entry with no
+// expiry is never reported expired, so ClearExpired cannot drop it by mistake.
+func (e Entry) Expired(now time.Time) bool {
+	return !e.Expires.IsZero() && !now.Before(e.Expires)
+}
+
+// summary lists only what the owner chose, so a plain link reads "PUT ·
+// overwrite protected" and the History list stays scannable.
+func summary(req signing.Request, method string) string {
+	parts := []string{method}
+	if req.ContentType != "" {
+		parts = append(parts, req.ContentType)
+	}
+	if req.StorageClass != "" {
+		parts = append(parts, req.StorageClass)
+	}
+	// "default" means the bucket's ACL, which is what no ACL means too.
+	if req.ACL != "" && req.ACL != "default" {
+		parts = append(parts, "ACL "+req.ACL)
+	}
+	if n := len(req.Metadata); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d metadata", n))
+	}
+	if req.Callback != nil {
+		parts = append(parts, "callback")
+	}
+	if req.ContentMD5 != "" {
+		parts = append(parts, "MD5 pinned")
+	}
+	// Overwrite protection only exists for uploads.
+	if method == signing.MethodPut {
+		if req.AllowOverwrite {
+			parts = append(parts, "may overwrite")
+		} else {
+			parts = append(parts, "overwrite protected")
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// newID returns 16 hex digits: short enough to type after "ossdrop history
+// delete", random enough never to collide in a 1000-entry list.
+func newID() string {
+	var b [8]byte
+	rand.Read(b[:]) // never fails since Go 1.24
+	return hex.EncodeToString(b[:])
+}
+
+// Store is the history in one directory. It is safe for concurrent use
+// within one process; use one Store per directory. Every call reads the file
+// afresh, so the app sees links the command line added; two processes
+// changing the file at the same instant can still lose one change, which a
+// history can afford and a cross-platform file lock would not justify.
+type Store struct {
+	dir string
+	mu  sync.Mutex
+}
+
+// Open returns the history kept in dir, creating dir (mode 0700) if needed.
+// It does not read the file, so a damaged history never stops the app from
+// starting; List reports it instead.
+func Open(dir string) (*Store, error) {
+	if dir == "" {
+		return nil, errors.New("open history: no directory given")
+	}
+	if err := mkdir(dir); err != nil {
+		return nil, fmt.Errorf("open history: %w", err)
+	}
+	return &Store{dir: dir}, nil
+}
+
+// List returns every entry, newest first.
+func (s *Store) List() ([]Entry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	entries, err := s.read()
+	if err != nil {
+		return nil, fmt.Errorf("list history: %w", err)
+	}
+	return entries, nil
+}
+
+// Add records e, giving it an ID if it has none. When the history is full
+// the oldest entries are dropped. Add refuses to touch a damaged file, so
+// the links in it are not lost.
+func (s *Store) Add(e Entry) error {
+	if e.ID == "" {
+		e.ID = newID()
+	}
+	return s.update("add history entry "+e.ID, func(entries []Entry) ([]Entry, error) {
+		if slices.ContainsFunc(entries, func(x Entry) bool { return x.ID == e.ID }) {
+			return nil, errors.New("the ID is already in the history")
+		}
+		entries = slices.Insert(entries, 0, e)
+		sortNewestFirst(entries)
+		if len(entries) > MaxEntries {
+			entries = entries[:MaxEntries]
+		}
+		return entries, nil
+	})
+}
+
+// Delete removes the entry with the given ID, or returns ErrNotFound.
+func (s *Store) Delete(id string) error {
+	return s.update("delete history entry "+id, func(entries []Entry) ([]Entry, error) {
+		i := slices.IndexFunc(entries, func(x Entry) bool { return x.ID == id })
+		if i < 0 {
+			return nil, ErrNotFound
+		}
+		return slices.Delete(entries, i, i+1), nil
+	})
+}
+
+// ClearExpired removes the entries whose links no longer work at now and
+// says how many went.
+func (s *Store) ClearExpired(now time.Time) (removed int, err error) {
+	err = s.update("clear expired history", func(entries []Entry) ([]Entry, error) {
+		kept := slices.DeleteFunc(entries, func(x Entry) bool { return x.Expired(now) })
+		removed = len(entries) - len(kept)
+		return kept, nil
+	})
+	return removed, err
+}
+
+// Clear removes every entry. Like Add it refuses a damaged file; Reset is
+// the way out of that.
+func (s *Store) Clear() error {
+	return s.update("clear history", func([]Entry) ([]Entry, error) { return nil, nil })
+}
+
+// update applies change to the stored entries under the lock and writes the
+// result. what names the operation in errors.
+func (s *Store) update(what string, change func([]Entry) ([]Entry, error)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	entries, err := s.read()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if entries, err = change(entries); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := s.write(entries); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// sortNewestFirst orders by creation time; the sort is stable, so of two
+// entries created at the same instant the one added later stays in front.
+func sortNewestFirst(entries []Entry) {
+	slices.SortStableFunc(entries, func(a, b Entry) int { return b.Created.Compare(a.Created) })
+}

@@ -1,0 +1,298 @@
+package upload
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/ossdrop/ossdrop/signing"
+)
+
+// Kinds of failure. Every *Error wraps exactly one of them, so callers can
+// test the condition with errors.Is without reading the sentence.
+var (
+	ErrLink      = errors.New("unusable link")
+	ErrExpired   = errors.New("link expired")
+	ErrMethod    = errors.New("not an upload link")
+	ErrHeader    = errors.New("invalid header")
+	ErrFile      = errors.New("file not uploadable")
+	ErrTooLarge  = errors.New("file too large")
+	ErrSignature = errors.New("signature mismatch")
+	ErrDenied    = errors.New("access denied")
+	ErrExists    = errors.New("object exists")
+	ErrCallback  = errors.New("callback failed")
+	ErrChecksum  = errors.New("checksum mismatch")
+	ErrNetwork   = errors.New("network failure")
+	ErrServer    = errors.New("server failure")
+	ErrRefused   = errors.New("request refused")
+	ErrCanceled  = errors.New("upload canceled")
+)
+
+// Error is every failure Check and Upload report. Unlike ordinary Go errors
+// its text is meant for the person uploading: a capitalised Sentence saying
+// what happened and a Hint saying what to do, which the GUI shows as they
+// are and the CLI prints as "error:" and "hint:" lines.
+type Error struct {
+	// Kind is one of the Err* values above.
+	Kind error
+	// Status is the HTTP status of the last response; 0 when there was none
+	// (a pre-flight check, a lost connection, cancellation).
+	Status int
+	// Code, Message, RequestID and EC come from the OSS XML error body.
+	Code      string
+	Message   string
+	RequestID string
+	EC        string
+	Sentence  string
+	Hint      string
+	// Attempts is how many requests were made; 0 for a pre-flight failure.
+	Attempts int
+	// Err is the underlying cause, if any (context.Canceled, a *url.Error…).
+	Err error
+}
+
+// Error returns the sentence and the hint.
+func (e *Error) Error() string {
+	if e.Hint == "" {
+		return e.Sentence
+	}
+	return e.Sentence + " " + e.Hint
+}
+
+// Unwrap exposes both the kind and the cause to errors.Is and errors.As.
+func (e *Error) Unwrap() []error {
+	errs := []error{e.Kind}
+	if e.Err != nil {
+		errs = append(errs, e.Err)
+	}
+	return errs
+}
+
+// ossError is the XML body OSS sends with every failed request.
+type ossError struct {
+	Code       string `xml:"Code"`
+	Message    string `xml:"Message"`
+	RequestID  string `xml:"RequestId"`
+	HostID     string `xml:"HostId"`
+	EC         string `xml:"EC"`
+	Expires    string `xml:"Expires"`
+	ServerTime string `xml:"ServerTime"`
+}
+
+// maxErrorBody bounds how much of an error response is read: OSS error
+// bodies are a few hundred bytes, a misconfigured proxy's page may not be.
+const maxErrorBody = 64 << 10
+
+// parseError reads an OSS <Error> document; ok is false when body is not one.
+func parseError(body []byte) (e ossError, ok bool) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '<' {
+		return e, false
+	}
+	var doc struct {
+		XMLName xml.Name
+		ossError
+	}
+	if err := xml.Unmarshal(body, &doc); err != nil || doc.XMLName.Local != "Error" || doc.Code == "" {
+		return e, false
+	}
+	e = doc.ossError
+	for _, s := range []*string{&e.Code, &e.Message, &e.RequestID, &e.HostID, &e.EC, &e.Expires, &e.ServerTime} {
+		*s = clean(*s)
+	}
+	return e, e.Code != ""
+}
+
+// clean makes server text safe to show: one line, printable, bounded.
+func clean(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == utf8.RuneError:
+			return -1
+		case unicode.IsSpace(r):
+			return ' '
+		case !unicode.IsPrint(r):
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	return truncate(s, 300)
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}
+
+// responseFailure describes an HTTP answer other than success.
+type responseFailure struct {
+	status    int
+	statusTxt string
+	xml       ossError
+	isXML     bool
+	requestID string // from the x-oss-request-id header, when the body has none
+	body      []byte
+}
+
+// explain turns a response the server refused into an *Error. retried says
+// whether an earlier attempt may have reached the server.
+func (p *Plan) explain(f responseFailure, attempts int, retried bool) *Error {
+	e := &Error{Status: f.status, Attempts: attempts, Code: f.xml.Code, Message: f.xml.Message, RequestID: f.xml.RequestID, EC: f.xml.EC}
+	if e.RequestID == "" {
+		e.RequestID = f.requestID
+	}
+	ref := e.reference()
+	switch {
+	case f.xml.Code == "SignatureDoesNotMatch":
+		e.Kind = ErrSignature
+		e.Sentence, e.Hint = p.signatureSentence()
+	case f.xml.Code == "AccessDenied" && strings.Contains(strings.ToLower(f.xml.Message), "expired"):
+		e.Kind = ErrExpired
+		e.Sentence = fmt.Sprintf("OSS says this link has expired: it was valid until %s.", localTime(p.Link.ExpiresAt))
+		if !p.Link.ExpiresAt.IsZero() && p.now().Before(p.Link.ExpiresAt) {
+			e.Sentence += " This computer's clock says it should still work, so one of the two clocks is wrong."
+		}
+		e.Hint = "Ask the sender for a new link."
+	case f.xml.Code == "FileAlreadyExists" || (f.status == 409 && f.xml.Code == ""):
+		e.Kind = ErrExists
+		e.Sentence = fmt.Sprintf("An object named %q is already stored, and the sender protected it from being replaced.", p.Link.Key)
+		e.Hint = "Ask the sender for a new link or a different object name."
+		if retried {
+			e.Sentence = fmt.Sprintf("An object named %q is already stored, and the sender protected it from being replaced. It may be your own file from the earlier attempt, which was cut off before OSS could answer.", p.Link.Key)
+			e.Hint = "Ask the sender to check whether the file arrived before uploading it again."
+		}
+	case f.xml.Code == "EntityTooLarge":
+		e.Kind = ErrTooLarge
+		e.Sentence = fmt.Sprintf("OSS refused the file as too large (%s): one upload takes at most 5 GiB, and the link may allow less.", FormatSize(p.Size))
+		e.Hint = "Ask the sender for another way to send a file this size."
+	case f.xml.Code == "InvalidDigest" || f.xml.Code == "BadDigest":
+		e.Kind = ErrRefused
+		e.Sentence = "The file is not the one the link was made for: its MD5 differs from the Content-MD5 the link pins."
+		e.Hint = "Choose the exact file the sender expects, or ask for a new link."
+	case f.xml.Code == "InvalidAccessKeyId":
+		e.Kind = ErrDenied
+		e.Sentence = "OSS does not know the AccessKey this link was signed with: it may have been disabled or deleted."
+		e.Hint = "Ask the sender for a new link."
+	case f.xml.Code == "SecurityTokenExpired" || f.xml.Code == "InvalidSecurityToken":
+		e.Kind = ErrExpired
+		e.Sentence = "The temporary credentials this link was signed with have expired, so the link no longer works."
+		e.Hint = "Ask the sender for a new link."
+	case f.xml.Code == "NoSuchBucket":
+		e.Kind = ErrRefused
+		e.Sentence = fmt.Sprintf("The bucket this link uploads to does not exist (%s).", f.xml.Message)
+		e.Hint = "Ask the sender for a new link."
+	case f.xml.Code == "AccessDenied" || f.status == 403:
+		e.Kind = ErrDenied
+		e.Sentence = fmt.Sprintf("OSS refused the upload: %s%s.", orStatus(f), ref)
+		e.Hint = "The link may have been revoked or its owner lacks permission: ask the sender for a new link."
+	case f.status >= 500:
+		e.Kind = ErrServer
+		e.Sentence = fmt.Sprintf("The server failed with %s%s", orStatus(f), ref)
+		if attempts > 1 {
+			e.Sentence += fmt.Sprintf(", %d times in a row", attempts)
+		}
+		e.Sentence += "."
+		e.Hint = "OSS may be busy: try again in a few minutes, and if it keeps failing give the sender the request ID."
+	case f.status >= 300 && f.status < 400:
+		e.Kind = ErrRefused
+		e.Sentence = fmt.Sprintf("The server redirected the upload (%d %s) instead of storing it: a presigned link must go straight to OSS.", f.status, f.statusTxt)
+		e.Hint = "Ask the sender for a link to the bucket's own endpoint."
+	default:
+		e.Kind = ErrRefused
+		e.Sentence = fmt.Sprintf("OSS refused the upload: %s%s.", orStatus(f), ref)
+		e.Hint = "Send this message to the link's sender."
+	}
+	return e
+}
+
+// reference is the request ID and EC in parentheses, for support.
+func (e *Error) reference() string {
+	var parts []string
+	if e.RequestID != "" {
+		parts = append(parts, "request ID "+e.RequestID)
+	}
+	if e.EC != "" {
+		parts = append(parts, "EC "+e.EC)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// orStatus is the OSS code and message verbatim, or the HTTP status and the
+// start of the body when the answer is not an OSS error document.
+func orStatus(f responseFailure) string {
+	if f.isXML {
+		if f.xml.Message == "" {
+			return f.xml.Code
+		}
+		return f.xml.Code + ": " + strings.TrimSuffix(f.xml.Message, ".")
+	}
+	s := fmt.Sprintf("status %d %s", f.status, f.statusTxt)
+	if body := clean(string(f.body)); body != "" {
+		s += " (" + truncate(body, 120) + ")"
+	}
+	return s
+}
+
+// signatureSentence says which headers the link expects and which were
+// sent, since a difference there is by far the most common cause.
+func (p *Plan) signatureSentence() (sentence, hint string) {
+	sent := formatHeaders(p.Headers)
+	if !p.Link.HeadersKnown {
+		return fmt.Sprintf("OSS refused the upload because it does not match the link's signature. This bare link does not say which headers it was signed with; the upload sent %s.", sent),
+			"Ask the sender for the share link or the curl command: they carry the headers the upload must send."
+	}
+	want := formatHeaders(p.Link.Headers)
+	if want == sent {
+		return fmt.Sprintf("OSS refused the upload because it does not match the link's signature, although it sent exactly the headers the link expects (%s). The link was probably changed after it was signed.", want),
+			"Copy the whole link again, or ask the sender for a new one."
+	}
+	return fmt.Sprintf("OSS refused the upload because it does not match the link's signature: the link expects %s, but the upload sent %s.", want, sent),
+		"Send exactly the headers the link expects (remove any you added), or ask the sender for a new link."
+}
+
+// formatHeaders lists headers for a sentence, shortening long values such as
+// a Base64 callback.
+func formatHeaders(h signing.Headers) string {
+	if len(h) == 0 {
+		return "no headers"
+	}
+	parts := make([]string, len(h))
+	for i, v := range h {
+		parts[i] = v.Name + ": " + truncate(v.Value, 40)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func localTime(t time.Time) string {
+	return t.Local().Format("2006-01-02 15:04:05 MST")
+}
+
+// FormatSize writes a byte count the way the upload's messages do, in IEC
+// units as file managers show them: "1 byte", "512 bytes", "1.5 MiB".
+func FormatSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		if n == 1 {
+			return "1 byte"
+		}
+		return fmt.Sprintf("%d bytes", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,606 @@
+// Package upload sends one file to OSS through a presigned PUT link, for
+// both the desktop app and the command line.
+//
+// It checks the link and the file before sending a byte, streams the file
+// (constant memory, whatever its size) with exactly the headers the link was
+// signed with and nothing else OSS would sign, retries what is worth
+// retrying, and verifies the stored object against the CRC-64 and MD5 it
+// computes on the way out. Every error it returns is an *Error: a sentence a
+// partner understands plus a hint, with the OSS error code and request ID
+// when the server gave them.
+package upload
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc64"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ossdrop/ossdrop/signing"
+)
+
+// DefaultRetries is how many times a failed attempt is repeated when the
+// request does not say.
+const DefaultRetries = 3
+
+// UserAgent identifies OSS Drop in the server's logs. It is never signed,
+// so it cannot break a link.
+const UserAgent = "OSSDrop"
+
+// progressInterval bounds how often Progress is called, so a fast upload
+// does not flood the GUI's event queue.
+const progressInterval = 50 * time.Millisecond
+
+// maxCallbackBody bounds the success body: OSS relays at most 3 MB from the
+// owner's callback server.
+const maxCallbackBody = 4 << 20
+
+// expectContinueAbove is the size from which the upload first asks the
+// server whether it will take the body (Expect: 100-continue), as curl
+// does: a refused signature then costs one round trip, not the whole file.
+const expectContinueAbove = 1 << 20
+
+var crcTable = crc64.MakeTable(crc64.ECMA)
+
+// Request is one upload.
+type Request struct {
+	// Link is an inspected link; when nil, LinkText is inspected instead.
+	Link *signing.Inspection
+	// LinkText is a share link, a bare presigned URL or a curl command:
+	// anything signing.Inspect reads.
+	LinkText string
+	// File is the path of the file to send.
+	File string
+	// ExtraHeaders are sent besides the link's own; one with the name of a
+	// link header replaces its value. They let a user supply the headers a
+	// bare URL does not carry.
+	ExtraHeaders signing.Headers
+	// Retries is how many times a lost connection or a 5xx answer is
+	// retried: 0 means DefaultRetries, a negative number none.
+	Retries int
+	// Backoff returns the pause before retry n (1, 2, …); nil means
+	// exponential backoff with jitter from 0.5 s up to 8 s.
+	Backoff func(n int) time.Duration
+	// Progress, if set, is called from another goroutine (never two calls at
+	// once) at most every 50 ms while the file is sent, and a last time
+	// before Upload returns.
+	Progress func(Progress)
+	// HTTPClient sends the request; nil means a client made for uploads.
+	// Redirects are never followed, whatever the client says: following
+	// one would turn the PUT into a GET.
+	HTTPClient *http.Client
+	// Now is the clock for the expiry check; nil means time.Now.
+	Now func() time.Time
+}
+
+// Progress is how far the upload is.
+type Progress struct {
+	// Sent is how many bytes of the current attempt have gone out.
+	Sent  int64
+	Total int64
+	// Rate is the speed of the current attempt, in bytes per second.
+	Rate float64
+	// Elapsed counts from the start of the first attempt.
+	Elapsed time.Duration
+	// Attempt is 1 for the first try, 2 for the first retry, and so on.
+	Attempt int
+}
+
+// Result is what the server said about a stored object.
+type Result struct {
+	// Status is 200, or 203 when the owner's callback server failed.
+	Status int
+	// ETag is the server's, quotes removed.
+	ETag      string
+	VersionID string
+	Size      int64
+	// CRC64 is the CRC-64/ECMA-182 of the bytes sent, as OSS computes it.
+	CRC64 uint64
+	// MD5 is the hex MD5 of the bytes sent.
+	MD5 string
+	// CRCVerified and MD5Verified say the server's checksum matched;
+	// CRCNote and MD5Note say why not when false (say, the server sent none).
+	CRCVerified bool
+	CRCNote     string
+	MD5Verified bool
+	MD5Note     string
+	RequestID   string
+	// CallbackBody is the owner's callback server's answer (JSON), relayed by
+	// OSS; empty when the link has no callback.
+	CallbackBody []byte
+	Elapsed      time.Duration
+	Attempts     int
+	// Warnings are the pre-flight warnings (see Plan).
+	Warnings []string
+}
+
+// Verified reports whether at least one checksum from the server matched
+// the bytes sent. A mismatch is an error, so a false here means only that
+// the server sent nothing to compare with.
+func (r *Result) Verified() bool { return r.CRCVerified || r.MD5Verified }
+
+// CallbackJSON returns the callback answer indented, or as it came when it
+// is not JSON.
+func (r *Result) CallbackJSON() string {
+	var out []byte
+	var v any
+	if json.Unmarshal(r.CallbackBody, &v) == nil {
+		out, _ = json.MarshalIndent(v, "", "  ")
+	}
+	if out == nil {
+		return string(r.CallbackBody)
+	}
+	return string(out)
+}
+
+// Upload checks the request (see Prepare) and sends the file.
+//
+// A Result comes back whenever the server stored the object, even with an
+// error: a 203 (ErrCallback: stored, but the owner's server did not
+// confirm it) or a checksum mismatch (ErrChecksum: stored, but not what was
+// sent). Otherwise the Result is nil. Every error is an *Error; when ctx
+// ends, it also wraps ctx.Err().
+func Upload(ctx context.Context, req Request) (*Result, error) {
+	plan, err := Prepare(req)
+	if err != nil {
+		return nil, err
+	}
+	return plan.upload(ctx, req)
+}
+
+// upload sends the file of a prepared plan; req supplies the retry policy,
+// progress callback and HTTP client.
+func (p *Plan) upload(ctx context.Context, req Request) (*Result, error) {
+	u := &uploader{plan: p, client: httpClient(req.HTTPClient), backoff: req.Backoff, start: time.Now()}
+	u.progress.fn = req.Progress
+	if u.backoff == nil {
+		u.backoff = defaultBackoff
+	}
+	retries := req.Retries
+	switch {
+	case retries == 0:
+		retries = DefaultRetries
+	case retries < 0:
+		retries = 0
+	}
+	res, err := u.run(ctx, retries)
+	u.progress.final()
+	return res, err
+}
+
+type uploader struct {
+	plan     *Plan
+	client   *http.Client
+	backoff  func(int) time.Duration
+	start    time.Time
+	progress progress
+}
+
+// outcome is one attempt's end.
+type outcome struct {
+	res   *Result
+	err   *Error
+	retry bool // worth another attempt
+	// reached says the request may have reached the server, so the object
+	// may be stored even though this attempt failed.
+	reached bool
+}
+
+func (u *uploader) run(ctx context.Context, retries int) (*Result, error) {
+	reached := false
+	for attempt := 1; ; attempt++ {
+		if attempt > 1 {
+			if err := sleep(ctx, u.backoff(attempt-1)); err != nil {
+				return nil, canceled(err, attempt-1)
+			}
+		}
+		o := u.attempt(ctx, attempt, reached)
+		if o.err == nil {
+			return o.res, nil
+		}
+		reached = reached || o.reached
+		o.err.Attempts = attempt
+		if !o.retry || attempt > retries {
+			if o.res != nil {
+				return o.res, o.err
+			}
+			return nil, o.err
+		}
+	}
+}
+
+// attempt sends the file once. retried says an earlier attempt may have
+// reached the server.
+func (u *uploader) attempt(ctx context.Context, attempt int, retried bool) outcome {
+	p := u.plan
+	f, err := os.Open(p.File)
+	if err != nil {
+		return outcome{err: fileError(p.File, err)}
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || info.Size() != p.Size {
+		return outcome{err: changedError(p.File)}
+	}
+
+	u.progress.begin(attempt, p.Size, u.start)
+	b := &body{ctx: ctx, r: io.LimitReader(f, p.Size), crc: crc64.New(crcTable), md5: md5.New(), total: p.Size, progress: &u.progress}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, p.Link.URL, nil)
+	if err != nil {
+		return outcome{err: &Error{Kind: ErrLink, Sentence: "The link's address cannot be used.", Hint: "Copy the whole link again.", Err: err}}
+	}
+	// A body type of our own means no sniffing and no guessed length: the
+	// length is set here, and Go sends no Content-Type unless the link has one.
+	req.Body, req.ContentLength = b, p.Size
+	if p.Size == 0 {
+		req.Body = http.NoBody
+	}
+	req.Header.Set("User-Agent", UserAgent)
+	if p.Size > expectContinueAbove {
+		req.Header.Set("Expect", "100-continue")
+	}
+	for _, h := range p.Headers {
+		switch http.CanonicalHeaderKey(h.Name) {
+		case "Host":
+			req.Host = h.Value
+		case "Content-Length":
+			// checked against the file in Prepare; Go writes it from ContentLength
+		default:
+			req.Header.Set(h.Name, h.Value)
+		}
+	}
+
+	resp, err := u.client.Do(req)
+	sent, crc, sum, readErr := b.finish()
+	if err != nil {
+		switch {
+		case ctx.Err() != nil:
+			return outcome{err: canceled(ctx.Err(), attempt)}
+		case readErr != nil:
+			if errors.Is(readErr, errShrunk) {
+				return outcome{err: changedError(p.File)}
+			}
+			return outcome{err: fileError(p.File, readErr)}
+		}
+		e, retry := networkError(p.Link.Host, err, attempt)
+		return outcome{err: e, retry: retry, reached: sent > 0}
+	}
+	defer resp.Body.Close()
+
+	limit := int64(maxErrorBody)
+	if resp.StatusCode/100 == 2 {
+		limit = maxCallbackBody
+	}
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, limit))
+	if err != nil {
+		if ctx.Err() != nil {
+			return outcome{err: canceled(ctx.Err(), attempt)}
+		}
+		e, retry := networkError(p.Link.Host, err, attempt)
+		return outcome{err: e, retry: retry, reached: true}
+	}
+	failure := responseFailure{status: resp.StatusCode, statusTxt: http.StatusText(resp.StatusCode), body: raw, requestID: resp.Header.Get("x-oss-request-id")}
+	failure.xml, failure.isXML = parseError(raw)
+
+	if resp.StatusCode/100 != 2 {
+		return outcome{err: p.explain(failure, attempt, retried), retry: resp.StatusCode >= 500, reached: true}
+	}
+	if sent != p.Size {
+		// The server answered before taking the whole file: whatever it
+		// stored is not this file.
+		return outcome{err: &Error{Kind: ErrRefused, Status: resp.StatusCode,
+			Sentence: fmt.Sprintf("The server answered after receiving only %s of %s, so it did not store this file.", FormatSize(sent), FormatSize(p.Size)),
+			Hint:     "Check that the link is an OSS upload link; ask the sender for a new one."}}
+	}
+
+	res := &Result{Status: resp.StatusCode, Size: sent, CRC64: crc, MD5: fmt.Sprintf("%x", sum),
+		RequestID: resp.Header.Get("x-oss-request-id"), VersionID: resp.Header.Get("x-oss-version-id"),
+		Elapsed: time.Since(u.start), Attempts: attempt, Warnings: p.Warnings}
+	res.ETag = trimETag(resp.Header.Get("ETag"))
+	mismatch := res.verify(resp.Header, sum)
+	if resp.StatusCode == http.StatusNonAuthoritativeInfo {
+		// 203: the object is stored, OSS's call to the owner's server failed.
+		e := &Error{Kind: ErrCallback, Status: resp.StatusCode, Code: failure.xml.Code, Message: failure.xml.Message, RequestID: res.RequestID, EC: failure.xml.EC,
+			Sentence: "The file is stored, but the sender's server did not confirm it", Hint: "Tell the sender the file arrived; there is no need to upload it again (OSS does not retry the confirmation)."}
+		if failure.xml.RequestID != "" {
+			e.RequestID = failure.xml.RequestID
+		}
+		if failure.xml.Message != "" {
+			e.Sentence += " (" + failure.xml.Message + ")"
+		}
+		e.Sentence += "."
+		if mismatch == nil {
+			return outcome{res: res, err: e}
+		}
+	} else if len(raw) > 0 {
+		res.CallbackBody = raw
+	}
+	if mismatch != nil {
+		mismatch.Status, mismatch.RequestID = resp.StatusCode, res.RequestID
+		return outcome{res: res, err: mismatch}
+	}
+	return outcome{res: res}
+}
+
+func changedError(name string) *Error {
+	return &Error{Kind: ErrFile, Sentence: fmt.Sprintf("%s changed while it was being uploaded.", name), Hint: "Wait until the file is complete, then upload it again."}
+}
+
+func canceled(err error, attempts int) *Error {
+	e := &Error{Kind: ErrCanceled, Attempts: attempts, Err: err, Sentence: "The upload was cancelled."}
+	if errors.Is(err, context.DeadlineExceeded) {
+		e.Sentence = "The upload took longer than allowed and was stopped."
+	}
+	return e
+}
+
+// networkError explains a failure to talk to the server and says whether
+// trying again can help: a lost connection can, a certificate OSS Drop
+// does not trust or a host that does not exist cannot.
+func networkError(host string, err error, attempt int) (*Error, bool) {
+	e := &Error{Kind: ErrNetwork, Err: err}
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalid          x509.CertificateInvalidError
+		verify           *tls.CertificateVerificationError
+		dns              *net.DNSError
+	)
+	switch {
+	case errors.As(err, &verify), errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalid):
+		e.Sentence = fmt.Sprintf("The certificate of %s is not trusted, so the upload was not sent (%v).", host, rootCause(err))
+		e.Hint = "Check the computer's date and any proxy or antivirus that intercepts HTTPS; ask the sender whether the link is right."
+		return e, false
+	case errors.As(err, &dns) && dns.IsNotFound:
+		e.Sentence = fmt.Sprintf("The server %s could not be found.", host)
+		e.Hint = "Check the internet connection, then copy the whole link again."
+		return e, false
+	}
+	if attempt > 1 {
+		e.Sentence = fmt.Sprintf("The connection to %s failed %d times in a row; the upload did not complete (%v).", host, attempt, rootCause(err))
+	} else {
+		e.Sentence = fmt.Sprintf("The connection to %s failed; the upload did not complete (%v).", host, rootCause(err))
+	}
+	e.Hint = "Check the network connection and try again."
+	return e, true
+}
+
+// rootCause strips the "Put <URL>:" prefix of a *url.Error, which would
+// print the whole signed link into the sentence.
+func rootCause(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// verify compares the server's checksums with the bytes sent; the returned
+// error, if any, is a mismatch.
+func (r *Result) verify(h http.Header, md5sum []byte) *Error {
+	var diffs []string
+	switch v := h.Get("x-oss-hash-crc64ecma"); {
+	case v == "":
+		r.CRCNote = "the server sent no CRC-64 (x-oss-hash-crc64ecma)"
+	default:
+		server, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			r.CRCNote = fmt.Sprintf("the server's CRC-64 %q is not a number", clean(v))
+		} else if server != r.CRC64 {
+			diffs = append(diffs, fmt.Sprintf("CRC-64 %d here, %d on the server", r.CRC64, server))
+		} else {
+			r.CRCVerified = true
+		}
+	}
+	switch {
+	case r.ETag == "":
+		r.MD5Note = "the server sent no ETag"
+	case !isMD5Hex(r.ETag):
+		r.MD5Note = fmt.Sprintf("the ETag %s is not an MD5 (the object was not stored by one simple upload)", clean(r.ETag))
+	case !strings.EqualFold(r.ETag, r.MD5):
+		diffs = append(diffs, fmt.Sprintf("MD5 %s here, ETag %s on the server", r.MD5, r.ETag))
+	default:
+		r.MD5Verified = true
+	}
+	if v := h.Get("Content-MD5"); v != "" {
+		if got := base64MD5(md5sum); v != got {
+			diffs = append(diffs, fmt.Sprintf("Content-MD5 %s here, %s on the server", got, clean(v)))
+			r.MD5Verified = false
+		} else if !r.MD5Verified {
+			r.MD5Verified, r.MD5Note = true, ""
+		}
+	}
+	if len(diffs) == 0 {
+		return nil
+	}
+	return &Error{Kind: ErrChecksum,
+		Sentence: fmt.Sprintf("The object stored on the server differs from your file (%s).", joinAnd(diffs)),
+		Hint:     "Upload the file again; if the link protects the object from being replaced, ask the sender for a new link."}
+}
+
+// progress reports an upload's progress at a bounded rate. Its methods are
+// called by the transport's goroutine (through body) and by Upload's, one at
+// a time: body holds its lock while reporting, and Upload reports only after
+// finishing the body.
+type progress struct {
+	fn           func(Progress)
+	start        time.Time
+	attemptStart time.Time
+	last         time.Time
+	current      Progress
+	started      bool
+}
+
+func (p *progress) begin(attempt int, total int64, start time.Time) {
+	p.start, p.attemptStart, p.last = start, time.Now(), time.Time{}
+	p.current = Progress{Total: total, Attempt: attempt}
+	p.started = true
+}
+
+func (p *progress) add(n int) {
+	p.current.Sent += int64(n)
+	if p.fn == nil {
+		return
+	}
+	if now := time.Now(); now.Sub(p.last) >= progressInterval {
+		p.last = now
+		p.fn(p.snapshot(now))
+	}
+}
+
+func (p *progress) snapshot(now time.Time) Progress {
+	s := p.current
+	s.Elapsed = now.Sub(p.start)
+	if d := now.Sub(p.attemptStart).Seconds(); d > 0 {
+		s.Rate = float64(s.Sent) / d
+	}
+	return s
+}
+
+func (p *progress) final() {
+	if p.fn != nil && p.started {
+		p.fn(p.snapshot(time.Now()))
+	}
+}
+
+// errShrunk reports a file that ended before its size said.
+var errShrunk = errors.New("file shrank during the upload")
+
+// body streams the file to the transport, hashing and counting as it goes.
+// The transport may still read it after Do returns (on cancellation), so
+// finish fences it off before the sums are read.
+type body struct {
+	mu       sync.Mutex
+	ctx      context.Context
+	r        io.Reader
+	crc      hash.Hash64
+	md5      hash.Hash
+	sent     int64
+	total    int64
+	done     bool
+	readErr  error
+	progress *progress
+}
+
+var errBodyFinished = errors.New("upload attempt finished")
+
+func (b *body) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.done {
+		return 0, errBodyFinished
+	}
+	// Checked here too, so a cancelled upload stops feeding the socket even
+	// before the transport notices.
+	if err := b.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := b.r.Read(p)
+	if n > 0 {
+		b.crc.Write(p[:n])
+		b.md5.Write(p[:n])
+		b.sent += int64(n)
+		b.progress.add(n)
+	}
+	switch {
+	case err == io.EOF && b.sent < b.total:
+		err = errShrunk
+		b.readErr = err
+	case err != nil && err != io.EOF:
+		b.readErr = err
+	}
+	return n, err
+}
+
+// Close is a no-op: the attempt owns the file and closes it.
+func (b *body) Close() error { return nil }
+
+func (b *body) finish() (sent int64, crc uint64, md5sum []byte, readErr error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.done = true
+	return b.sent, b.crc.Sum64(), b.md5.Sum(nil), b.readErr
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// defaultBackoff doubles from 0.5 s to at most 8 s, with jitter so that many
+// uploaders cut off together do not come back together.
+func defaultBackoff(n int) time.Duration {
+	d := 500 * time.Millisecond << min(n-1, 4)
+	return d/2 + rand.N(d/2+1)
+}
+
+var defaultClient = sync.OnceValue(func() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	// OSS answers within seconds of the last byte, or 5 s more with a
+	// callback; a server silent for two minutes is not going to answer.
+	t.ResponseHeaderTimeout = 2 * time.Minute
+	// Without this Go adds Accept-Encoding: gzip; an upload's answer is
+	// tiny, and the request should carry only what the link asks for.
+	t.DisableCompression = true
+	t.WriteBufferSize = 256 << 10
+	t.ReadBufferSize = 64 << 10
+	return &http.Client{Transport: t}
+})
+
+// httpClient returns c, or the default client, with redirects turned off.
+func httpClient(c *http.Client) *http.Client {
+	if c == nil {
+		c = defaultClient()
+	}
+	noRedirect := *c
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &noRedirect
+}
+
+// trimETag removes the quotes (and a weak marker) around an ETag.
+func trimETag(s string) string {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "W/")
+	return strings.Trim(s, `"`)
+}
+
+func isMD5Hex(s string) bool {
+	if len(s) != 2*md5.Size {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+func base64MD5(sum []byte) string { return base64.StdEncoding.EncodeToString(sum) }
+
+func joinAnd(parts []string) string {
+	if len(parts) <= 1 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}

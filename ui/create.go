@@ -1,0 +1,447 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ossdrop/ossdrop/app/credentials"
+	"github.com/ossdrop/ossdrop/app/history"
+	"github.com/ossdrop/ossdrop/signing"
+)
+
+// Expiry presets; the last one reveals a free-text entry.
+var expiryPresets = []struct {
+	label string
+	d     time.Duration
+}{
+	{"15 minutes", 15 * time.Minute}, {"1 hour", time.Hour}, {"1 day", 24 * time.Hour}, {"7 days", signing.MaxExpiry}, {"Custom…", 0},
+}
+
+// Content types offered in the picker; any other can be typed.
+var commonContentTypes = []string{
+	"application/pdf", "application/zip", "application/octet-stream", "image/jpeg", "image/png",
+	"text/plain", "text/csv", "video/mp4", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+// createTab is the owner's "Create link" tab: the form on the left of the
+// scroll, the result card below it once a link exists.
+type createTab struct {
+	win fyne.Window
+	svc *Services
+	// onTestUpload opens the Upload tab with a link filled in.
+	onTestUpload func(shareLink string)
+	// onHistoryChanged refreshes the History tab.
+	onHistoryChanged func()
+
+	profiles []credentials.Profile
+	sandbox  *Sandbox
+
+	profile      *widget.Select
+	bucket, key  *widget.Entry
+	expiry       *widget.Select
+	customExpiry *widget.Entry
+	expiryAt     *widget.Label
+	contentType  *widget.SelectEntry
+	storageClass *widget.Select
+	acl          *widget.Select
+	protect      *widget.Check
+	meta         *pairList
+	callback     *callbackSection
+	fieldErrors  map[string]*widget.Label
+	formError    *widget.Label
+	create       *widget.Button
+	busy         *widget.ProgressBarInfinite
+
+	result  *resultCard
+	content *fyne.Container
+}
+
+func newCreateTab(win fyne.Window, svc *Services) *createTab {
+	t := &createTab{win: win, svc: svc, fieldErrors: map[string]*widget.Label{}}
+	t.buildUI()
+	return t
+}
+
+func (t *createTab) buildUI() {
+	changed := func(string) { t.validate() }
+	t.profile = widget.NewSelect(nil, func(string) { t.onProfileChanged() })
+	t.profile.PlaceHolder = lang.L("Choose a profile")
+	t.bucket = &widget.Entry{PlaceHolder: "my-bucket", OnChanged: changed}
+	t.key = &widget.Entry{PlaceHolder: lang.L("uploads/report.pdf"), OnChanged: changed}
+	pick := &widget.Button{Text: lang.L("Pick a sample file…"), OnTapped: t.onPickSample}
+
+	var presetLabels []string
+	for _, p := range expiryPresets {
+		presetLabels = append(presetLabels, lang.L(p.label))
+	}
+	t.customExpiry = &widget.Entry{PlaceHolder: lang.L("90m, 2d or 2026-12-01T18:00:00+08:00"), OnChanged: changed}
+	t.customExpiry.Hide()
+	t.expiry = widget.NewSelect(presetLabels, func(string) {
+		if t.expiry.SelectedIndex() == len(expiryPresets)-1 {
+			t.customExpiry.Show()
+		} else {
+			t.customExpiry.Hide()
+		}
+		t.validate()
+	})
+	t.expiryAt = &widget.Label{Importance: widget.LowImportance}
+
+	t.contentType = widget.NewSelectEntry(commonContentTypes)
+	t.contentType.PlaceHolder = lang.L("Not bound: any type is accepted")
+	t.contentType.OnChanged = changed
+	t.storageClass = widget.NewSelect(append([]string{lang.L("Bucket default")}, signing.StorageClasses...), func(string) { t.validate() })
+	t.acl = widget.NewSelect([]string{lang.L("Inherit from bucket"), "private", "public-read", "public-read-write"}, func(string) { t.validate() })
+	t.protect = &widget.Check{Text: lang.L("Overwrite protection"), Checked: true, OnChanged: func(bool) { t.validate() }}
+	t.meta = newPairList(lang.L("Add metadata"), lang.L("name"), lang.L("value"), t.validate)
+	t.callback = newCallbackSection(t.validate)
+
+	t.create = &widget.Button{Text: lang.L("Create link"), Importance: widget.HighImportance, Icon: nil, OnTapped: t.onCreate}
+	t.busy = widget.NewProgressBarInfinite()
+	t.busy.Stop()
+	t.busy.Hide()
+	t.formError = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	t.formError.Hide()
+
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Profile"), t.withError(t.profile, signing.FieldCredentials)),
+		widget.NewFormItem(lang.L("Bucket"), t.withError(t.bucket, signing.FieldBucket)),
+		widget.NewFormItem(lang.L("Object key"), t.withError(container.NewBorder(nil, nil, nil, pick, t.key), signing.FieldKey)),
+		widget.NewFormItem(lang.L("Expires in"), t.withError(container.NewVBox(t.expiry, t.customExpiry, t.expiryAt), signing.FieldExpiry)),
+		widget.NewFormItem(lang.L("Content type"), t.withError(t.contentType, signing.FieldContentType)),
+		widget.NewFormItem(lang.L("Storage class"), t.withError(t.storageClass, signing.FieldStorageClass)),
+		widget.NewFormItem(lang.L("ACL"), t.withError(t.acl, signing.FieldACL)),
+		widget.NewFormItem("", container.NewVBox(t.protect, &widget.Label{
+			Text:       lang.L("On: the link cannot replace an existing object; a second upload is refused. Off: every use until expiry replaces the object."),
+			Wrapping:   fyne.TextWrapWord,
+			Importance: widget.LowImportance,
+		})),
+		widget.NewFormItem(lang.L("Metadata"), t.withError(t.meta.container, signing.FieldMetadata)),
+	)
+	callback := widget.NewAccordion(widget.NewAccordionItem(lang.L("Upload callback"), t.withError(t.callback.container, signing.FieldCallback)))
+
+	t.result = newResultCard(t.win, t.svc, t.onDownloadLink, func(share string) {
+		if t.onTestUpload != nil {
+			t.onTestUpload(share)
+		}
+	})
+	t.content = container.NewVBox(form, callback, t.formError, container.NewHBox(t.create), t.busy, t.result.container)
+	t.expiry.SetSelectedIndex(1)
+	t.storageClass.SetSelectedIndex(0)
+	t.acl.SetSelectedIndex(0)
+	t.validate()
+}
+
+// withError stacks a field and the label that shows its validation message.
+func (t *createTab) withError(field fyne.CanvasObject, name string) fyne.CanvasObject {
+	msg := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	msg.Hide()
+	t.fieldErrors[name] = msg
+	return container.NewVBox(field, msg)
+}
+
+// setProfiles replaces the profile list, keeping the selection if it still exists.
+func (t *createTab) setProfiles(profiles []credentials.Profile, sandbox *Sandbox) {
+	t.profiles, t.sandbox = profiles, sandbox
+	var names []string
+	if sandbox != nil {
+		names = append(names, sandbox.Profile.Name)
+	}
+	for _, p := range profiles {
+		names = append(names, p.Name)
+	}
+	selected := t.profile.Selected
+	t.profile.SetOptions(names)
+	switch {
+	case slices.Contains(names, selected):
+		t.profile.SetSelected(selected)
+	case sandbox != nil:
+		t.profile.SetSelected(sandbox.Profile.Name)
+	default:
+		for _, p := range profiles {
+			if p.Default {
+				t.profile.SetSelected(p.Name)
+			}
+		}
+		if t.profile.Selected == "" && len(names) > 0 {
+			t.profile.SetSelected(names[0])
+		}
+	}
+	t.validate()
+}
+
+// selectedProfile returns the chosen profile (the sandbox's included).
+func (t *createTab) selectedProfile() (credentials.Profile, bool) {
+	name := t.profile.Selected
+	if t.sandbox != nil && name == t.sandbox.Profile.Name {
+		return t.sandbox.Profile, true
+	}
+	for _, p := range t.profiles {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return credentials.Profile{}, false
+}
+
+func (t *createTab) onProfileChanged() {
+	if p, ok := t.selectedProfile(); ok && p.Bucket != "" && (t.bucket.Text == "" || t.isSomeProfileBucket(t.bucket.Text)) {
+		t.bucket.SetText(p.Bucket)
+	}
+	t.validate()
+}
+
+// isSomeProfileBucket reports whether the bucket field still holds a
+// profile's default, which switching profiles may replace.
+func (t *createTab) isSomeProfileBucket(bucket string) bool {
+	if t.sandbox != nil && t.sandbox.Profile.Bucket == bucket {
+		return true
+	}
+	for _, p := range t.profiles {
+		if p.Bucket == bucket {
+			return true
+		}
+	}
+	return false
+}
+
+// request builds a signing request from the form. Until Create, the
+// keychain is not read: the credentials carry only what validation needs.
+func (t *createTab) request() (signing.Request, error) {
+	p, _ := t.selectedProfile()
+	req := signing.Request{
+		Region: p.Region, EndpointKind: p.EndpointKind, Endpoint: p.Endpoint, PathStyle: p.PathStyle,
+		Bucket: strings.TrimSpace(t.bucket.Text), Key: t.key.Text, Method: signing.MethodPut,
+		ContentType: strings.TrimSpace(t.contentType.Text), AllowOverwrite: !t.protect.Checked,
+		Credentials: signing.Credentials{AccessKeyID: p.AccessKeyID, TokenExpires: p.STSExpires},
+	}
+	if p.Name != "" {
+		req.Credentials.AccessKeySecret = "(read from the keychain when signing)"
+		if p.Kind == credentials.KindSTS {
+			req.Credentials.SecurityToken = "(read from the keychain when signing)"
+		}
+	}
+	if i := t.storageClass.SelectedIndex(); i > 0 {
+		req.StorageClass = signing.StorageClasses[i-1]
+	}
+	if i := t.acl.SelectedIndex(); i > 0 {
+		req.ACL = t.acl.Selected
+	}
+	var err error
+	if req.ExpiresAt, err = t.expiryInstant(); err != nil {
+		return req, &signing.FieldError{Field: signing.FieldExpiry, Err: signing.ErrExpiryTooShort, Msg: lang.L("Type a duration such as 90m or 2d, or a time such as 2026-12-01T18:00:00+08:00.")}
+	}
+	if req.Metadata, err = t.meta.values(); err != nil {
+		return req, &signing.FieldError{Field: signing.FieldMetadata, Err: signing.ErrMetaName, Msg: err.Error()}
+	}
+	if req.Callback, err = t.callback.value(); err != nil {
+		return req, &signing.FieldError{Field: signing.FieldCallback, Err: signing.ErrCallbackVarName, Msg: err.Error()}
+	}
+	return req, nil
+}
+
+func (t *createTab) expiryInstant() (time.Time, error) {
+	now := t.svc.Now()
+	i := t.expiry.SelectedIndex()
+	if i >= 0 && i < len(expiryPresets)-1 {
+		return now.Add(expiryPresets[i].d), nil
+	}
+	return signing.ParseExpiry(t.customExpiry.Text, now)
+}
+
+// validate checks the form with the signing rules, shows each message
+// beside its field, and enables Create only when all is well.
+func (t *createTab) validate() {
+	if t.create == nil {
+		return // still building
+	}
+	for _, l := range t.fieldErrors {
+		l.Hide()
+	}
+	now := t.svc.Now()
+	req, err := t.request()
+	if err == nil {
+		err = req.Validate(now)
+	}
+	if _, ok := t.selectedProfile(); !ok {
+		err = errors.Join(err, &signing.FieldError{Field: signing.FieldCredentials, Err: signing.ErrCredentials,
+			Msg: lang.L("Add a profile or try the local sandbox first.")})
+	}
+	if at, perr := t.expiryInstant(); perr == nil {
+		t.expiryAt.SetText(fmt.Sprintf(lang.L("Until %s (%s)"), at.Local().Format("Mon 2 Jan 15:04"), untilText(at, now)))
+	} else {
+		t.expiryAt.SetText("")
+	}
+	t.callback.refreshPreview()
+	fes := signing.FieldErrors(err)
+	for _, fe := range fes {
+		if l := t.fieldErrors[fe.Field]; l != nil && !l.Visible() {
+			l.SetText(fieldMessage(fe))
+			l.Show()
+		}
+	}
+	if len(fes) > 0 {
+		t.create.Disable()
+	} else {
+		t.create.Enable()
+	}
+}
+
+func (t *createTab) onPickSample() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		defer r.Close()
+		name := r.URI().Name()
+		dir := ""
+		if i := strings.LastIndex(t.key.Text, "/"); i >= 0 {
+			dir = t.key.Text[:i+1]
+		}
+		t.key.SetText(dir + name)
+		head := make([]byte, 512)
+		n, _ := r.Read(head)
+		t.contentType.SetText(detectContentType(name, head[:n]))
+	}, t.win)
+	d.Show()
+}
+
+// detectContentType prefers the extension (what browsers send) and falls
+// back to sniffing the first bytes.
+func detectContentType(name string, head []byte) string {
+	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+		return ct
+	}
+	return http.DetectContentType(head)
+}
+
+func (t *createTab) onCreate() {
+	req, err := t.request()
+	if err != nil {
+		t.validate()
+		return
+	}
+	profile, _ := t.selectedProfile()
+	sandbox := t.sandbox
+	t.setBusy(true)
+	go func() {
+		link, err := t.sign(profile, sandbox, req)
+		fyne.Do(func() {
+			t.setBusy(false)
+			if err != nil {
+				t.showError(err)
+				return
+			}
+			t.formError.Hide()
+			t.result.show(link, req)
+			if t.onHistoryChanged != nil {
+				t.onHistoryChanged()
+			}
+		})
+	}()
+}
+
+// sign reads the secrets, signs, and records the link; off the UI goroutine.
+func (t *createTab) sign(profile credentials.Profile, sandbox *Sandbox, req signing.Request) (*signing.Link, error) {
+	if sandbox != nil && profile.Name == sandbox.Profile.Name {
+		req.Credentials = sandbox.Credentials
+	} else {
+		_, creds, err := t.svc.Profiles.Load(profile.Name)
+		if err != nil {
+			return nil, err
+		}
+		req.Credentials = creds
+	}
+	link, err := t.svc.Presign(context.Background(), req)
+	if err != nil {
+		return nil, err
+	}
+	if t.svc.History != nil {
+		if err := t.svc.History.Add(history.NewEntry(profile.Name, req, link, t.svc.Now())); err != nil {
+			fyne.LogError("record the link in the history", err) // the link itself is fine
+		}
+	}
+	return link, nil
+}
+
+func (t *createTab) onDownloadLink(req signing.Request) {
+	profile, _ := t.selectedProfile()
+	sandbox := t.sandbox
+	get := req
+	get.Method, get.ContentType, get.StorageClass, get.ACL, get.Metadata, get.Callback, get.ContentMD5 = signing.MethodGet, "", "", "", nil, nil, ""
+	go func() {
+		link, err := t.sign(profile, sandbox, get)
+		fyne.Do(func() {
+			if err != nil {
+				t.showError(err)
+				return
+			}
+			showLinkDialog(t.win, lang.L("Download link"), link.URL)
+			if t.onHistoryChanged != nil {
+				t.onHistoryChanged()
+			}
+		})
+	}()
+}
+
+func (t *createTab) setBusy(busy bool) {
+	if busy {
+		t.create.Disable()
+		t.busy.Show()
+		t.busy.Start()
+		return
+	}
+	t.busy.Stop()
+	t.busy.Hide()
+	t.validate()
+}
+
+// showError puts a failed Create's sentence and hint under the form.
+func (t *createTab) showError(err error) {
+	t.formError.SetText(errorSentence(err))
+	t.formError.Show()
+}
+
+// errorSentence turns an error from signing or the keychain into words for
+// the UI: the sentence and, where there is one, what to do.
+func errorSentence(err error) string {
+	var ce *credentials.Error
+	if errors.As(err, &ce) {
+		return capitalize(ce.Msg) + ".\n" + capitalize(ce.Hint) + "."
+	}
+	if fes := signing.FieldErrors(err); len(fes) > 0 {
+		var lines []string
+		for _, fe := range fes {
+			lines = append(lines, fieldMessage(fe))
+		}
+		return strings.Join(lines, "\n")
+	}
+	return capitalize(err.Error())
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// untilText says "in 59 minutes" or "expired 3 minutes ago".
+func untilText(at, now time.Time) string {
+	if at.Before(now) {
+		return fmt.Sprintf(lang.L("expired %s ago"), humanDuration(now.Sub(at)))
+	}
+	return fmt.Sprintf(lang.L("in %s"), humanDuration(at.Sub(now)))
+}

@@ -1,0 +1,348 @@
+package ui
+
+import (
+	"errors"
+	"image"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/ossdrop/ossdrop/app/credentials"
+	"github.com/ossdrop/ossdrop/app/history"
+	"github.com/ossdrop/ossdrop/signing"
+)
+
+var fakeNow = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+
+// fakeProfiles is an in-memory profile store whose secrets never leave it.
+type fakeProfiles struct {
+	mu       sync.Mutex
+	profiles []credentials.Profile
+	secrets  map[string]credentials.Secrets
+	loadErr  error
+}
+
+func (f *fakeProfiles) List() ([]credentials.Profile, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]credentials.Profile(nil), f.profiles...), nil
+}
+
+func (f *fakeProfiles) Add(p credentials.Profile, s credentials.Secrets) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.profiles = append(f.profiles, p)
+	f.secrets[p.Name] = s
+	return nil
+}
+func (f *fakeProfiles) Update(p credentials.Profile) error                        { return nil }
+func (f *fakeProfiles) Rotate(p credentials.Profile, s credentials.Secrets) error { return nil }
+func (f *fakeProfiles) Remove(name string) error                                  { return nil }
+
+func (f *fakeProfiles) Load(name string) (credentials.Profile, signing.Credentials, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.loadErr != nil {
+		return credentials.Profile{}, signing.Credentials{}, f.loadErr
+	}
+	for _, p := range f.profiles {
+		if p.Name == name {
+			s := f.secrets[name]
+			return p, signing.Credentials{AccessKeyID: p.AccessKeyID, AccessKeySecret: s.AccessKeySecret, SecurityToken: s.SecurityToken, TokenExpires: p.STSExpires}, nil
+		}
+	}
+	return credentials.Profile{}, signing.Credentials{}, errors.New("no such profile")
+}
+
+// fakeHistory keeps entries in memory.
+type fakeHistory struct {
+	mu      sync.Mutex
+	entries []history.Entry
+}
+
+func (h *fakeHistory) Add(e history.Entry) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.entries = append([]history.Entry{e}, h.entries...)
+	return nil
+}
+
+func (h *fakeHistory) List() ([]history.Entry, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]history.Entry(nil), h.entries...), nil
+}
+
+func (h *fakeHistory) Delete(id string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for i, e := range h.entries {
+		if e.ID == id {
+			h.entries = append(h.entries[:i], h.entries[i+1:]...)
+			return nil
+		}
+	}
+	return errors.New("not found")
+}
+
+func (h *fakeHistory) ClearExpired(now time.Time) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	kept := h.entries[:0]
+	for _, e := range h.entries {
+		if !e.Expired(now) {
+			kept = append(kept, e)
+		}
+	}
+	n := len(h.entries) - len(kept)
+	h.entries = kept
+	return n, nil
+}
+
+func newFakeServices() (*Services, *fakeProfiles, *fakeHistory) {
+	profiles := &fakeProfiles{secrets: map[string]credentials.Secrets{}}
+	profiles.profiles = []credentials.Profile{{Name: "work", AccessKeyID: "AKIDUITEST000001", Kind: credentials.KindPermanent, Region: "cn-hangzhou", Bucket: "reports", Default: true}}
+	profiles.secrets["work"] = credentials.Secrets{AccessKeySecret: "ui-test-secret"}
+	hist := &fakeHistory{}
+	svc := &Services{Profiles: profiles, History: hist, Presign: signing.Presign, Now: func() time.Time { return fakeNow }}
+	return svc, profiles, hist
+}
+
+// newTestCreateTab builds the tab in a test window with the profiles loaded.
+func newTestCreateTab(t *testing.T, svc *Services) *createTab {
+	t.Helper()
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	tab := newCreateTab(w, svc)
+	w.SetContent(tab.content)
+	ps, _ := svc.Profiles.List()
+	tab.setProfiles(ps, nil)
+	return tab
+}
+
+// waitFor polls the UI state that a goroutine updates through fyne.Do.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestCreateFormValidation(t *testing.T) {
+	svc, _, _ := newFakeServices()
+	first := newTestCreateTab(t, svc)
+	if first.bucket.Text != "reports" {
+		t.Errorf("bucket %q, want the profile's default", first.bucket.Text)
+	}
+	if !first.create.Disabled() || !first.fieldErrors[signing.FieldKey].Visible() {
+		t.Fatal("Create enabled with an empty key")
+	}
+	tests := []struct {
+		name  string
+		apply func(*createTab)
+		field string
+		says  string
+	}{
+		{"bucket upper case", func(tab *createTab) { tab.bucket.SetText("Reports") }, signing.FieldBucket, "not valid"},
+		{"key with leading slash", func(tab *createTab) { tab.key.SetText("/x") }, signing.FieldKey, "leading slash"},
+		{"content type", func(tab *createTab) { tab.contentType.SetText("pdf") }, signing.FieldContentType, "not valid"},
+		{"custom expiry over 7 days", func(tab *createTab) { tab.expiry.SetSelectedIndex(4); tab.customExpiry.SetText("8d") }, signing.FieldExpiry, "at most 7 days"},
+		{"custom expiry unreadable", func(tab *createTab) { tab.expiry.SetSelectedIndex(4); tab.customExpiry.SetText("soon") }, signing.FieldExpiry, "duration"},
+		{"metadata name", func(tab *createTab) { tab.meta.add("a b", "1") }, signing.FieldMetadata, "letters, digits and hyphens"},
+		{"callback without URL", func(tab *createTab) { tab.callback.enabled.SetChecked(true) }, signing.FieldCallback, "no URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := newTestCreateTab(t, svc)
+			tab.key.SetText("ok.txt")
+			if tab.create.Disabled() {
+				t.Fatalf("Create disabled for a valid form: %v", visibleErrors(tab))
+			}
+			tt.apply(tab)
+			l := tab.fieldErrors[tt.field]
+			if !tab.create.Disabled() || !l.Visible() || !strings.Contains(l.Text, tt.says) {
+				t.Errorf("field %s: visible %v text %q; Create disabled %v", tt.field, l.Visible(), l.Text, tab.create.Disabled())
+			}
+		})
+	}
+}
+
+func visibleErrors(tab *createTab) map[string]string {
+	m := map[string]string{}
+	for f, l := range tab.fieldErrors {
+		if l.Visible() {
+			m[f] = l.Text
+		}
+	}
+	return m
+}
+
+func TestExpiryPresetsAndSTSCap(t *testing.T) {
+	svc, profiles, _ := newFakeServices()
+	profiles.profiles = append(profiles.profiles, credentials.Profile{Name: "temp", AccessKeyID: "STS.AKIDUITEST0002", Kind: credentials.KindSTS,
+		Region: "cn-hangzhou", Bucket: "reports", STSExpires: fakeNow.Add(3 * time.Hour)})
+	tab := newTestCreateTab(t, svc)
+	tab.key.SetText("a.txt")
+	for i, want := range []string{"15 minutes", "1 hour", "1 day", "7 days"} {
+		tab.expiry.SetSelectedIndex(i)
+		if !strings.Contains(tab.expiryAt.Text, want) || tab.create.Disabled() {
+			t.Errorf("preset %d: %q (Create disabled %v)", i, tab.expiryAt.Text, tab.create.Disabled())
+		}
+	}
+	tab.profile.SetSelected("temp")
+	tab.expiry.SetSelectedIndex(1) // 1 hour: within the token
+	if tab.create.Disabled() {
+		t.Errorf("1 hour with a 3-hour token refused: %v", visibleErrors(tab))
+	}
+	tab.expiry.SetSelectedIndex(2) // 1 day: past the token
+	if l := tab.fieldErrors[signing.FieldExpiry]; !tab.create.Disabled() || !strings.Contains(l.Text, "STS token") {
+		t.Errorf("1 day past the STS token accepted: %q", l.Text)
+	}
+}
+
+func TestCreateLinkFillsResult(t *testing.T) {
+	svc, _, hist := newFakeServices()
+	svc.Now = time.Now // the SDK signs with the wall clock
+	tab := newTestCreateTab(t, svc)
+	tab.key.SetText("inbox/报告.pdf")
+	tab.contentType.SetText("application/pdf")
+	tab.meta.add("project", "apollo")
+	test.Tap(tab.create)
+	waitFor(t, "the result card", func() bool { return tab.result.container.Visible() })
+
+	link := tab.result.link
+	if !strings.Contains(tab.result.share.Text, "#ossdrop=1&method=PUT&content-type=application%2Fpdf") {
+		t.Errorf("share link %q", tab.result.share.Text)
+	}
+	if tab.result.url.Text != link.URL || !strings.HasPrefix(tab.result.curl.Text, "curl -X PUT -T ./FILE -H 'content-type: application/pdf'") {
+		t.Errorf("url %q curl %q", tab.result.url.Text, tab.result.curl.Text)
+	}
+	if got := len(tab.result.headers.Objects); got != 2*3 {
+		t.Errorf("header table has %d cells, want 6 (content-type, forbid-overwrite, meta)", got)
+	}
+	if got := decodeQRImage(t, tab.result.qr.Image); got != link.ShareLink() {
+		t.Errorf("QR decodes to %q, want the share link", got)
+	}
+	if !strings.Contains(tab.result.countdown.Text, "59 minutes") {
+		t.Errorf("countdown %q", tab.result.countdown.Text)
+	}
+	entries, _ := hist.List()
+	if len(entries) != 1 || entries[0].Key != "inbox/报告.pdf" || entries[0].ShareLink != link.ShareLink() || entries[0].Profile != "work" {
+		t.Errorf("history %+v", entries)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.ShareLink+e.Options, "ui-test-secret") {
+			t.Error("the secret reached the history")
+		}
+	}
+}
+
+func TestCreateShowsKeychainError(t *testing.T) {
+	svc, profiles, _ := newFakeServices()
+	profiles.loadErr = &credentials.Error{Err: credentials.ErrKeychainUnavailable, Msg: "the OS keychain cannot be reached", Hint: "start a Secret Service"}
+	tab := newTestCreateTab(t, svc)
+	tab.key.SetText("a.txt")
+	test.Tap(tab.create)
+	waitFor(t, "the error", func() bool { return tab.formError.Visible() })
+	if tab.formError.Text != "The OS keychain cannot be reached.\nStart a Secret Service." || tab.result.container.Visible() {
+		t.Errorf("error %q", tab.formError.Text)
+	}
+}
+
+func TestCallbackPreview(t *testing.T) {
+	svc, _, _ := newFakeServices()
+	tab := newTestCreateTab(t, svc)
+	tab.key.SetText("a.txt")
+	tab.callback.enabled.SetChecked(true)
+	tab.callback.urls.SetText("https://cb.example.com/done")
+	tab.callback.body.SetText("o=")
+	tab.callback.body.CursorRow, tab.callback.body.CursorColumn = 0, 2
+	tab.callback.insert("${object}")
+	tab.callback.vars.add("x:who", "ada")
+	if tab.callback.body.Text != "o=${object}" {
+		t.Errorf("body %q", tab.callback.body.Text)
+	}
+	preview := tab.callback.preview.Text
+	for _, part := range []string{`"callbackUrl": "https://cb.example.com/done"`, `"callbackBody": "o=${object}"`, `"x:who": "ada"`} {
+		if !strings.Contains(preview, part) {
+			t.Errorf("preview lacks %s:\n%s", part, preview)
+		}
+	}
+	if tab.create.Disabled() {
+		t.Errorf("valid callback refused: %v", visibleErrors(tab))
+	}
+}
+
+func TestHistoryTab(t *testing.T) {
+	svc, _, hist := newFakeServices()
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	fresh := history.Entry{ID: "1", Profile: "work", Bucket: "reports", Key: "new.pdf", Created: fakeNow, Expires: fakeNow.Add(time.Hour), ShareLink: "https://x/new#ossdrop=1"}
+	old := history.Entry{ID: "2", Profile: "work", Bucket: "reports", Key: "old.pdf", Created: fakeNow.Add(-48 * time.Hour), Expires: fakeNow.Add(-24 * time.Hour), ShareLink: "https://x/old#ossdrop=1"}
+	hist.entries = []history.Entry{fresh, old}
+	h := newHistoryTab(w, svc)
+	w.SetContent(h.content)
+	h.reload()
+	waitFor(t, "the list", func() bool { return len(h.entries) == 2 })
+	row := h.list.CreateItem()
+	h.fillRow(old, row.(*fyne.Container))
+	title := row.(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*widget.Label)
+	if title.Importance != widget.LowImportance || !strings.Contains(title.Text, "old.pdf") {
+		t.Errorf("expired entry not greyed: %v %q", title.Importance, title.Text)
+	}
+	h.onClearExpired()
+	waitFor(t, "clearing", func() bool { return len(h.entries) == 1 })
+	h.onDelete(h.entries[0])
+	waitFor(t, "deleting", func() bool { return len(h.entries) == 0 })
+}
+
+func TestChineseTranslation(t *testing.T) {
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LC_ALL", "zh_CN.UTF-8")
+	loadTranslations()
+	defer func() {
+		os.Setenv("LC_ALL", "C")
+		loadTranslations()
+	}()
+	if got := lang.L("Create link"); got != "创建链接" {
+		t.Fatalf("Create link in zh-Hans = %q", got)
+	}
+	svc, _, _ := newFakeServices()
+	tab := newTestCreateTab(t, svc)
+	if tab.create.Text != "创建链接" || !strings.Contains(tab.expiryAt.Text, "1 小时") {
+		t.Errorf("button %q expiry %q", tab.create.Text, tab.expiryAt.Text)
+	}
+	tab.bucket.SetText("Bad")
+	if l := tab.fieldErrors[signing.FieldBucket]; !strings.Contains(l.Text, "Bucket 名称") {
+		t.Errorf("bucket error %q not translated", l.Text)
+	}
+}
+
+func decodeQRImage(t *testing.T, img image.Image) string {
+	t.Helper()
+	if img == nil {
+		t.Fatal("no QR image")
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("decode QR: %v", err)
+	}
+	return res.GetText()
+}

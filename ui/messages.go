@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"errors"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/ossdrop/ossdrop/signing"
+)
+
+// ruleSentences word each validation rule for translation. signing's own
+// messages are English and name the exact value; a translated UI shows the
+// rule instead.
+var ruleSentences = []struct {
+	err error
+	msg string
+}{
+	{signing.ErrRegion, "The profile's region is not an OSS region ID such as cn-hangzhou."},
+	{signing.ErrEndpoint, "The profile's endpoint is not usable: edit the profile."},
+	{signing.ErrRegionMismatch, "The profile's endpoint belongs to another region: edit the profile."},
+	{signing.ErrBucketName, "Bucket names have 3 to 63 lowercase letters, digits and hyphens, and do not start or end with a hyphen."},
+	{signing.ErrKey, "Object keys have 1 to 1023 bytes, no control characters, and do not start with / or \\."},
+	{signing.ErrExpiryTooShort, "Choose an expiry at least 1 second from now."},
+	{signing.ErrExpiryTooLong, "OSS allows at most 7 days: choose an earlier expiry."},
+	{signing.ErrExpiryPastToken, "The link would outlive the profile's STS token: choose an earlier expiry."},
+	{signing.ErrTokenExpired, "The profile's STS token has expired: enter new temporary credentials."},
+	{signing.ErrCredentials, "Add a profile or try the local sandbox first."},
+	{signing.ErrContentType, "Use a MIME type such as application/pdf, or leave it empty."},
+	{signing.ErrStorageClass, "Choose a storage class from the list."},
+	{signing.ErrACL, "Choose an ACL from the list."},
+	{signing.ErrMetaName, "Metadata names use letters, digits and hyphens only."},
+	{signing.ErrMetaValue, "Metadata values use visible ASCII characters, without line breaks."},
+	{signing.ErrMetaTooLarge, "All metadata together may take at most 8 KB."},
+	{signing.ErrCallbackURL, "Enter 1 to 5 callback URLs, each a full http:// or https:// address."},
+	{signing.ErrCallbackHost, "The callback host is a host name such as example.com, without http://."},
+	{signing.ErrCallbackBody, "Enter a callback body, such as object=${object}&size=${size}."},
+	{signing.ErrCallbackVarName, "Custom variable names start with x: followed by lowercase letters or digits."},
+}
+
+// fieldMessage is the sentence shown under a field: signing's detailed
+// English message, or the translated rule in another language.
+func fieldMessage(fe *signing.FieldError) string {
+	for _, r := range ruleSentences {
+		if errors.Is(fe, r.err) {
+			if translated := lang.L(r.msg); translated != r.msg {
+				return translated
+			}
+			break
+		}
+	}
+	return fe.Msg
+}

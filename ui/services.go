@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/ossdrop/ossdrop/app/credentials"
+	"github.com/ossdrop/ossdrop/app/history"
+	"github.com/ossdrop/ossdrop/signing"
+)
+
+// Services is everything the UI asks of the rest of the program. Run wires
+// the real ones; tests pass fakes. Every call may block (keychain, disk,
+// network), so the UI makes them off the UI goroutine.
+type Services struct {
+	Profiles Profiles
+	History  History
+	// Presign signs a link (signing.Presign in production).
+	Presign func(context.Context, signing.Request) (*signing.Link, error)
+	// StartSandbox starts the embedded local OSS endpoint and returns the
+	// profile and credentials that sign for it (nil when unavailable).
+	StartSandbox func() (*Sandbox, error)
+	// Now is the clock for expiry times and countdowns.
+	Now func() time.Time
+}
+
+// Sandbox is a running local OSS endpoint and the in-memory key pair that
+// signs for it; the secret never reaches the keychain or a file.
+type Sandbox struct {
+	Profile     credentials.Profile
+	Credentials signing.Credentials
+	Dir         string
+	Stop        func()
+}
+
+// Profiles is the part of credentials.Store the UI uses.
+type Profiles interface {
+	List() ([]credentials.Profile, error)
+	Add(credentials.Profile, credentials.Secrets) error
+	Update(credentials.Profile) error
+	Rotate(credentials.Profile, credentials.Secrets) error
+	Remove(name string) error
+	Load(name string) (credentials.Profile, signing.Credentials, error)
+}
+
+// History is the part of history.Store the UI uses.
+type History interface {
+	Add(history.Entry) error
+	List() ([]history.Entry, error)
+	Delete(id string) error
+	ClearExpired(now time.Time) (int, error)
+}

@@ -1,0 +1,172 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ossdrop/ossdrop/app/credentials"
+	"github.com/ossdrop/ossdrop/assets"
+)
+
+// mainWindow wires the tabs together and owns what they share: the
+// profile list and the running sandbox.
+type mainWindow struct {
+	win fyne.Window
+	svc *Services
+
+	tabs      *container.AppTabs
+	createTab *createTab
+	upload    *uploadTab
+	history   *historyTab
+	welcome   *fyne.Container
+	status    *widget.Label
+
+	profiles []credentials.Profile
+	sandbox  *Sandbox
+}
+
+func newMainWindow(win fyne.Window, svc *Services) *mainWindow {
+	m := &mainWindow{win: win, svc: svc}
+	m.buildUI()
+	return m
+}
+
+func (m *mainWindow) buildUI() {
+	m.createTab = newCreateTab(m.win, m.svc)
+	m.upload = newUploadTab(m.win, m.svc)
+	m.history = newHistoryTab(m.win, m.svc)
+	m.createTab.onTestUpload = func(share string) {
+		m.upload.setLink(share)
+		m.tabs.SelectIndex(1)
+	}
+	m.createTab.onHistoryChanged = m.history.reload
+	m.status = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+
+	m.welcome = m.buildWelcome()
+	toolbar := container.NewHBox(
+		&widget.Button{Text: lang.L("Profiles…"), Icon: theme.AccountIcon(), Importance: widget.LowImportance, OnTapped: m.onProfiles},
+		&widget.Button{Text: lang.L("Try it locally"), Icon: theme.ComputerIcon(), Importance: widget.LowImportance, OnTapped: m.onTryLocally},
+		&widget.Button{Icon: theme.InfoIcon(), Importance: widget.LowImportance, OnTapped: m.onAbout},
+	)
+	create := container.NewVScroll(container.NewPadded(container.NewVBox(m.welcome, toolbar, m.status, m.createTab.content)))
+	m.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(lang.L("Create link"), theme.ContentAddIcon(), create),
+		container.NewTabItemWithIcon(lang.L("Upload"), theme.UploadIcon(), m.upload.content),
+		container.NewTabItemWithIcon(lang.L("History"), theme.HistoryIcon(), m.history.content),
+	)
+	m.tabs.OnSelected = func(t *container.TabItem) {
+		if t == m.tabs.Items[2] {
+			m.history.reload()
+		}
+	}
+	m.win.SetContent(m.tabs)
+	m.win.SetOnDropped(m.onDropped)
+}
+
+// buildWelcome is the first-run card: with no profile yet, the two ways
+// to start.
+func (m *mainWindow) buildWelcome() *fyne.Container {
+	text := &widget.Label{
+		Text:     lang.L("Create upload links for Alibaba Cloud OSS. Add an AccessKey to sign links for your buckets, or try the whole flow on this computer first, with no account."),
+		Wrapping: fyne.TextWrapWord,
+	}
+	add := &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.AccountIcon(), Importance: widget.HighImportance, OnTapped: m.onProfiles}
+	local := &widget.Button{Text: lang.L("Try it locally"), Icon: theme.ComputerIcon(), OnTapped: m.onTryLocally}
+	card := widget.NewCard(lang.L("Welcome to OSS Drop"), "", container.NewVBox(text, container.NewHBox(add, local)))
+	c := container.NewVBox(card)
+	c.Hide()
+	return c
+}
+
+// loadProfiles reads the profiles off the UI goroutine and refreshes the
+// form and the welcome card.
+func (m *mainWindow) loadProfiles() {
+	if m.svc.Profiles == nil {
+		m.status.SetText(lang.L("Profiles are unavailable: the config directory cannot be found. Set HOME, or try the local sandbox."))
+		m.refreshProfiles()
+		return
+	}
+	go func() {
+		ps, err := m.svc.Profiles.List()
+		fyne.Do(func() {
+			m.profiles = ps
+			if err != nil {
+				m.status.SetText(errorSentence(err))
+			}
+			m.refreshProfiles()
+		})
+	}()
+}
+
+func (m *mainWindow) refreshProfiles() {
+	m.createTab.setProfiles(m.profiles, m.sandbox)
+	if len(m.profiles) == 0 && m.sandbox == nil {
+		m.welcome.Show()
+	} else {
+		m.welcome.Hide()
+	}
+}
+
+func (m *mainWindow) onProfiles() {
+	if m.svc.Profiles == nil {
+		return
+	}
+	showProfilesDialog(m.win, m.svc, m.loadProfiles)
+}
+
+// onTryLocally starts the embedded sandbox and selects its profile.
+func (m *mainWindow) onTryLocally() {
+	if m.sandbox != nil {
+		m.createTab.profile.SetSelected(m.sandbox.Profile.Name)
+		return
+	}
+	if m.svc.StartSandbox == nil {
+		return
+	}
+	m.status.SetText(lang.L("Starting the local sandbox…"))
+	go func() {
+		sb, err := m.svc.StartSandbox()
+		fyne.Do(func() {
+			if err != nil {
+				m.status.SetText(errorSentence(err))
+				return
+			}
+			m.setSandbox(sb)
+		})
+	}()
+}
+
+func (m *mainWindow) setSandbox(sb *Sandbox) {
+	m.sandbox = sb
+	m.status.SetText(fmt.Sprintf(lang.L("Local sandbox running at %s: links you create here work only on this computer. Objects are kept in %s."), sb.Profile.Endpoint, sb.Dir))
+	m.refreshProfiles()
+	m.createTab.profile.SetSelected(sb.Profile.Name)
+	if m.createTab.key.Text == "" {
+		m.createTab.key.SetText("hello.txt")
+	}
+}
+
+// onDropped routes files dropped anywhere on the window to the Upload tab.
+func (m *mainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
+	m.tabs.SelectIndex(1)
+	m.upload.onDropped(uris)
+}
+
+func (m *mainWindow) onAbout() {
+	icon := widget.NewIcon(assets.Icon)
+	text := &widget.Label{Text: fmt.Sprintf(lang.L("OSS Drop %s\nUpload links for Alibaba Cloud OSS that work the first time.\nSecrets stay in the OS keychain."), fyne.CurrentApp().Metadata().Version), Wrapping: fyne.TextWrapWord}
+	dialog.ShowCustom(lang.L("About OSS Drop"), lang.L("Close"), container.NewBorder(nil, nil, icon, nil, text), m.win)
+}
+
+// close stops what the window started.
+func (m *mainWindow) close() {
+	if m.sandbox != nil && m.sandbox.Stop != nil {
+		m.sandbox.Stop()
+	}
+}
