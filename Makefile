@@ -12,7 +12,7 @@ FYNE_CLI     := fyne.io/tools/cmd/fyne@v1.7.4
 # for end-to-end checks of QR codes and curl commands.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth libgl1-mesa-dri \
-	gnome-keyring libsecret-tools dbus imagemagick xdotool zbar-tools curl
+	gnome-keyring libsecret-tools dbus imagemagick xdotool zbar-tools curl fonts-noto-cjk
 
 SHELL       := bash
 .SHELLFLAGS := -o pipefail -ec

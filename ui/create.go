@@ -45,6 +45,8 @@ type createTab struct {
 	onTestUpload func(shareLink string)
 	// onHistoryChanged refreshes the History tab.
 	onHistoryChanged func()
+	// onResult brings a new result card into view.
+	onResult func(fyne.CanvasObject)
 
 	profiles []credentials.Profile
 	sandbox  *Sandbox
@@ -346,6 +348,9 @@ func (t *createTab) onCreate() {
 			}
 			t.formError.Hide()
 			t.result.show(link, req)
+			if t.onResult != nil {
+				t.onResult(t.result.container)
+			}
 			if t.onHistoryChanged != nil {
 				t.onHistoryChanged()
 			}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -55,6 +56,18 @@ func (m *mainWindow) buildUI() {
 		&widget.Button{Icon: theme.InfoIcon(), Importance: widget.LowImportance, OnTapped: m.onAbout},
 	)
 	create := container.NewVScroll(container.NewPadded(container.NewVBox(m.welcome, toolbar, m.status, m.createTab.content)))
+	m.createTab.onResult = func(card fyne.CanvasObject) {
+		// The card sits below the form; once the next frame has laid it out,
+		// scroll so that its top is in view.
+		go func() {
+			time.Sleep(100 * time.Millisecond)
+			fyne.Do(func() {
+				d := fyne.CurrentApp().Driver()
+				y := d.AbsolutePositionForObject(card).Y - d.AbsolutePositionForObject(create.Content).Y
+				create.ScrollToOffset(fyne.NewPos(0, y))
+			})
+		}()
+	}
 	m.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Create link"), theme.ContentAddIcon(), create),
 		container.NewTabItemWithIcon(lang.L("Upload"), theme.UploadIcon(), m.upload.content),

@@ -241,33 +241,12 @@ func (u *uploader) attempt(ctx context.Context, attempt int, retried bool) outco
 
 	u.progress.begin(attempt, p.Size, u.start)
 	b := &body{ctx: ctx, r: io.LimitReader(f, p.Size), crc: crc64.New(crcTable), md5: md5.New(), total: p.Size, progress: &u.progress}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, p.Link.URL, nil)
+	req, err := p.request(ctx, b)
 	if err != nil {
 		return outcome{err: &Error{Kind: ErrLink, Sentence: "The link's address cannot be used.", Hint: "Copy the whole link again.", Err: err}}
 	}
-	// A body type of our own means no sniffing and no guessed length: the
-	// length is set here, and Go sends no Content-Type unless the link has one.
-	req.Body, req.ContentLength = b, p.Size
-	if p.Size == 0 {
-		req.Body = http.NoBody
-	}
-	req.Header.Set("User-Agent", UserAgent)
-	if p.Size > expectContinueAbove {
-		req.Header.Set("Expect", "100-continue")
-	}
-	for _, h := range p.Headers {
-		switch http.CanonicalHeaderKey(h.Name) {
-		case "Host":
-			req.Host = h.Value
-		case "Content-Length":
-			// checked against the file in Prepare; Go writes it from ContentLength
-		default:
-			req.Header.Set(h.Name, h.Value)
-		}
-	}
-
 	resp, err := u.client.Do(req)
-	sent, crc, sum, readErr := b.finish()
+	sent, _, _, readErr := b.finish()
 	if err != nil {
 		switch {
 		case ctx.Err() != nil:
@@ -282,6 +261,13 @@ func (u *uploader) attempt(ctx context.Context, attempt int, retried bool) outco
 		return outcome{err: e, retry: retry, reached: sent > 0}
 	}
 	defer resp.Body.Close()
+	return u.answer(ctx, resp, b, attempt, retried)
+}
+
+// answer reads the server's answer to one attempt.
+func (u *uploader) answer(ctx context.Context, resp *http.Response, b *body, attempt int, retried bool) outcome {
+	p := u.plan
+	sent, crc, sum, _ := b.finish()
 
 	limit := int64(maxErrorBody)
 	if resp.StatusCode/100 == 2 {
@@ -336,6 +322,36 @@ func (u *uploader) attempt(ctx context.Context, attempt int, retried bool) outco
 		return outcome{res: res, err: mismatch}
 	}
 	return outcome{res: res}
+}
+
+// request builds the PUT for one attempt: the link's headers and the
+// extra ones, and nothing else OSS would sign.
+func (p *Plan) request(ctx context.Context, b *body) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, p.Link.URL, nil)
+	if err != nil {
+		return nil, err
+	}
+	// A body type of our own means no sniffing and no guessed length: the
+	// length is set here, and Go sends no Content-Type unless the link has one.
+	req.Body, req.ContentLength = b, p.Size
+	if p.Size == 0 {
+		req.Body = http.NoBody
+	}
+	req.Header.Set("User-Agent", UserAgent)
+	if p.Size > expectContinueAbove {
+		req.Header.Set("Expect", "100-continue")
+	}
+	for _, h := range p.Headers {
+		switch http.CanonicalHeaderKey(h.Name) {
+		case "Host":
+			req.Host = h.Value
+		case "Content-Length":
+			// checked against the file in Prepare; Go writes it from ContentLength
+		default:
+			req.Header.Set(h.Name, h.Value)
+		}
+	}
+	return req, nil
 }
 
 func changedError(name string) *Error {
@@ -531,6 +547,8 @@ func (b *body) Read(p []byte) (int, error) {
 // Close is a no-op: the attempt owns the file and closes it.
 func (b *body) Close() error { return nil }
 
+// finish stops the body and returns what went through it; calling it
+// again returns the same.
 func (b *body) finish() (sent int64, crc uint64, md5sum []byte, readErr error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
