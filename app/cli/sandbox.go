@@ -2,9 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -95,6 +92,9 @@ func runSandbox(args []string, env *Env) int {
 		return failed(env, err.Error(), "another program may use that port: choose another --addr, or port 0 for a free one")
 	}
 	printSandbox(env, srv.URL(), *dir, key, generated)
+	if *public {
+		fmt.Fprintf(env.Stderr, "warning: listening on %s without TLS: anyone on your network who has the key can upload\n", *addr)
+	}
 
 	ctx, stop := sandboxSignals()
 	defer stop()
@@ -124,25 +124,13 @@ func sandboxKey(env *Env, id string, secretStdin bool) (key sandbox.Key, generat
 		}
 		return sandbox.Key{ID: strings.TrimSpace(id), Secret: secret}, false, ExitOK
 	}
-	k, err := generateSandboxKey()
+	// The ID starts with "SANDBOX", never "LTAI": no scanner or person can
+	// take it for a real AccessKey.
+	k, err := sandbox.NewSessionKey()
 	if err != nil {
 		return key, false, failed(env, err.Error(), "")
 	}
 	return k, true, ExitOK
-}
-
-// generateSandboxKey makes a throwaway pair. The ID starts with "SANDBOX",
-// so it can never be mistaken for (or flagged by scanners as) a real
-// Alibaba Cloud AccessKey, whose IDs start with "LTAI".
-func generateSandboxKey() (sandbox.Key, error) {
-	raw := make([]byte, 8+30)
-	if _, err := rand.Read(raw); err != nil {
-		return sandbox.Key{}, fmt.Errorf("generate a sandbox key: %w", err)
-	}
-	return sandbox.Key{
-		ID:     "SANDBOX" + strings.ToUpper(hex.EncodeToString(raw[:8])),
-		Secret: base64.RawURLEncoding.EncodeToString(raw[8:]),
-	}, nil
 }
 
 func printSandbox(env *Env, endpoint, dir string, key sandbox.Key, generated bool) {

@@ -251,8 +251,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	c := &call{id: newRequestID(), host: r.Host}
 	c.written = &responseRecorder{ResponseWriter: w}
+	// r.Body itself stays as net/http made it: the server decides by its
+	// type whether an unread body is drained or the connection closed.
 	c.bodyIn = &countingReader{r: r.Body}
-	r.Body = c.bodyIn
 	u := *r.URL
 	u.Host, u.Scheme = r.Host, "http"
 	if r.TLS != nil {
@@ -313,7 +314,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) *Error 
 	case !validKey(c.key):
 		return errorf(http.StatusBadRequest, CodeInvalidObjectName, "", "The specified object is not valid.")
 	}
-	signed, err := VerifyRequest(Request{Method: r.Method, URL: c.url, Header: r.Header, Bucket: c.bucket}, s.keys, s.now())
+	signed, err := Verify(r.Method, c.url, r.Header, s.keys, s.now())
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) {
@@ -398,7 +399,7 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, c *call) *Error {
 		return e
 	}
 
-	info, err := s.store.put(in, r.Body)
+	info, err := s.store.put(in, c.bodyIn)
 	switch {
 	case errors.Is(err, errExists):
 		return errorf(http.StatusConflict, CodeFileAlreadyExists, "", "The object you specified already exists and can not be overwritten.")

@@ -844,3 +844,30 @@ func TestNewAndServe(t *testing.T) {
 		t.Errorf("Serve returned %v after Shutdown", err)
 	}
 }
+
+func TestNewSessionKey(t *testing.T) {
+	a, err := NewSessionKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := NewSessionKey()
+	if !strings.HasPrefix(a.ID, "SANDBOX") || strings.HasPrefix(a.ID, "LTAI") || len(a.Secret) < 30 || a.ID == b.ID || a.Secret == b.Secret {
+		t.Errorf("session keys %v %v", a, b)
+	}
+}
+
+// TestV1OverHTTP uploads and downloads with V1 links (as ossutil v1 makes).
+func TestV1OverHTTP(t *testing.T) {
+	env := startSandbox(t, nil)
+	exp := time.Now().Add(time.Hour)
+	header := http.Header{"Content-Type": {"text/plain"}, "X-Oss-Meta-From": {"v1"}}
+	put := v1Link(t, "PUT", env.srv.URL()+"/demo/v1%20key.txt", "demo", "v1 key.txt", testKey, "", exp, header)
+	if resp, body := env.send(t, "PUT", put.String(), header, []byte("v1 body")); resp.StatusCode != 200 {
+		t.Fatalf("V1 PUT %d %s", resp.StatusCode, body)
+	}
+	get := v1Link(t, "GET", env.srv.URL()+"/demo/v1%20key.txt", "demo", "v1 key.txt", testKey, "", exp, nil)
+	resp, body := env.send(t, "GET", get.String(), nil, nil)
+	if resp.StatusCode != 200 || string(body) != "v1 body" || resp.Header.Get("x-oss-meta-from") != "v1" {
+		t.Fatalf("V1 GET %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+}

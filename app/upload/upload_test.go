@@ -669,3 +669,22 @@ func TestUploadFileChangedDuringUpload(t *testing.T) {
 		t.Errorf("err %v", err)
 	}
 }
+
+// Over 1 MiB the upload waits for 100 Continue, so a refused signature
+// costs one round trip instead of the whole file.
+func TestUploadRefusedBeforeBody(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		w.WriteHeader(403) // without reading the body: no 100 Continue
+		io.WriteString(w, `<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message><RequestId>R</RequestId></Error>`)
+	})
+	req := quick(presignPut(t, srv.URL, nil), writeFile(t, 8<<20))
+	var last Progress
+	req.Progress = func(p Progress) { last = p }
+	_, err := Upload(context.Background(), req)
+	if !errors.Is(err, ErrSignature) || srv.lastHeader().Get("Expect") != "100-continue" {
+		t.Fatalf("err %v, Expect %q", err, srv.lastHeader().Get("Expect"))
+	}
+	if last.Sent != 0 {
+		t.Errorf("%d bytes read from the file for a refused upload", last.Sent)
+	}
+}
