@@ -70,9 +70,10 @@ test-keychain:
 test-gui: build
 	scripts/isolated scripts/gui-smoke $(BIN) $(ARTIFACTS)/gui-smoke.png
 
-## bench: Go benchmarks (ns/op, MB/s)
-bench:
+## bench: Go benchmarks (ns/op, MB/s), then ossdrop upload vs curl on loopback
+bench: build
 	scripts/isolated go test -tags ci -run '^$$' -bench . -benchmem ./...
+	scripts/isolated scripts/bench-upload $(BIN)
 
 ## lint: go vet and staticcheck
 lint:
