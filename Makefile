@@ -68,7 +68,7 @@ test-keychain:
 
 # A real window under Xvfb; the screenshot is kept as a CI artifact.
 test-gui: build
-	scripts/isolated scripts/gui-smoke $(BIN) $(ARTIFACTS)/gui-smoke.png
+	scripts/isolated scripts/gui-smoke $(BIN) $(ARTIFACTS)/gui-smoke.png --sandbox
 
 ## bench: Go benchmarks (ns/op, MB/s), then ossdrop upload vs curl on loopback
 bench: build

@@ -346,3 +346,10 @@ func decodeQRImage(t *testing.T, img image.Image) string {
 	}
 	return res.GetText()
 }
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

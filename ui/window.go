@@ -119,10 +119,14 @@ func (m *mainWindow) loadProfiles() {
 
 func (m *mainWindow) refreshProfiles() {
 	m.createTab.setProfiles(m.profiles, m.sandbox)
+	// With nothing to sign with, the welcome card replaces the form, which
+	// would only show errors.
 	if len(m.profiles) == 0 && m.sandbox == nil {
 		m.welcome.Show()
+		m.createTab.content.Hide()
 	} else {
 		m.welcome.Hide()
+		m.createTab.content.Show()
 	}
 }
 

@@ -1,0 +1,60 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ossdrop/ossdrop/app/upload"
+)
+
+// TestFirstRunSandbox walks a new user's first minute: no profile, the
+// welcome card, "Try it locally" starts the real embedded sandbox, Create
+// makes a link, and an upload through it lands (real HTTP on 127.0.0.1).
+func TestFirstRunSandbox(t *testing.T) {
+	svc, profiles, _ := newFakeServices()
+	profiles.profiles = nil
+	svc.Now = time.Now
+	svc.StartSandbox = startSandbox
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	m := newMainWindow(w, svc)
+	m.start(Options{})
+	waitFor(t, "the welcome card", func() bool { return m.welcome.Visible() })
+	if m.createTab.content.Visible() {
+		t.Error("the form shows before there is anything to sign with")
+	}
+
+	m.onTryLocally()
+	waitFor(t, "the sandbox", func() bool { return m.sandbox != nil })
+	defer m.close()
+	if m.welcome.Visible() || !m.createTab.content.Visible() || m.createTab.profile.Selected != SandboxProfileName {
+		t.Fatalf("after Try it locally: welcome %v, form %v, profile %q", m.welcome.Visible(), m.createTab.content.Visible(), m.createTab.profile.Selected)
+	}
+	if m.createTab.create.Disabled() {
+		t.Fatalf("Create disabled in the sandbox: %v", visibleErrors(m.createTab))
+	}
+	test.Tap(m.createTab.create)
+	waitFor(t, "the link", func() bool { return m.createTab.result.container.Visible() })
+	share := m.createTab.result.link.ShareLink()
+	if !strings.HasPrefix(share, "http://127.0.0.1:") {
+		t.Fatalf("share link %q does not point at the sandbox", share)
+	}
+
+	file := t.TempDir() + "/hello.txt"
+	writeFile(t, file, "hello from the first-run test")
+	res, err := upload.Upload(t.Context(), upload.Request{LinkText: share, File: file, HTTPClient: http.DefaultClient})
+	if err != nil || !res.Verified() {
+		t.Fatalf("upload through the new link: %v %+v", err, res)
+	}
+
+	// "Test upload" carries the link to the Upload tab.
+	m.createTab.onTestUpload(share)
+	if m.tabs.SelectedIndex() != 1 || m.upload.paste.Text != share {
+		t.Errorf("Test upload: tab %d, paste %q", m.tabs.SelectedIndex(), m.upload.paste.Text)
+	}
+}
