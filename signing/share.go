@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"golang.org/x/net/http/httpguts"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -66,7 +67,7 @@ func parseShareFragment(fragment string) (frag shareFragment, ok bool, err error
 		case fragmentMethodKey:
 			frag.method = strings.ToUpper(vals[0])
 		default:
-			if !validHeaderName(name) {
+			if !httpguts.ValidHeaderFieldName(name) {
 				return frag, true, fmt.Errorf("the part after # names a header %q that is not valid: copy the whole link again", name)
 			}
 			headers[name] = vals[0]
@@ -76,19 +77,6 @@ func parseShareFragment(fragment string) (frag shareFragment, ok bool, err error
 	return frag, true, nil
 }
 
-// validHeaderName reports whether name is an HTTP token (RFC 9110).
-func validHeaderName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
-}
 
 // CurlPlaceholder is the file a curl command uploads when no path is given.
 const CurlPlaceholder = "./FILE"

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/ossdrop/ossdrop/app/privatefile"
 )
 
 // FileName is the history file inside the store's directory.
@@ -105,42 +107,7 @@ func (s *Store) write(entries []Entry) error {
 	if err := mkdir(s.dir); err != nil {
 		return err
 	}
-	return writeAtomic(s.Path(), append(data, '\n'))
+	return privatefile.Write(s.Path(), append(data, '\n'))
 }
 
 func mkdir(dir string) error { return os.MkdirAll(dir, 0o700) }
-
-func writeAtomic(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	// CreateTemp already uses 0600; Chmod says so explicitly, whatever the umask.
-	if err = tmp.Chmod(0o600); err != nil {
-		return err
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	// Persist the rename itself; not every system can sync a directory.
-	if d, derr := os.Open(filepath.Dir(path)); derr == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
-}

@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -102,7 +104,7 @@ func (p *Plan) mergeHeaders(extra signing.Headers) error {
 	var replaced []string
 	for _, h := range extra {
 		name := strings.ToLower(strings.TrimSpace(h.Name))
-		if !isToken(name) || strings.ContainsAny(h.Value, "\r\n\x00") {
+		if !httpguts.ValidHeaderFieldName(name) || strings.ContainsAny(h.Value, "\r\n\x00") {
 			return &Error{Kind: ErrHeader,
 				Sentence: fmt.Sprintf("The header %q is not a valid HTTP header.", h.Name+": "+h.Value),
 				Hint:     "Write headers as 'Name: value', one per flag."}
@@ -139,20 +141,6 @@ func (p *Plan) mergeHeaders(extra signing.Headers) error {
 		p.Warnings = append(p.Warnings, fmt.Sprintf("You changed the value of %s, which the link was signed with: OSS will refuse the upload unless the link was made with your value.", strings.Join(replaced, ", ")))
 	}
 	return nil
-}
-
-// isToken reports whether name is a valid HTTP header name (RFC 9110 token).
-func isToken(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // checkFile makes sure the file can be sent in one PUT. It opens the file
