@@ -77,7 +77,6 @@ func parseShareFragment(fragment string) (frag shareFragment, ok bool, err error
 	return frag, true, nil
 }
 
-
 // CurlPlaceholder is the file a curl command uploads when no path is given.
 const CurlPlaceholder = "./FILE"
 
