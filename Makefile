@@ -83,7 +83,7 @@ lint:
 ## package: an installable Linux tarball with the icon and a .desktop entry
 package: deps
 	go run $(FYNE_CLI) package --os linux --release
-	@ls -l *.tar.xz
+	@ls -l *.tar.xz && echo "unpack it and run: sudo make install (or make user-install)"
 
 clean:
 	rm -rf bin $(ARTIFACTS) *.tar.xz

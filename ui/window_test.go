@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -38,6 +39,8 @@ func TestFirstRunSandbox(t *testing.T) {
 	if m.createTab.create.Disabled() {
 		t.Fatalf("Create disabled in the sandbox: %v", visibleErrors(m.createTab))
 	}
+	// The test app's storage, and so the sandbox's objects, outlive the test.
+	m.createTab.key.SetText(fmt.Sprintf("first-run-%d.txt", time.Now().UnixNano()))
 	test.Tap(m.createTab.create)
 	waitFor(t, "the link", func() bool { return m.createTab.result.container.Visible() })
 	share := m.createTab.result.link.ShareLink()
