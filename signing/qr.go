@@ -5,7 +5,12 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	_ "image/jpeg" // screenshots of QR codes come as JPEG too
+	_ "image/png"
+	"io"
 
+	"github.com/makiuchi-d/gozxing"
+	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 	qrcode "github.com/skip2/go-qrcode"
 )
 
@@ -49,4 +54,26 @@ func (q *QR) PNG(pixelsPerModule int) ([]byte, error) {
 		return nil, fmt.Errorf("render QR code: %w", err)
 	}
 	return png, nil
+}
+
+// ErrNoQR means an image holds no readable QR code.
+var ErrNoQR = errors.New("no QR code found")
+
+// DecodeQR reads the text of a QR code in a PNG or JPEG image, such as a
+// screenshot of a shared link's code.
+func DecodeQR(r io.Reader) (string, error) {
+	img, _, err := image.Decode(r)
+	if err != nil {
+		return "", fmt.Errorf("%w: the file is not a PNG or JPEG image (%v)", ErrNoQR, err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrNoQR, err)
+	}
+	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
+	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, hints)
+	if err != nil {
+		return "", fmt.Errorf("%w in the image: crop it to the code, or ask the sender for the link as text", ErrNoQR)
+	}
+	return res.GetText(), nil
 }

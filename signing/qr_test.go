@@ -89,3 +89,27 @@ func TestQRTooLong(t *testing.T) {
 		t.Fatalf("EncodeQR of 3000 characters: %v", err)
 	}
 }
+
+func TestDecodeQR(t *testing.T) {
+	share := testLink().ShareLink()
+	qr, err := EncodeQR(share)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := qr.PNG(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeQR(bytes.NewReader(raw))
+	if err != nil || got != share {
+		t.Fatalf("DecodeQR = %q, %v; want the share link", got, err)
+	}
+	var blank bytes.Buffer
+	png.Encode(&blank, image.NewGray(image.Rect(0, 0, 64, 64)))
+	if _, err := DecodeQR(&blank); !errors.Is(err, ErrNoQR) {
+		t.Errorf("blank image: %v", err)
+	}
+	if _, err := DecodeQR(strings.NewReader("not an image")); !errors.Is(err, ErrNoQR) || !strings.Contains(err.Error(), "PNG or JPEG") {
+		t.Errorf("text file: %v", err)
+	}
+}

@@ -27,9 +27,11 @@ type Options struct {
 	Sandbox bool
 	// Link is a link or curl command to open in the Upload tab.
 	Link string
+	// File is a file to upload through Link ("ossdrop LINK FILE").
+	File string
 }
 
-// ParseArgs reads the GUI's own arguments: --sandbox, and a link.
+// ParseArgs reads the GUI's own arguments: --sandbox, a link, and a file.
 func ParseArgs(args []string) Options {
 	var o Options
 	for _, a := range args {
@@ -38,6 +40,8 @@ func ParseArgs(args []string) Options {
 			o.Sandbox = true
 		case o.Link == "" && !strings.HasPrefix(a, "-"):
 			o.Link = a
+		case o.File == "" && !strings.HasPrefix(a, "-"):
+			o.File = a
 		}
 	}
 	return o
@@ -68,6 +72,9 @@ func (m *mainWindow) start(opts Options) {
 	if opts.Link != "" {
 		m.upload.setLink(opts.Link)
 		m.tabs.SelectIndex(1)
+	}
+	if opts.File != "" {
+		m.upload.setFile(opts.File)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
+	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -49,4 +50,47 @@ func fieldMessage(fe *signing.FieldError) string {
 		}
 	}
 	return fe.Msg
+}
+
+// uploadSentences word each kind of upload failure for translation; the
+// English UI shows app/upload's own, more specific sentence and hint.
+var uploadSentences = []struct {
+	kind error
+	msg  string
+}{
+	{upload.ErrLink, "This is not a usable link: copy the whole link again, or ask the sender for it."},
+	{upload.ErrExpired, "This link has expired: ask the sender for a new one."},
+	{upload.ErrMethod, "This link is not for uploading: ask the sender for an upload link."},
+	{upload.ErrHeader, "A header for this upload is not valid."},
+	{upload.ErrFile, "This file cannot be uploaded: check that it exists and can be read."},
+	{upload.ErrTooLarge, "This file is larger than 5 GiB, the most one link can take: ask the sender for another way."},
+	{upload.ErrSignature, "OSS refused the upload because it does not match the link's signature: ask the sender for the share link or the curl command."},
+	{upload.ErrDenied, "OSS refused the upload: ask the sender for a new link."},
+	{upload.ErrExists, "A file with this name is already stored and protected from being replaced: ask the sender for a new link or name."},
+	{upload.ErrCallback, "The file is stored, but the sender's server did not confirm it: tell the sender; there is no need to upload again."},
+	{upload.ErrChecksum, "The stored file differs from the one sent: upload it again."},
+	{upload.ErrNetwork, "The network connection failed, even after retrying: check the connection and try again."},
+	{upload.ErrServer, "The server failed, even after retrying: try again later."},
+	{upload.ErrRefused, "The server refused the upload: send the details to the sender."},
+}
+
+// uploadErrorText is an upload error as the card shows it: the sentence,
+// then the hint on its own line (or the translated kind of failure).
+func uploadErrorText(err error) string {
+	for _, s := range uploadSentences {
+		if errors.Is(err, s.kind) {
+			if translated := lang.L(s.msg); translated != s.msg {
+				return translated
+			}
+			break
+		}
+	}
+	var ue *upload.Error
+	if errors.As(err, &ue) {
+		if ue.Hint == "" {
+			return ue.Sentence
+		}
+		return ue.Sentence + "\n" + ue.Hint
+	}
+	return capitalize(err.Error())
 }

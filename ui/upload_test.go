@@ -1,0 +1,256 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ossdrop/ossdrop/app/sandbox"
+	"github.com/ossdrop/ossdrop/signing"
+)
+
+// testSandbox is a real sandbox behind a real HTTP server on 127.0.0.1.
+type testSandbox struct {
+	srv *sandbox.Server
+	url string
+	key sandbox.Key
+}
+
+func newTestSandbox(t *testing.T) *testSandbox {
+	t.Helper()
+	key, err := sandbox.NewSessionKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sandbox.New(sandbox.Config{Dir: t.TempDir(), Keys: []sandbox.Key{key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	return &testSandbox{srv: srv, url: hs.URL, key: key}
+}
+
+// link signs an upload link for key at endpoint (the sandbox's by default).
+func (s *testSandbox) link(t *testing.T, endpoint, key string, change func(*signing.Request)) *signing.Link {
+	t.Helper()
+	if endpoint == "" {
+		endpoint = s.url
+	}
+	req := signing.Request{Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: endpoint, Bucket: "demo", Key: key,
+		Expires: time.Hour, Credentials: signing.Credentials{AccessKeyID: s.key.ID, AccessKeySecret: s.key.Secret}}
+	if change != nil {
+		change(&req)
+	}
+	link, err := signing.Presign(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return link
+}
+
+func newTestUploadTab(t *testing.T, now func() time.Time) *uploadTab {
+	t.Helper()
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	u := newUploadTab(w, &Services{Now: now})
+	w.SetContent(u.content)
+	t.Cleanup(func() { u.link = nil; u.startTicker() })
+	return u
+}
+
+func tempFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	writeFile(t, path, content)
+	return path
+}
+
+func dropped(paths ...string) []fyne.URI {
+	var uris []fyne.URI
+	for _, p := range paths {
+		uris = append(uris, storage.NewFileURI(p))
+	}
+	return uris
+}
+
+func TestUploadTabReadsEveryKindOfLink(t *testing.T) {
+	sb := newTestSandbox(t)
+	link := sb.link(t, "", "in/报告.csv", func(r *signing.Request) {
+		r.ContentType = "text/csv"
+		r.Callback = &signing.Callback{URLs: []string{"https://cb.example.com/done"}, Body: "o=${object}"}
+	})
+	tests := []struct {
+		name, text string
+		says       []string
+	}{
+		{"share link", link.ShareLink(), []string{"content-type: text/csv", "Overwrite protection", "cb.example.com"}},
+		{"curl command", link.Curl("report.csv"), []string{"content-type: text/csv", "cb.example.com"}},
+		{"bare URL", link.URL, []string{"unknown (a bare link)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := newTestUploadTab(t, time.Now)
+			u.setLink(tt.text)
+			if !u.card.Visible() || u.linkError.Visible() {
+				t.Fatalf("card %v, error %q", u.card.Visible(), u.linkError.Text)
+			}
+			if !strings.Contains(u.destination.Text, "demo / in/报告.csv on 127.0.0.1:") || !strings.Contains(u.validUntil.Text, "59 minutes") {
+				t.Errorf("destination %q, valid %q", u.destination.Text, u.validUntil.Text)
+			}
+			for _, s := range tt.says {
+				if !strings.Contains(u.details.Text+u.warnings.Text, s) {
+					t.Errorf("card lacks %q:\n%s\n%s", s, u.details.Text, u.warnings.Text)
+				}
+			}
+			if !u.upload.Disabled() || !strings.Contains(u.blocked.Text, "choose the file") {
+				t.Errorf("Upload enabled without a file: %q", u.blocked.Text)
+			}
+		})
+	}
+	u := newTestUploadTab(t, time.Now)
+	u.setLink("hello there")
+	if !u.linkError.Visible() || !strings.Contains(u.linkError.Text, "neither a link nor a curl command") || u.card.Visible() {
+		t.Errorf("garbage: %q", u.linkError.Text)
+	}
+}
+
+func TestUploadTabExpiredLink(t *testing.T) {
+	sb := newTestSandbox(t)
+	link := sb.link(t, "", "late.txt", nil)
+	later := func() time.Time { return time.Now().Add(2 * time.Hour) }
+	u := newTestUploadTab(t, later)
+	u.setLink(link.ShareLink())
+	u.onDropped(dropped(tempFile(t, "late.txt", "x")))
+	if !u.upload.Disabled() || !strings.Contains(u.blocked.Text, "expired") || !strings.Contains(u.validUntil.Text, "Expired at") {
+		t.Errorf("expired link: blocked %q, valid %q", u.blocked.Text, u.validUntil.Text)
+	}
+	if u.validUntil.Importance != widget.DangerImportance {
+		t.Error("expiry not shown in red")
+	}
+}
+
+func TestUploadTabDropAndUpload(t *testing.T) {
+	sb := newTestSandbox(t)
+	link := sb.link(t, "", "drop/hello.txt", func(r *signing.Request) { r.ContentType = "text/plain" })
+	u := newTestUploadTab(t, time.Now)
+	u.setLink(link.ShareLink())
+	u.onDropped(dropped(tempFile(t, "hello.txt", "hello from a dropped file")))
+	if u.upload.Disabled() {
+		t.Fatalf("Upload disabled: %q", u.blocked.Text)
+	}
+	if !strings.Contains(u.fileInfo.Text, "hello.txt, 25 bytes, text/plain") || u.fileWarning.Visible() {
+		t.Errorf("file %q warning %q", u.fileInfo.Text, u.fileWarning.Text)
+	}
+	test.Tap(u.upload)
+	waitFor(t, "the result", func() bool { return u.result.Visible() })
+	if u.result.Title != "Uploaded" || !strings.Contains(u.resultText.Text, "Integrity verified (CRC-64).") || !strings.Contains(u.resultText.Text, "25 bytes is stored as drop/hello.txt") {
+		t.Fatalf("%s: %s", u.result.Title, u.resultText.Text)
+	}
+	info, err := sb.srv.Stat("demo", "drop/hello.txt")
+	if err != nil || info.Size != 25 || info.ContentType != "text/plain" {
+		t.Errorf("stored object %+v, %v", info, err)
+	}
+
+	// The same link again: the key is protected, and the card says so.
+	test.Tap(u.upload)
+	waitFor(t, "the failure", func() bool { return u.result.Visible() && u.result.Title != "Uploaded" })
+	if u.result.Title != "Upload failed" || !strings.Contains(u.resultText.Text, "protected it from being replaced") || !u.copyDetails.Visible() {
+		t.Errorf("%s: %s", u.result.Title, u.resultText.Text)
+	}
+	if !strings.Contains(u.details4Owner, "status: 409") || !strings.Contains(u.details4Owner, "request id: ") || strings.Contains(u.details4Owner, "x-oss-signature") {
+		t.Errorf("details for the sender:\n%s", u.details4Owner)
+	}
+}
+
+func TestUploadTabSignatureMismatchNamesHeaders(t *testing.T) {
+	sb := newTestSandbox(t)
+	link := sb.link(t, "", "typed.csv", func(r *signing.Request) { r.ContentType = "text/csv" })
+	// A share link whose fragment was edited: the upload sends another type.
+	tampered := strings.Replace(link.ShareLink(), "content-type=text%2Fcsv", "content-type=text%2Fplain", 1)
+	u := newTestUploadTab(t, time.Now)
+	u.setLink(tampered)
+	u.onDropped(dropped(tempFile(t, "typed.csv", "a,b\n")))
+	test.Tap(u.upload)
+	waitFor(t, "the failure", func() bool { return u.result.Visible() })
+	if u.result.Title != "Upload failed" || !strings.Contains(u.resultText.Text, "content-type: text/plain") {
+		t.Errorf("%s: %s", u.result.Title, u.resultText.Text)
+	}
+	if _, err := sb.srv.Stat("demo", "typed.csv"); err == nil {
+		t.Error("an object was stored despite the mismatch")
+	}
+}
+
+func TestUploadTabCancel(t *testing.T) {
+	sb := newTestSandbox(t)
+	// A proxy that reads the body slowly, so the upload is still running
+	// when Cancel is pressed.
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		buf := make([]byte, 4096)
+		for r.Context().Err() == nil { // until the client hangs up
+			if _, err := r.Body.Read(buf); err != nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}))
+	defer func() { slow.CloseClientConnections(); slow.Close() }()
+	link := sb.link(t, slow.URL, "big.bin", nil)
+	u := newTestUploadTab(t, time.Now)
+	u.setLink(link.ShareLink())
+	u.onDropped(dropped(tempFile(t, "big.bin", strings.Repeat("x", 2<<20))))
+	test.Tap(u.upload)
+	waitFor(t, "progress", func() bool { return u.progress.Value > 0 })
+	if !u.cancelButton.Visible() || !u.upload.Disabled() {
+		t.Fatal("no Cancel while uploading")
+	}
+	start := time.Now()
+	test.Tap(u.cancelButton)
+	waitFor(t, "the cancelled card", func() bool { return u.result.Visible() })
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("cancelling took %v", d)
+	}
+	if u.result.Title != "Cancelled" || u.cancelButton.Visible() || u.upload.Disabled() {
+		t.Errorf("%s: %s", u.result.Title, u.resultText.Text)
+	}
+	if objs, _ := sb.srv.Objects(); len(objs) != 0 {
+		t.Errorf("objects after cancel: %v", objs)
+	}
+}
+
+func TestUploadTabDropProblems(t *testing.T) {
+	u := newTestUploadTab(t, time.Now)
+	a, b := tempFile(t, "a.txt", "a"), tempFile(t, "b.txt", "b")
+	u.onDropped(dropped(a, b))
+	if !u.fileWarning.Visible() || !strings.Contains(u.fileWarning.Text, "2 files were dropped, but one link uploads one object") {
+		t.Errorf("two files: %q", u.fileWarning.Text)
+	}
+	u.onDropped(dropped(t.TempDir()))
+	if !strings.Contains(u.fileWarning.Text, "is a folder") || u.file != "" {
+		t.Errorf("folder: %q", u.fileWarning.Text)
+	}
+	u.onDropped(dropped(filepath.Join(t.TempDir(), "gone.txt")))
+	if !strings.Contains(u.fileWarning.Text, "cannot be read") {
+		t.Errorf("missing file: %q", u.fileWarning.Text)
+	}
+}
+
+func TestUploadTabContentTypeWarning(t *testing.T) {
+	sb := newTestSandbox(t)
+	link := sb.link(t, "", "photo.png", func(r *signing.Request) { r.ContentType = "image/png" })
+	u := newTestUploadTab(t, time.Now)
+	u.setLink(link.ShareLink())
+	u.onDropped(dropped(tempFile(t, "notes.txt", "plain text")))
+	if !u.fileWarning.Visible() || !strings.Contains(u.fileWarning.Text, "made for image/png files") || u.upload.Disabled() {
+		t.Errorf("warning %q, Upload disabled %v", u.fileWarning.Text, u.upload.Disabled())
+	}
+}
