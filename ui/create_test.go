@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"bytes"
 	"errors"
 	"image"
+	"image/png"
 	"os"
 	"strings"
 	"sync"
@@ -13,8 +15,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
@@ -336,15 +336,15 @@ func decodeQRImage(t *testing.T, img image.Image) string {
 	if img == nil {
 		t.Fatal("no QR image")
 	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
 		t.Fatal(err)
 	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	text, err := signing.DecodeQR(&buf)
 	if err != nil {
 		t.Fatalf("decode QR: %v", err)
 	}
-	return res.GetText()
+	return text
 }
 
 func writeFile(t *testing.T, path, content string) {
