@@ -36,7 +36,7 @@ type resultCard struct {
 	qrNote    *widget.Label
 	container *fyne.Container
 
-	stopTicker chan struct{}
+	ticker ticker
 }
 
 func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Request), onTestUpload func(string)) *resultCard {
@@ -143,11 +143,6 @@ func luminance(c color.Color) uint32 {
 }
 
 func (r *resultCard) startCountdown() {
-	if r.stopTicker != nil {
-		close(r.stopTicker)
-	}
-	stop := make(chan struct{})
-	r.stopTicker = stop
 	update := func() {
 		now := r.svc.Now()
 		r.countdown.SetText(untilText(r.link.ExpiresAt, now))
@@ -159,24 +154,7 @@ func (r *resultCard) startCountdown() {
 		r.countdown.Refresh()
 	}
 	update()
-	go func() {
-		tick := time.NewTicker(time.Second)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				fyne.Do(func() {
-					select {
-					case <-stop: // a newer link replaced this one
-					default:
-						update()
-					}
-				})
-			}
-		}
-	}()
+	r.ticker.start(update)
 }
 
 func (r *resultCard) copy(b *widget.Button, text string) {

@@ -59,10 +59,10 @@ type uploadTab struct {
 	copyDetails   *widget.Button
 	details4Owner string
 
-	cancel     context.CancelFunc
-	stopTicker chan struct{}
-	scroll     *container.Scroll
-	content    fyne.CanvasObject
+	cancel    context.CancelFunc
+	countdown ticker
+	scroll    *container.Scroll
+	content   fyne.CanvasObject
 }
 
 func newUploadTab(win fyne.Window, svc *Services) *uploadTab {
@@ -223,33 +223,11 @@ func (u *uploadTab) refreshValidity() {
 
 // startTicker keeps the countdown live while a link is shown.
 func (u *uploadTab) startTicker() {
-	if u.stopTicker != nil {
-		close(u.stopTicker)
-		u.stopTicker = nil
-	}
 	if u.link == nil {
+		u.countdown.cancel()
 		return
 	}
-	stop := make(chan struct{})
-	u.stopTicker = stop
-	go func() {
-		tick := time.NewTicker(time.Second)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				fyne.Do(func() {
-					select {
-					case <-stop:
-					default:
-						u.refreshValidity()
-					}
-				})
-			}
-		}
-	}()
+	u.countdown.start(u.refreshValidity)
 }
 
 // refreshUploadButton enables Upload only when the pre-flight checks pass,
