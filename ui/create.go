@@ -63,6 +63,8 @@ type createTab struct {
 	meta         *pairList
 	callback     *callbackSection
 	fieldErrors  map[string]*widget.Label
+	touched      map[string]bool
+	pending      *widget.Label
 	formError    *widget.Label
 	create       *widget.Button
 	busy         *widget.ProgressBarInfinite
@@ -72,7 +74,7 @@ type createTab struct {
 }
 
 func newCreateTab(win fyne.Window, svc *Services) *createTab {
-	t := &createTab{win: win, svc: svc, fieldErrors: map[string]*widget.Label{}}
+	t := &createTab{win: win, svc: svc, fieldErrors: map[string]*widget.Label{}, touched: map[string]bool{}}
 	t.buildUI()
 	return t
 }
@@ -81,8 +83,18 @@ func (t *createTab) buildUI() {
 	changed := func(string) { t.validate() }
 	t.profile = widget.NewSelect(nil, func(string) { t.onProfileChanged() })
 	t.profile.PlaceHolder = lang.L("Choose a profile")
-	t.bucket = &widget.Entry{PlaceHolder: "my-bucket", OnChanged: changed}
-	t.key = &widget.Entry{PlaceHolder: lang.L("uploads/report.pdf"), OnChanged: changed}
+	// An empty bucket or key is reported only once the field was filled in:
+	// a fresh form should invite typing, not greet with errors.
+	touch := func(field string) func(string) {
+		return func(text string) {
+			if text != "" {
+				t.touched[field] = true
+			}
+			t.validate()
+		}
+	}
+	t.bucket = &widget.Entry{PlaceHolder: "my-bucket", OnChanged: touch(signing.FieldBucket)}
+	t.key = &widget.Entry{PlaceHolder: lang.L("uploads/report.pdf"), OnChanged: touch(signing.FieldKey)}
 	pick := &widget.Button{Text: lang.L("Pick a sample file…"), OnTapped: t.onPickSample}
 
 	var presetLabels []string
@@ -114,6 +126,7 @@ func (t *createTab) buildUI() {
 	t.busy = widget.NewProgressBarInfinite()
 	t.busy.Stop()
 	t.busy.Hide()
+	t.pending = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
 	t.formError = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	t.formError.Hide()
 
@@ -139,7 +152,7 @@ func (t *createTab) buildUI() {
 			t.onTestUpload(share)
 		}
 	})
-	t.content = container.NewVBox(form, callback, t.formError, container.NewHBox(t.create), t.busy, t.result.container)
+	t.content = container.NewVBox(form, callback, t.formError, container.NewHBox(t.create), t.pending, t.busy, t.result.container)
 	t.expiry.SetSelectedIndex(1)
 	t.storageClass.SetSelectedIndex(0)
 	t.acl.SetSelectedIndex(0)
@@ -288,17 +301,37 @@ func (t *createTab) validate() {
 	}
 	t.callback.refreshPreview()
 	fes := signing.FieldErrors(err)
+	pending := ""
 	for _, fe := range fes {
+		if t.untouchedAndEmpty(fe.Field) {
+			if pending == "" {
+				pending = fieldMessage(fe)
+			}
+			continue
+		}
 		if l := t.fieldErrors[fe.Field]; l != nil && !l.Visible() {
 			l.SetText(fieldMessage(fe))
 			l.Show()
 		}
 	}
+	setOrHide(t.pending, pending)
 	if len(fes) > 0 {
 		t.create.Disable()
 	} else {
 		t.create.Enable()
 	}
+}
+
+// untouchedAndEmpty reports whether a required field is still as the form
+// opened: empty, and never filled in.
+func (t *createTab) untouchedAndEmpty(field string) bool {
+	switch field {
+	case signing.FieldBucket:
+		return t.bucket.Text == "" && !t.touched[field]
+	case signing.FieldKey:
+		return t.key.Text == "" && !t.touched[field]
+	}
+	return false
 }
 
 func (t *createTab) onPickSample() {

@@ -147,8 +147,14 @@ func TestCreateFormValidation(t *testing.T) {
 	if first.bucket.Text != "reports" {
 		t.Errorf("bucket %q, want the profile's default", first.bucket.Text)
 	}
-	if !first.create.Disabled() || !first.fieldErrors[signing.FieldKey].Visible() {
-		t.Fatal("Create enabled with an empty key")
+	// A fresh form invites typing: no red for the empty key, a quiet hint instead.
+	if !first.create.Disabled() || first.fieldErrors[signing.FieldKey].Visible() || !strings.Contains(first.pending.Text, "object key is empty") {
+		t.Fatalf("fresh form: Create disabled %v, key error %v, hint %q", first.create.Disabled(), first.fieldErrors[signing.FieldKey].Visible(), first.pending.Text)
+	}
+	first.key.SetText("a.txt")
+	first.key.SetText("")
+	if !first.fieldErrors[signing.FieldKey].Visible() || first.pending.Visible() {
+		t.Error("a key typed and cleared again is not reported as empty")
 	}
 	tests := []struct {
 		name  string
