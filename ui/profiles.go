@@ -61,8 +61,7 @@ func showProfilesDialog(win fyne.Window, svc *Services, onChanged func()) *profi
 			buttons[1].(*widget.Button).OnTapped = func() { d.rotate(p) }
 			buttons[2].(*widget.Button).OnTapped = func() { d.remove(p) }
 		})
-	add := &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance,
-		OnTapped: func() { d.edit(credentials.Profile{Kind: credentials.KindPermanent, Region: "cn-hangzhou"}, true) }}
+	add := &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: d.add}
 	note := &widget.Label{Text: lang.L("Secrets are kept only in the OS keychain, never in a file."), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
 	content := container.NewBorder(container.NewVBox(note, d.status), container.NewHBox(add), nil, nil, d.list)
 	d.dialog = dialog.NewCustom(lang.L("Profiles"), lang.L("Close"), content, win)
@@ -70,6 +69,11 @@ func showProfilesDialog(win fyne.Window, svc *Services, onChanged func()) *profi
 	d.dialog.Show()
 	d.reload()
 	return d
+}
+
+// add opens the form for a new profile.
+func (d *profilesDialog) add() {
+	d.edit(credentials.Profile{Kind: credentials.KindPermanent, Region: "cn-hangzhou"}, true)
 }
 
 func profileLine(p credentials.Profile, now time.Time) string {
@@ -94,6 +98,10 @@ func (d *profilesDialog) reload() {
 			d.profiles = ps
 			d.list.Refresh()
 			d.showStatus(err)
+			if err == nil && len(ps) == 0 {
+				d.status.Importance = widget.LowImportance
+				setOrHide(d.status, lang.L("No profiles yet: add an AccessKey to sign links for your buckets."))
+			}
 			if d.onChanged != nil {
 				d.onChanged()
 			}
@@ -106,8 +114,8 @@ func (d *profilesDialog) showStatus(err error) {
 		d.status.Hide()
 		return
 	}
-	d.status.SetText(errorSentence(err))
-	d.status.Show()
+	d.status.Importance = widget.DangerImportance
+	setOrHide(d.status, errorSentence(err))
 }
 
 // run does keychain work off the UI goroutine, then reloads the list.

@@ -89,7 +89,11 @@ func (m *mainWindow) buildWelcome() *fyne.Container {
 		Text:     lang.L("Create upload links for Alibaba Cloud OSS. Add an AccessKey to sign links for your buckets, or try the whole flow on this computer first, with no account."),
 		Wrapping: fyne.TextWrapWord,
 	}
-	add := &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.AccountIcon(), Importance: widget.HighImportance, OnTapped: m.onProfiles}
+	add := &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.AccountIcon(), Importance: widget.HighImportance, OnTapped: func() {
+		if m.svc.Profiles != nil {
+			showProfilesDialog(m.win, m.svc, m.loadProfiles).add()
+		}
+	}}
 	local := &widget.Button{Text: lang.L("Try it locally"), Icon: theme.ComputerIcon(), OnTapped: m.onTryLocally}
 	card := widget.NewCard(lang.L("Welcome to OSS Drop"), "", container.NewVBox(text, container.NewHBox(add, local)))
 	c := container.NewVBox(card)
