@@ -177,6 +177,8 @@ func TestInspectRejects(t *testing.T) {
 		{"future share format", v4URL + "#ossdrop=2&method=PUT", "newer OSS Drop"},
 		{"damaged fragment", v4URL + "#ossdrop=1&a=%zz", "damaged"},
 		{"bad header in fragment", v4URL + "#ossdrop=1&bad%20name=1", "not valid"},
+		{"header twice in fragment", v4URL + "#ossdrop=1&x-oss-meta-a=1&X-Oss-Meta-A=2", "twice"},
+		{"method twice in fragment", v4URL + "#ossdrop=1&method=PUT&Method=GET", "twice"},
 		{"curl without URL", "curl -X PUT -T file", "no https:// address"},
 		{"curl unbalanced quote", "curl -H 'x: y " + v4URL, "could not be read"},
 		{"curl option without value", "curl '" + v4URL + "' -H", "has no value"},

@@ -60,9 +60,16 @@ func parseShareFragment(fragment string) (frag shareFragment, ok bool, err error
 	if v := values.Get(fragmentVersionKey); v != ShareLinkVersion {
 		return frag, true, fmt.Errorf("the link was made by a newer OSS Drop (share-link format %q): update OSS Drop", v)
 	}
-	headers := map[string]string{}
+	headers, seen := map[string]string{}, map[string]bool{}
 	for name, vals := range values {
-		switch name {
+		// Header names are case-insensitive, so "Method" is the reserved
+		// key too, and "A" and "a" are the same header.
+		lower := strings.ToLower(name)
+		if seen[lower] || len(vals) > 1 {
+			return frag, true, fmt.Errorf("the part after # names the header %q twice: copy the whole link again", lower)
+		}
+		seen[lower] = true
+		switch lower {
 		case fragmentVersionKey:
 		case fragmentMethodKey:
 			frag.method = strings.ToUpper(vals[0])
@@ -70,7 +77,7 @@ func parseShareFragment(fragment string) (frag shareFragment, ok bool, err error
 			if !httpguts.ValidHeaderFieldName(name) {
 				return frag, true, fmt.Errorf("the part after # names a header %q that is not valid: copy the whole link again", name)
 			}
-			headers[name] = vals[0]
+			headers[lower] = vals[0]
 		}
 	}
 	frag.headers = headersFromMap(headers)
