@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	"golang.org/x/net/http/httpguts"
 	"mvdan.cc/sh/v3/shell"
 )
 
@@ -350,8 +351,15 @@ func inspectCurl(text string, now time.Time) (*Inspection, error) {
 			method = strings.ToUpper(value)
 		case "-H", "--header":
 			k, v, ok := strings.Cut(value, ":")
-			if v = strings.TrimSpace(v); ok && v != "" {
-				headers[strings.ToLower(strings.TrimSpace(k))] = v
+			if !ok {
+				continue // "Name;" sends an empty header; nothing OSS signs
+			}
+			k = strings.TrimSpace(k)
+			if !httpguts.ValidHeaderFieldName(k) {
+				return nil, notALink("the curl command has a header %q that is not valid: copy the whole command again", value)
+			}
+			if v = strings.TrimSpace(v); v != "" {
+				headers[strings.ToLower(k)] = v
 			}
 		case "-T", "--upload-file":
 			file = value

@@ -180,6 +180,7 @@ func TestInspectRejects(t *testing.T) {
 		{"header twice in fragment", v4URL + "#ossdrop=1&x-oss-meta-a=1&X-Oss-Meta-A=2", "twice"},
 		{"method twice in fragment", v4URL + "#ossdrop=1&method=PUT&Method=GET", "twice"},
 		{"curl without URL", "curl -X PUT -T file", "no https:// address"},
+		{"curl header without name", "curl -H ':e' '" + v4URL + "'", "header \":e\" that is not valid"},
 		{"curl unbalanced quote", "curl -H 'x: y " + v4URL, "could not be read"},
 		{"curl option without value", "curl '" + v4URL + "' -H", "has no value"},
 	}
