@@ -67,53 +67,64 @@ func (h *historyTab) fillRow(e history.Entry, row *fyne.Container) {
 	buttons[2].(*widget.Button).OnTapped = func() { h.onDelete(e) }
 }
 
-// reload reads the history off the UI goroutine.
-func (h *historyTab) reload() {
+// reload reads the history off the UI goroutine; note, if set, is shown
+// above the list once it is read.
+func (h *historyTab) reload(note ...string) {
 	if h.svc.History == nil {
 		return
 	}
 	go func() {
 		entries, err := h.svc.History.List()
-		fyne.Do(func() {
-			h.entries = entries
-			h.list.Refresh()
-			switch {
-			case err != nil:
-				h.status.SetText(errorSentence(err))
-			case len(entries) == 0:
-				h.status.SetText(lang.L("Links you create appear here."))
-			default:
-				h.status.SetText("")
-			}
-		})
+		fyne.Do(func() { h.showEntries(entries, err, note) })
 	}()
+}
+
+// showEntries takes a freshly read history; on the UI goroutine.
+func (h *historyTab) showEntries(entries []history.Entry, err error, note []string) {
+	h.entries = entries
+	h.list.Refresh()
+	switch {
+	case err != nil:
+		h.status.SetText(errorSentence(err))
+	case len(note) > 0:
+		h.status.SetText(note[0])
+	case len(entries) == 0:
+		h.status.SetText(lang.L("Links you create appear here."))
+	default:
+		h.status.SetText("")
+	}
 }
 
 func (h *historyTab) onDelete(e history.Entry) {
-	go func() {
-		err := h.svc.History.Delete(e.ID)
-		fyne.Do(func() {
-			if err != nil {
-				h.status.SetText(errorSentence(err))
-				return
-			}
-			h.reload()
-		})
-	}()
+	h.change(func() (string, error) { return "", h.svc.History.Delete(e.ID) })
 }
 
 func (h *historyTab) onClearExpired() {
-	go func() {
+	h.change(func() (string, error) {
 		n, err := h.svc.History.ClearExpired(h.svc.Now())
-		fyne.Do(func() {
-			if err != nil {
-				h.status.SetText(errorSentence(err))
-				return
-			}
-			h.reload()
-			h.status.SetText(fmt.Sprintf(lang.L("Removed %d expired links."), n))
-		})
+		return fmt.Sprintf(lang.L("Removed %d expired links."), n), err
+	})
+}
+
+// change runs a history change off the UI goroutine, then reloads the list
+// with the change's note, or shows why it failed.
+func (h *historyTab) change(work func() (note string, err error)) {
+	go func() {
+		note, err := work()
+		fyne.Do(func() { h.changed(note, err) })
 	}()
+}
+
+func (h *historyTab) changed(note string, err error) {
+	if err != nil {
+		h.status.SetText(errorSentence(err))
+		return
+	}
+	if note == "" {
+		h.reload()
+		return
+	}
+	h.reload(note)
 }
 
 // showQRDialog shows a share link's QR code again.

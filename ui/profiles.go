@@ -94,19 +94,22 @@ func profileLine(p credentials.Profile, now time.Time) string {
 func (d *profilesDialog) reload() {
 	go func() {
 		ps, err := d.svc.Profiles.List()
-		fyne.Do(func() {
-			d.profiles = ps
-			d.list.Refresh()
-			d.showStatus(err)
-			if err == nil && len(ps) == 0 {
-				d.status.Importance = widget.LowImportance
-				setOrHide(d.status, lang.L("No profiles yet: add an AccessKey to sign links for your buckets."))
-			}
-			if d.onChanged != nil {
-				d.onChanged()
-			}
-		})
+		fyne.Do(func() { d.showProfiles(ps, err) })
 	}()
+}
+
+// showProfiles takes a freshly read profile list; on the UI goroutine.
+func (d *profilesDialog) showProfiles(ps []credentials.Profile, err error) {
+	d.profiles = ps
+	d.list.Refresh()
+	d.showStatus(err)
+	if err == nil && len(ps) == 0 {
+		d.status.Importance = widget.LowImportance
+		setOrHide(d.status, lang.L("No profiles yet: add an AccessKey to sign links for your buckets."))
+	}
+	if d.onChanged != nil {
+		d.onChanged()
+	}
 }
 
 func (d *profilesDialog) showStatus(err error) {

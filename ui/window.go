@@ -46,7 +46,7 @@ func (m *mainWindow) buildUI() {
 		m.upload.setLink(share)
 		m.tabs.SelectIndex(1)
 	}
-	m.createTab.onHistoryChanged = m.history.reload
+	m.createTab.onHistoryChanged = func() { m.history.reload() }
 	m.status = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
 
 	m.welcome = m.buildWelcome()
@@ -111,14 +111,17 @@ func (m *mainWindow) loadProfiles() {
 	}
 	go func() {
 		ps, err := m.svc.Profiles.List()
-		fyne.Do(func() {
-			m.profiles = ps
-			if err != nil {
-				m.status.SetText(errorSentence(err))
-			}
-			m.refreshProfiles()
-		})
+		fyne.Do(func() { m.showProfiles(ps, err) })
 	}()
+}
+
+// showProfiles takes a freshly read profile list; on the UI goroutine.
+func (m *mainWindow) showProfiles(ps []credentials.Profile, err error) {
+	m.profiles = ps
+	if err != nil {
+		m.status.SetText(errorSentence(err))
+	}
+	m.refreshProfiles()
 }
 
 func (m *mainWindow) refreshProfiles() {
@@ -153,17 +156,16 @@ func (m *mainWindow) onTryLocally() {
 	m.status.SetText(lang.L("Starting the local sandbox…"))
 	go func() {
 		sb, err := m.svc.StartSandbox()
-		fyne.Do(func() {
-			if err != nil {
-				m.status.SetText(errorSentence(err))
-				return
-			}
-			m.setSandbox(sb)
-		})
+		fyne.Do(func() { m.setSandbox(sb, err) })
 	}()
 }
 
-func (m *mainWindow) setSandbox(sb *Sandbox) {
+// setSandbox takes the started sandbox (or why it did not start); on the UI goroutine.
+func (m *mainWindow) setSandbox(sb *Sandbox, err error) {
+	if err != nil {
+		m.status.SetText(errorSentence(err))
+		return
+	}
 	m.sandbox = sb
 	m.status.SetText(fmt.Sprintf(lang.L("Local sandbox running at %s: links you create here work only on this computer. Objects are kept in %s."), sb.Profile.Endpoint, sb.Dir))
 	m.refreshProfiles()
