@@ -114,6 +114,7 @@ const (
 	CodeMethodNotAllowed      = "MethodNotAllowed"
 	CodeCallbackFailed        = "CallbackFailed"
 	CodeInternalError         = "InternalError"
+	CodeRequestTimeTooSkewed  = "RequestTimeTooSkewed"
 )
 
 // EC values from OSS's error-code help pages (help.aliyun.com/zh/oss/support/<EC>).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -432,4 +433,106 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("Verify accepted without a signer: %+v", signed)
 		}
 	})
+}
+
+// headerSigned signs a request the way the SDK client does (Authorization
+// header), with the SDK's own V4 signer.
+func headerSigned(t testing.TB, method, rawURL, bucket, key string, k Key, token string, at time.Time, header http.Header, additional ...string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, rawURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range header {
+		req.Header[name] = v
+	}
+	sc := &signer.SigningContext{
+		Product: ptr("oss"), Region: ptr("cn-hangzhou"), Bucket: ptr(bucket), Request: req, Time: at,
+		AdditionalHeaders: additional,
+		Credentials:       &credentials.Credentials{AccessKeyID: k.ID, AccessKeySecret: k.Secret, SecurityToken: token},
+	}
+	if key != "" {
+		sc.Key = ptr(key)
+	}
+	if err := (&signer.SignerV4{}).Sign(context.Background(), sc); err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+// TestVerifyHeaderSigned checks the Authorization-header door with requests
+// the SDK's signer made, then changes one thing at a time.
+func TestVerifyHeaderSigned(t *testing.T) {
+	now := time.Now()
+	verify := func(req *http.Request, at time.Time) (*Signed, error) {
+		h := req.Header.Clone()
+		h.Del("Host") // net/http moves it out of the header map
+		return Verify(req.Method, req.URL, h, testKeys, at)
+	}
+	list := headerSigned(t, "GET", "http://127.0.0.1:9000/demo/?list-type=2&prefix=in%2F&max-keys=100", "demo", "", testKey, "", now, nil)
+	if _, err := verify(list, now); err != nil {
+		t.Fatalf("ListObjectsV2 request: %v\n%s", err, debugError(err))
+	}
+	cors := headerSigned(t, "PUT", "http://127.0.0.1:9000/demo/?cors", "demo", "", testKey, "", now, http.Header{"Content-Type": {"application/xml"}, "Content-Md5": {"XrY7u+Ae7tCTyyK7j1rNww=="}})
+	if _, err := verify(cors, now); err != nil {
+		t.Fatalf("PutBucketCors request: %v\n%s", err, debugError(err))
+	}
+	// The SDK signs an additional header only when the request has it.
+	head := headerSigned(t, "HEAD", "http://127.0.0.1:9000/demo/a%20b/%E4%B8%AD.txt", "demo", "a b/中.txt", testKey, "", now, http.Header{"Host": {"127.0.0.1:9000"}}, "host")
+	if signed, err := verify(head, now); err != nil || signed.Key != "a b/中.txt" || !slices.Contains(signed.SignedHeaders, "host") {
+		t.Fatalf("HeadObject with host signed = %+v, %v\n%s", signed, err, debugError(err))
+	}
+	sts := headerSigned(t, "GET", "http://127.0.0.1:9000/demo/k", "demo", "k", testSTSKey, "tok/en+=", now, nil)
+	if signed, err := verify(sts, now); err != nil || !signed.Token {
+		t.Fatalf("STS request = %+v, %v", signed, err)
+	}
+
+	tests := []struct {
+		name   string
+		req    *http.Request
+		change func(*http.Request)
+		at     time.Time
+		code   string
+	}{
+		{name: "method", req: list, change: func(r *http.Request) { r.Method = "DELETE" }, code: CodeSignatureDoesNotMatch},
+		{name: "path", req: head, change: func(r *http.Request) { r.URL.Path = "/demo/other" }, code: CodeSignatureDoesNotMatch},
+		{name: "query", req: list, change: func(r *http.Request) { r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "in%2F", "out%2F", 1) }, code: CodeSignatureDoesNotMatch},
+		{name: "header", req: cors, change: func(r *http.Request) { r.Header.Set("Content-Type", "text/xml") }, code: CodeSignatureDoesNotMatch},
+		{name: "extra x-oss header", req: list, change: func(r *http.Request) { r.Header.Set("x-oss-meta-x", "1") }, code: CodeSignatureDoesNotMatch},
+		{name: "signed host", req: head, change: func(r *http.Request) { r.URL.Host = "127.0.0.1:9001" }, code: CodeSignatureDoesNotMatch},
+		{name: "date changed", req: list, change: func(r *http.Request) {
+			r.Header.Set("x-oss-date", now.Add(time.Second).UTC().Format(v4TimeFormat))
+		}, code: CodeSignatureDoesNotMatch},
+		{name: "skew past", req: list, at: now.Add(ClockSkew + time.Minute), code: CodeRequestTimeTooSkewed},
+		{name: "skew future", req: list, at: now.Add(-ClockSkew - time.Minute), code: CodeRequestTimeTooSkewed},
+		{name: "wrong secret", req: headerSigned(t, "GET", "http://127.0.0.1:9000/demo/k", "demo", "k", Key{ID: testKey.ID, Secret: "wrong"}, "", now, nil), code: CodeSignatureDoesNotMatch},
+		{name: "unknown key", req: headerSigned(t, "GET", "http://127.0.0.1:9000/demo/k", "demo", "k", Key{ID: "SANDBOXNOBODY", Secret: "x"}, "", now, nil), code: CodeInvalidAccessKeyID},
+		{name: "token removed", req: sts, change: func(r *http.Request) { r.Header.Del("x-oss-security-token") }, code: CodeInvalidAccessKeyID},
+		{name: "no date", req: list, change: func(r *http.Request) { r.Header.Del("x-oss-date") }, code: CodeInvalidArgument},
+		{name: "no content sha256", req: list, change: func(r *http.Request) { r.Header.Del("x-oss-content-sha256") }, code: CodeInvalidArgument},
+		{name: "no signature", req: list, change: func(r *http.Request) {
+			a := r.Header.Get("Authorization")
+			r.Header.Set("Authorization", a[:strings.Index(a, ",Signature=")])
+		}, code: CodeInvalidArgument},
+		{name: "V1 header", req: list, change: func(r *http.Request) { r.Header.Set("Authorization", "OSS "+testKey.ID+":abc") }, code: CodeAccessDenied},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req := tc.req.Clone(context.Background())
+			u := *tc.req.URL
+			req.URL = &u
+			if tc.change != nil {
+				tc.change(req)
+			}
+			at := now
+			if !tc.at.IsZero() {
+				at = tc.at
+			}
+			_, err := verify(req, at)
+			var e *Error
+			if !errors.As(err, &e) || e.Code != tc.code {
+				t.Fatalf("Verify = %v, want %s", err, tc.code)
+			}
+		})
+	}
 }

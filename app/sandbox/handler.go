@@ -1,0 +1,178 @@
+package sandbox
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// call is the state of one request, for the handlers and the log line.
+type call struct {
+	id      string
+	host    string
+	bucket  string
+	key     string
+	url     *url.URL
+	signed  *Signed
+	code    string
+	bodyIn  *countingReader
+	written *responseRecorder
+}
+
+// ServeHTTP answers one request. The mux is deliberately absent:
+// http.ServeMux cleans paths, and "a/../b" is a key, not a path.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	c := &call{id: newRequestID(), host: r.Host}
+	c.written = &responseRecorder{ResponseWriter: w}
+	// r.Body itself stays as net/http made it: the server decides by its
+	// type whether an unread body is drained or the connection closed.
+	c.bodyIn = &countingReader{r: r.Body}
+	u := *r.URL
+	u.Host, u.Scheme = r.Host, "http"
+	if r.TLS != nil {
+		u.Scheme = "https"
+	}
+	c.url = &u
+	c.bucket, c.key = locate(&u)
+
+	h := c.written.Header()
+	h.Set("x-oss-request-id", c.id)
+	h.Set("Server", "ossdrop-sandbox")
+
+	if e := s.handle(c.written, r, c); e != nil {
+		c.code = e.Code
+		s.writeError(c.written, r, c, e)
+	}
+
+	attrs := []slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("bucket", c.bucket),
+		slog.String("key", c.key),
+		slog.Int("status", c.written.status()),
+		slog.Int64("bytes_in", c.bodyIn.n),
+		slog.Int64("bytes_out", c.written.n),
+		slog.Duration("duration", time.Since(start)),
+		slog.String("request_id", c.id),
+	}
+	if c.code != "" {
+		attrs = append(attrs, slog.String("code", c.code))
+	}
+	if c.signed != nil {
+		attrs = append(attrs, slog.String("access_key_id", c.signed.AccessKeyID))
+	}
+	level := slog.LevelInfo
+	if c.written.status() >= 500 {
+		level = slog.LevelError
+	}
+	s.log.LogAttrs(r.Context(), level, "sandbox request", attrs...)
+}
+
+// handle routes one request; it returns the error to answer with, or nil
+// when it has answered itself.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) *Error {
+	switch r.Method {
+	case http.MethodPut, http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete:
+		// Methods OSS has: the signature decides first, as on OSS, so a
+		// PUT link used with POST is a signature mismatch.
+	default:
+		return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The specified method is not allowed against this resource.")
+	}
+	switch {
+	case c.bucket == "":
+		return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox serves objects only: the request names no bucket.")
+	case !validBucket(c.bucket):
+		return errorf(http.StatusBadRequest, CodeInvalidBucketName, "", "The specified bucket is not valid.")
+	case c.key == "":
+		return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox serves objects only: the request names no object key.")
+	case !validKey(c.key):
+		return errorf(http.StatusBadRequest, CodeInvalidObjectName, "", "The specified object is not valid.")
+	}
+	signed, err := Verify(r.Method, c.url, r.Header, s.keys, s.now())
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return e
+		}
+		return errorf(http.StatusInternalServerError, CodeInternalError, "", "Verifying the signature failed.")
+	}
+	c.signed = signed
+	switch r.Method {
+	case http.MethodPut:
+		return s.put(w, r, c)
+	case http.MethodGet, http.MethodHead:
+		return s.get(w, r, c)
+	}
+	return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox does not implement %s on objects.", r.Method)
+}
+
+// writeError answers with e as OSS's XML error body.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, c *call, e *Error) {
+	e.RequestID, e.HostID = c.id, c.host
+	body := e.XML()
+	h := w.Header()
+	h.Set("Content-Type", "application/xml")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if e.EC != "" {
+		h.Set("x-oss-ec", e.EC)
+	}
+	w.WriteHeader(e.Status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// newRequestID returns 24 upper-case hex digits, the shape of OSS's IDs.
+func newRequestID() string { return strings.ToUpper(randomHex(12)) }
+
+// countingReader counts the request body bytes read, for the log line.
+type countingReader struct {
+	r io.ReadCloser
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingReader) Close() error { return c.r.Close() }
+
+// responseRecorder remembers the status and counts the body bytes written.
+type responseRecorder struct {
+	http.ResponseWriter
+	code int
+	n    int64
+}
+
+func (rec *responseRecorder) WriteHeader(code int) {
+	if rec.code == 0 {
+		rec.code = code
+	}
+	rec.ResponseWriter.WriteHeader(code)
+}
+
+func (rec *responseRecorder) Write(p []byte) (int, error) {
+	if rec.code == 0 {
+		rec.code = http.StatusOK
+	}
+	n, err := rec.ResponseWriter.Write(p)
+	rec.n += int64(n)
+	return n, err
+}
+
+func (rec *responseRecorder) status() int {
+	if rec.code == 0 {
+		return http.StatusOK
+	}
+	return rec.code
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (rec *responseRecorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
