@@ -106,6 +106,12 @@ func Presign(ctx context.Context, req Request) (*Link, error) {
 // v4TimeFormat is the layout of x-oss-date.
 const v4TimeFormat = "20060102T150405Z"
 
+// SDKConfig is the OSS SDK configuration for req's endpoint, region and
+// credentials: the same one Presign signs with, so a client made from it
+// (app/bucket) talks to exactly the endpoint the links point at. It does no
+// I/O; req should have passed Validate.
+func SDKConfig(req *Request) *oss.Config { return sdkConfig(req) }
+
 func sdkConfig(req *Request) *oss.Config {
 	c := req.Credentials
 	cfg := oss.LoadDefaultConfig().

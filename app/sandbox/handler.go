@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/base64"
 	"errors"
 	"io"
 	"log/slog"
@@ -120,6 +121,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, c *call, e *
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	if e.EC != "" {
 		h.Set("x-oss-ec", e.EC)
+	}
+	if r.Method == http.MethodHead {
+		// A HEAD answer has no body, so OSS carries the error XML in a
+		// header, Base64-encoded; the SDKs read the code from there.
+		h.Set("x-oss-err", base64.StdEncoding.EncodeToString(body))
 	}
 	w.WriteHeader(e.Status)
 	if r.Method != http.MethodHead {

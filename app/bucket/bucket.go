@@ -1,0 +1,147 @@
+// Package bucket makes the owner's own requests to a bucket with the OSS Go
+// SDK v2 client (header-signed V4, as the SDK sends them): object status,
+// listings, downloads and bucket settings such as CORS. It reaches the same
+// endpoint the owner's links point at (signing.SDKConfig), the cloud or the
+// sandbox alike, and turns the SDK's errors into sentences with a hint.
+// It never imports Fyne.
+package bucket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+
+	"github.com/ossdrop/ossdrop/signing"
+)
+
+// Target is where requests go and who signs them: the endpoint fields and
+// credentials of a signing.Request (its key, expiry and headers are unused).
+type Target = signing.Request
+
+// Client is an SDK client bound to one bucket.
+type Client struct {
+	sdk    *oss.Client
+	bucket string
+}
+
+// requestTimeout bounds one owner request that moves no object body; a
+// download sets its own, longer limits.
+const requestTimeout = 30 * time.Second
+
+// New makes a client for t.Bucket. It sends nothing yet.
+func New(t Target) (*Client, error) {
+	if t.Bucket == "" {
+		return nil, &Error{Sentence: "No bucket is set.", Hint: "Choose the bucket in the profile or the form."}
+	}
+	cfg := signing.SDKConfig(&t).
+		WithConnectTimeout(10 * time.Second).
+		WithRetryMaxAttempts(2)
+	return &Client{sdk: oss.NewClient(cfg), bucket: t.Bucket}, nil
+}
+
+// SDK returns the underlying client, for operations this package does not wrap.
+func (c *Client) SDK() *oss.Client { return c.sdk }
+
+// Bucket is the bucket the client is bound to.
+func (c *Client) Bucket() string { return c.bucket }
+
+// ObjectInfo is what HeadObject says about an object.
+type ObjectInfo struct {
+	Key          string
+	Size         int64
+	ETag         string // quotes removed
+	CRC64        string // decimal, as x-oss-hash-crc64ecma
+	ContentType  string
+	LastModified time.Time
+}
+
+// Head returns an object's information; the error wraps ErrNotFound when
+// there is no such object.
+func (c *Client) Head(ctx context.Context, key string) (*ObjectInfo, error) {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	res, err := c.sdk.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr(c.bucket), Key: oss.Ptr(key)})
+	if err != nil {
+		return nil, explain(fmt.Sprintf("look up %s/%s", c.bucket, key), err)
+	}
+	info := &ObjectInfo{Key: key, Size: res.ContentLength, ETag: trimQuotes(oss.ToString(res.ETag)),
+		CRC64: oss.ToString(res.HashCRC64), ContentType: oss.ToString(res.ContentType)}
+	if res.LastModified != nil {
+		info.LastModified = *res.LastModified
+	}
+	return info, nil
+}
+
+func trimQuotes(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// ErrNotFound is wrapped by errors for an object or bucket that does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Error is an owner request that failed, as a sentence and a hint. It
+// never holds a secret: the SDK's messages name the AccessKey ID at most.
+type Error struct {
+	// Status and Code are OSS's, when the server answered.
+	Status    int
+	Code      string
+	RequestID string
+	Sentence  string
+	Hint      string
+	Err       error
+}
+
+func (e *Error) Error() string {
+	if e.Hint == "" {
+		return e.Sentence
+	}
+	return e.Sentence + " " + e.Hint
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// explain turns an SDK error into an *Error; what says what was attempted.
+func explain(what string, err error) error {
+	var se *oss.ServiceError
+	if errors.As(err, &se) {
+		e := &Error{Status: se.StatusCode, Code: se.Code, RequestID: se.RequestID, Err: err}
+		switch {
+		case se.StatusCode == http.StatusNotFound && se.Code == "NoSuchBucket":
+			e.Err = fmt.Errorf("%w: %w", ErrNotFound, err)
+			e.Sentence, e.Hint = "The bucket does not exist.", "Check the bucket name and region in the profile."
+		case se.StatusCode == http.StatusNotFound:
+			e.Err = fmt.Errorf("%w: %w", ErrNotFound, err)
+			e.Sentence, e.Hint = "There is no such object yet.", ""
+		case se.Code == "InvalidAccessKeyId":
+			e.Sentence, e.Hint = "OSS does not know this AccessKey ID.", "Check the profile's AccessKey, or rotate it."
+		case se.Code == "SignatureDoesNotMatch":
+			e.Sentence, e.Hint = "OSS refused the profile's AccessKey secret.", "Rotate the profile's secret (Profiles… → Rotate)."
+		case se.Code == "RequestTimeTooSkewed":
+			e.Sentence, e.Hint = "This computer's clock is more than 15 minutes off.", "Set the date and time automatically, then try again."
+		case se.StatusCode == http.StatusForbidden:
+			e.Sentence, e.Hint = fmt.Sprintf("The profile's AccessKey is not allowed to %s (%s).", what, se.Code), "Grant it the permission in RAM, or use another profile."
+		default:
+			e.Sentence, e.Hint = fmt.Sprintf("OSS refused to %s: %s (%s).", what, se.Message, se.Code), "Try again later; if it persists, check the profile."
+		}
+		return e
+	}
+	e := &Error{Err: err}
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.Canceled):
+		e.Sentence = fmt.Sprintf("Stopped before it could %s.", what)
+	case errors.As(err, &ne) && ne.Timeout(), errors.Is(err, context.DeadlineExceeded):
+		e.Sentence, e.Hint = fmt.Sprintf("The endpoint did not answer in time to %s.", what), "Check the network connection and the profile's endpoint."
+	default:
+		e.Sentence, e.Hint = fmt.Sprintf("Could not %s: the endpoint is not reachable.", what), "Check the network connection and the profile's endpoint."
+	}
+	return e
+}
