@@ -85,6 +85,9 @@ func runSandbox(args []string, env *Env) int {
 		Addr: *addr, Public: *public, Dir: *dir, Keys: []sandbox.Key{key},
 		Logger: slog.New(slog.NewTextHandler(env.Stderr, nil)),
 	})
+	if errors.Is(err, sandbox.ErrDirInUse) {
+		return failed(env, err.Error(), "stop that sandbox first, or give this one a directory of its own with --dir")
+	}
 	if err != nil {
 		return failed(env, err.Error(), "")
 	}
