@@ -255,7 +255,7 @@ func (t *createTab) request() (signing.Request, error) {
 		req.ACL = t.acl.Selected
 	}
 	var err error
-	if req.ExpiresAt, err = t.expiryInstant(); err != nil {
+	if req.Expires, req.ExpiresAt, err = t.expiryChoice(); err != nil {
 		return req, &signing.FieldError{Field: signing.FieldExpiry, Err: signing.ErrExpiryTooShort, Msg: lang.L("Type a duration such as 90m or 2d, or a time such as 2026-12-01T18:00:00+08:00.")}
 	}
 	if req.Metadata, err = t.meta.values(); err != nil {
@@ -267,13 +267,23 @@ func (t *createTab) request() (signing.Request, error) {
 	return req, nil
 }
 
-func (t *createTab) expiryInstant() (time.Time, error) {
-	now := t.svc.Now()
+// expiryChoice is the chosen validity: a duration counted from the signing
+// instant (a preset, or "90m" typed), or an instant typed in RFC 3339.
+func (t *createTab) expiryChoice() (time.Duration, time.Time, error) {
 	i := t.expiry.SelectedIndex()
 	if i >= 0 && i < len(expiryPresets)-1 {
-		return now.Add(expiryPresets[i].d), nil
+		return expiryPresets[i].d, time.Time{}, nil
 	}
-	return signing.ParseExpiry(t.customExpiry.Text, now)
+	return signing.ParseValidity(t.customExpiry.Text)
+}
+
+// expiryInstant is when a link signed now would expire, for the form to show.
+func (t *createTab) expiryInstant() (time.Time, error) {
+	d, at, err := t.expiryChoice()
+	if err != nil || !at.IsZero() {
+		return at, err
+	}
+	return t.svc.Now().Add(d), nil
 }
 
 // validate checks the form with the signing rules, shows each message

@@ -79,21 +79,21 @@ type inspectionOutput struct {
 	RequiredHeaders []string          `json:"required_headers"`
 	URLWorksAlone   bool              `json:"url_works_alone"`
 	ShareLink       string            `json:"share_link"`
-	Host         string            `json:"host"`
-	Bucket       string            `json:"bucket,omitempty"`
-	Key          string            `json:"key"`
-	Region       string            `json:"region,omitempty"`
-	AccessKeyID  string            `json:"access_key_id"`
-	STSToken     bool              `json:"sts_token"`
-	SignedAt     string            `json:"signed_at,omitempty"`
-	ExpiresAt    string            `json:"expires_at"`
-	Expired      bool              `json:"expired"`
-	Headers      map[string]string `json:"headers"`
-	HeadersKnown bool              `json:"headers_known"`
-	Callback     string            `json:"callback,omitempty"`
-	CallbackVars string            `json:"callback_vars,omitempty"`
-	Curl         string            `json:"curl"`
-	Warnings     []string          `json:"warnings"`
+	Host            string            `json:"host"`
+	Bucket          string            `json:"bucket,omitempty"`
+	Key             string            `json:"key"`
+	Region          string            `json:"region,omitempty"`
+	AccessKeyID     string            `json:"access_key_id"`
+	STSToken        bool              `json:"sts_token"`
+	SignedAt        string            `json:"signed_at,omitempty"`
+	ExpiresAt       string            `json:"expires_at"`
+	Expired         bool              `json:"expired"`
+	Headers         map[string]string `json:"headers"`
+	HeadersKnown    bool              `json:"headers_known"`
+	Callback        string            `json:"callback,omitempty"`
+	CallbackVars    string            `json:"callback_vars,omitempty"`
+	Curl            string            `json:"curl"`
+	Warnings        []string          `json:"warnings"`
 }
 
 func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {

@@ -65,7 +65,9 @@ func TestJSONEveryOutcome(t *testing.T) {
 		{name: "upload not a link", args: func(*signing.Link) []string { return []string{"upload", "hello", file, "--json"} }, code: ExitFailed, kind: "not_a_link"},
 		{name: "upload empty stdin", args: func(*signing.Link) []string { return []string{"upload", "--json", "-", file} }, code: ExitFailed, kind: "not_a_link"},
 		{name: "upload one argument", args: func(l *signing.Link) []string { return []string{"upload", "--json", l.ShareLink()} }, code: ExitInvalid, kind: "invalid_input"},
-		{name: "upload bad header", args: func(l *signing.Link) []string { return []string{"upload", "--json", l.ShareLink(), file, "-H", "bad name: x"} },
+		{name: "upload bad header", args: func(l *signing.Link) []string {
+			return []string{"upload", "--json", l.ShareLink(), file, "-H", "bad name: x"}
+		},
 			code: ExitInvalid, kind: "invalid_header"},
 		{name: "upload unknown flag", args: func(l *signing.Link) []string { return []string{"upload", "--json", "--bogus", l.ShareLink(), file} }, code: ExitInvalid, kind: "invalid_input"},
 		{name: "inspect ok", args: func(l *signing.Link) []string { return []string{"inspect", "--json", l.ShareLink()} }, code: ExitOK, ok: true},

@@ -255,13 +255,13 @@ type presignOutput struct {
 	URLWorksAlone   bool              `json:"url_works_alone"`
 	URLNote         string            `json:"url_note"`
 	ShareLink       string            `json:"share_link"`
-	Method    string            `json:"method"`
-	Headers   map[string]string `json:"headers"`
-	SignedAt  string            `json:"signed_at"`
-	ExpiresAt string            `json:"expires_at"`
-	Bucket    string            `json:"bucket"`
-	Key       string            `json:"key"`
-	Curl      string            `json:"curl"`
+	Method          string            `json:"method"`
+	Headers         map[string]string `json:"headers"`
+	SignedAt        string            `json:"signed_at"`
+	ExpiresAt       string            `json:"expires_at"`
+	Bucket          string            `json:"bucket"`
+	Key             string            `json:"key"`
+	Curl            string            `json:"curl"`
 }
 
 func linkJSON(link *signing.Link, req signing.Request, file string) presignOutput {
