@@ -96,7 +96,11 @@ func tokenExpired(p Profile) error {
 // need different fixes; bus errors never carry the secret.
 func keychainUnavailable(name string, cause error) error {
 	hint := "unlock the login keychain, or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) for this shell instead"
-	if runtime.GOOS != "darwin" && runtime.GOOS != "windows" {
+	switch {
+	case errors.Is(cause, ErrNoSessionBus):
+		hint = "run it inside your desktop session, where the keyring (the Secret Service) runs; OSS Drop starts no D-Bus or keyring daemon of its own. " +
+			"Or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) for this shell instead"
+	case runtime.GOOS != "darwin" && runtime.GOOS != "windows":
 		hint = "start and unlock a Secret Service (gnome-keyring-daemon --start --components=secrets, or KeePassXC with its Secret Service integration on), " +
 			"or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) for this shell instead"
 	}
