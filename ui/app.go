@@ -47,8 +47,10 @@ func ParseArgs(args []string) Options {
 	return o
 }
 
-// Run starts the desktop app and blocks until its window closes.
+// Run starts the desktop app and blocks until its window closes. Without a
+// display it exits with status 1 and one sentence instead.
 func Run(args []string) {
+	exitWithoutDisplay()
 	opts := ParseArgs(args)
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(assets.Icon)

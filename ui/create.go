@@ -139,7 +139,7 @@ func (t *createTab) buildUI() {
 		widget.NewFormItem(lang.L("Storage class"), t.withError(t.storageClass, signing.FieldStorageClass)),
 		widget.NewFormItem(lang.L("ACL"), t.withError(t.acl, signing.FieldACL)),
 		widget.NewFormItem("", container.NewVBox(t.protect, &widget.Label{
-			Text:       lang.L("On: the link cannot replace an existing object; a second upload is refused. Off: every use until expiry replaces the object."),
+			Text:       lang.L("On: the link cannot replace an existing object, and its plain URL works only with the header x-oss-forbid-overwrite: true (the share link and the curl command carry it; a browser or plain HTTP client does not). Off: any client can use the plain URL as it is (when nothing else is bound), and every use until expiry replaces the object."),
 			Wrapping:   fyne.TextWrapWord,
 			Importance: widget.LowImportance,
 		})),

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -30,6 +31,7 @@ type resultCard struct {
 	countdown *widget.Label
 	share     *widget.Label
 	url       *widget.Label
+	urlNote   *widget.Label
 	headers   *fyne.Container
 	curl      *widget.Label
 	qr        *canvas.Image
@@ -45,6 +47,7 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 	r.countdown = &widget.Label{}
 	r.share = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
 	r.url = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
+	r.urlNote = &widget.Label{Wrapping: fyne.TextWrapWord}
 	r.curl = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true, TextStyle: fyne.TextStyle{Monospace: true}}
 	r.headers = container.New(layout.NewFormLayout())
 	r.qr = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
@@ -67,7 +70,7 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 	)
 	texts := container.NewVBox(
 		section(lang.L("Share link (carries its headers)"), r.share, func() string { return r.link.ShareLink() }),
-		section(lang.L("Plain URL"), r.url, func() string { return r.link.URL }),
+		section(lang.L("Plain URL"), container.NewVBox(r.url, r.urlNote), func() string { return r.link.URL }),
 		&widget.Label{Text: lang.L("Headers the uploader must send, exactly"), TextStyle: fyne.TextStyle{Bold: true}},
 		r.headers,
 		section(lang.L("curl command"), r.curl, func() string { return r.link.Curl("") }),
@@ -89,6 +92,8 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.title.SetText(fmt.Sprintf(lang.L("Upload link for %s/%s, valid until %s"), req.Bucket, req.Key, link.ExpiresAt.Local().Format("2006-01-02 15:04:05")))
 	r.share.SetText(link.ShareLink())
 	r.url.SetText(link.URL)
+	r.urlNote.Text, r.urlNote.Importance = plainURLNote(link.Headers)
+	r.urlNote.Refresh()
 	r.curl.SetText(link.Curl(""))
 	r.headers.RemoveAll()
 	if len(link.Headers) == 0 {
@@ -102,6 +107,36 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.renderQR()
 	r.container.Show()
 	r.startCountdown()
+}
+
+// plainURLNote says, under the plain URL, whether it works as it is: a
+// browser, curl -T or the OSS sample code sends no headers, and a link
+// signed with any (overwrite protection, on by default, included) then
+// fails with 403 SignatureDoesNotMatch.
+func plainURLNote(h signing.Headers) (string, widget.Importance) {
+	p := signing.CheckPlainURL(h)
+	if p.Works {
+		return lang.L("Any client can use this URL as it is: a browser, curl -T or the sample code in the OSS documentation."), widget.LowImportance
+	}
+	reasons := make([]string, len(p.Reasons))
+	var others []string
+	for i, r := range p.Reasons {
+		reasons[i] = lang.L(r)
+		if r != "overwrite protection" {
+			others = append(others, lang.L(r))
+		}
+	}
+	text := fmt.Sprintf(lang.L("This URL works only when the upload sends the headers below exactly (for %s). A browser, curl -T or the sample code in the OSS documentation sends none and gets 403 SignatureDoesNotMatch: share the share link or the curl command instead."),
+		strings.Join(reasons, lang.L(", ")))
+	switch {
+	case p.Protected && len(others) == 0:
+		text += " " + lang.L("For a URL any client can use as it is, turn overwrite protection off.")
+	case p.Protected:
+		text += " " + fmt.Sprintf(lang.L("For a URL any client can use as it is, turn overwrite protection off and leave %s empty."), strings.Join(others, lang.L(", ")))
+	default:
+		text += " " + fmt.Sprintf(lang.L("For a URL any client can use as it is, leave %s empty."), strings.Join(others, lang.L(", ")))
+	}
+	return text, widget.WarningImportance
 }
 
 // renderQR shows the share link's QR code, or why there is none.

@@ -441,6 +441,8 @@ func (u *uploadTab) finish(res *upload.Result, err error) {
 func (u *uploadTab) successText(res *upload.Result) string {
 	verified := lang.L("Integrity verified (CRC-64).")
 	switch {
+	case len(res.Mismatches) > 0:
+		verified = fmt.Sprintf(lang.L("Integrity not verified: %s"), strings.Join(res.Mismatches, "; "))
 	case res.CRCVerified:
 	case res.MD5Verified:
 		verified = lang.L("Integrity verified (MD5).")
