@@ -26,6 +26,12 @@ V4 (and V1) signatures, expiry and signed headers, stores uploads, serves
 downloads and performs upload callbacks. Any bucket name works. It runs until
 Ctrl+C (SIGINT) or SIGTERM.
 
+One sandbox per --dir: a second one is refused with the first one's process
+and address. It checks signatures before reading a body, drops a peer that
+moves no byte for a minute (a slow but moving upload is never cut), serves
+at most 256 connections at once, and at start-up removes what a killed
+sandbox left half-done.
+
 Without --access-key-id it makes a throwaway AccessKey pair for the session
 and prints it. With --access-key-id the secret is read from standard input
 (first line), never from a flag.
