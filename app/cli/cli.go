@@ -17,6 +17,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
+
+	"github.com/ossdrop/ossdrop/signing"
 )
 
 // Exit codes shared by every command.
@@ -88,24 +90,11 @@ func IsCommand(args []string) bool {
 		return false
 	case lookup(first) != nil, strings.HasPrefix(first, "-"):
 		return true
-	case looksLikeLink(first):
+	case signing.LooksLikeLink(first):
 		return false
 	}
-	_, err := os.Stat(first)
-	return err != nil
-}
-
-// looksLikeLink reports whether s reads as a link or a curl command; the
-// app says what is wrong with it if it is not a usable one.
-func looksLikeLink(s string) bool {
-	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.TrimPrefix(s, "$ ")
-	for _, prefix := range []string{"http://", "https://", "curl ", "curl\t"} {
-		if strings.HasPrefix(s, prefix) {
-			return true
-		}
-	}
-	return false
+	st, err := os.Stat(first)
+	return err != nil || st.IsDir()
 }
 
 func lookup(name string) *command {

@@ -257,6 +257,7 @@ func TestUnknownCommand(t *testing.T) {
 		{[]string{"bogus"}, true},
 		{[]string{"presgin"}, true},
 		{[]string{"no-such-file.png"}, true},
+		{[]string{t.TempDir()}, true}, // a folder is not a file to upload
 		{[]string{"presign"}, true},
 		{[]string{"help"}, true},
 		{[]string{"--help"}, true},
