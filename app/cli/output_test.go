@@ -123,7 +123,7 @@ func TestServerTextIsMadeSafe(t *testing.T) {
 		w.Header().Set("x-oss-version-id", "V\u009b2J")
 		w.Write([]byte("not json " + nasty + "\nsecond line"))
 	})
-	link := uploadTestLink(t, srv.URL)
+	link := uploadTestCallbackLink(t, srv.URL)
 	file := uploadTestFile(t, "x")
 	check := func(t *testing.T, what, text string) {
 		t.Helper()

@@ -232,7 +232,13 @@ func printUpload(w io.Writer, plan *upload.Plan, res *upload.Result, err error) 
 	if s := res.Elapsed.Seconds(); s > 0 {
 		speed = ", " + upload.FormatSize(int64(float64(res.Size)/s)) + "/s"
 	}
-	fmt.Fprintf(w, "Uploaded %s (%s) to %s in %s%s.\n", filepath.Base(plan.File), upload.FormatSize(res.Size), termSafe(target), res.Elapsed.Round(time.Millisecond), speed)
+	if err == nil {
+		fmt.Fprintf(w, "Uploaded %s (%s) to %s in %s%s.\n", filepath.Base(plan.File), upload.FormatSize(res.Size), termSafe(target), res.Elapsed.Round(time.Millisecond), speed)
+	} else {
+		// Not "Uploaded": the server's word is all there is, and the error
+		// below says why it is not enough.
+		fmt.Fprintf(w, "Sent %s (%s) to %s in %s%s; the server says it stored it.\n", filepath.Base(plan.File), upload.FormatSize(res.Size), termSafe(target), res.Elapsed.Round(time.Millisecond), speed)
+	}
 	row("Verified", verifiedText(res, err))
 	row("ETag", dash(res.ETag))
 	row("CRC-64", fmt.Sprint(res.CRC64))

@@ -353,7 +353,9 @@ func (u *uploader) answer(ctx context.Context, resp *http.Response, b *body, att
 		if problem == nil {
 			return outcome{res: res, err: e}
 		}
-	} else if len(raw) > 0 {
+	} else if _, ok := p.Link.Headers.Get("x-oss-callback"); ok && len(raw) > 0 {
+		// Only a link with a callback gets a body from OSS; anything else
+		// answering with one (a sign-in page) is not the sender's server.
 		res.CallbackBody = raw
 	}
 	if problem != nil {
