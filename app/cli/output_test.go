@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ossdrop/ossdrop/signing"
 )
@@ -269,4 +271,31 @@ func TestUnknownCommand(t *testing.T) {
 			t.Errorf("IsCommand(%q) = %v, want %v", tt.args, got, tt.cli)
 		}
 	}
+}
+
+// FuzzTermSafe: nothing a terminal acts on survives, and JSON escaping
+// keeps the value while making it harmless.
+func FuzzTermSafe(f *testing.F) {
+	for in := range map[string]bool{"plain": true, "\x1b[2J": true, "\u009b31m": true, "\u202e": true, "a\nb\tc": true, "\xff": true} {
+		f.Add(in)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, r := range termSafe(s) {
+			if r != '\n' && r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == utf8.RuneError) {
+				t.Fatalf("termSafe(%q) keeps %U", s, r)
+			}
+		}
+		js, _ := json.Marshal(s)
+		safe := escapeTerminalControls(js)
+		var want, back string
+		json.Unmarshal(js, &want)
+		if err := json.Unmarshal(safe, &back); err != nil || back != want {
+			t.Fatalf("JSON %q → %q → %q, want %q (%v)", s, safe, back, want, err)
+		}
+		for _, r := range string(safe) {
+			if isTerminalControl(r) || r < 0x20 {
+				t.Fatalf("escaped JSON %q keeps %U", safe, r)
+			}
+		}
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // ErrDirInUse says another sandbox holds the directory: two servers on one
@@ -88,14 +89,25 @@ func (l *dirLock) release() {
 // http://127.0.0.1:9000".
 func readHolder(path string) string {
 	raw, _ := os.ReadFile(path)
+	return parseHolder(string(raw))
+}
+
+// parseHolder reads what describe wrote; anything else says so.
+func parseHolder(text string) string {
 	var pid, addr string
-	for line := range strings.Lines(string(raw)) {
+	for line := range strings.Lines(text) {
 		name, value, _ := strings.Cut(strings.TrimSpace(line), "=")
-		switch name {
-		case "pid":
+		// The file is anyone's to edit: keep only what describe writes.
+		switch {
+		case name == "pid" && value != "" && strings.Trim(value, "0123456789") == "":
 			pid = value
-		case "addr":
-			addr = value
+		case name == "addr":
+			addr = strings.Map(func(r rune) rune {
+				if unicode.IsPrint(r) && r != ' ' {
+					return r
+				}
+				return -1
+			}, value)
 		}
 	}
 	switch {

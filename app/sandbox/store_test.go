@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/ossdrop/ossdrop/signing"
 )
@@ -167,4 +168,18 @@ func TestDirectoryLock(t *testing.T) {
 		t.Fatalf("New after the first stopped: %v", err)
 	}
 	second.Close()
+}
+
+// FuzzParseHolder: whatever a lock file holds, the phrase naming the
+// holder is one printable line and never empty.
+func FuzzParseHolder(f *testing.F) {
+	for _, s := range []string{"pid=12\naddr=http://127.0.0.1:9000\n", "pid=12\n", "", "garbage", "addr=x", "pid=1\x1b[2J\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, content string) {
+		got := parseHolder(content)
+		if got == "" || strings.ContainsFunc(got, unicode.IsControl) {
+			t.Fatalf("parseHolder(%q) = %q", content, got)
+		}
+	})
 }
