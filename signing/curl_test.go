@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ossdrop/ossdrop/app/sandbox"
+	"github.com/ossdrop/ossdrop/app/sandbox/sandboxtest"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -22,14 +23,7 @@ func TestCurlCommandWithRealCurl(t *testing.T) {
 		t.Fatal("curl is not installed: 'make deps' installs it")
 	}
 	key := sandbox.Key{ID: "SANDBOXCURLTEST", Secret: "curl-test-secret"}
-	srv, err := sandbox.New(sandbox.Config{Dir: t.TempDir(), Keys: []sandbox.Key{key}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := sandboxtest.Start(t, nil, key)
 	file := filepath.Join(t.TempDir(), "upload me.txt")
 	if err := os.WriteFile(file, []byte("through curl"), 0o600); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ossdrop/ossdrop/app/sandbox"
+	"github.com/ossdrop/ossdrop/app/sandbox/sandboxtest"
 )
 
 const testSecret = "cli-test-secret-DO-NOT-PRINT"
@@ -256,15 +257,7 @@ func TestQRFileIsPrivate(t *testing.T) {
 // sandbox the default link's URL alone gets 403 SignatureDoesNotMatch, with
 // the listed headers 200; --allow-overwrite gives a URL that works alone.
 func TestPlainURLNeedsItsHeaders(t *testing.T) {
-	key := sandbox.Key{ID: "AKIDCLITEST", Secret: testSecret}
-	srv, err := sandbox.New(sandbox.Config{Dir: t.TempDir(), Keys: []sandbox.Key{key}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := sandboxtest.Start(t, nil, sandbox.Key{ID: "AKIDCLITEST", Secret: testSecret})
 	put := func(t *testing.T, rawURL string, headers []string) int {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodPut, rawURL, strings.NewReader("plain client"))

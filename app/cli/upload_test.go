@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ossdrop/ossdrop/app/sandbox"
+	"github.com/ossdrop/ossdrop/app/sandbox/sandboxtest"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -278,14 +279,7 @@ func TestUploadCommandProgressBar(t *testing.T) {
 // sandbox, which checks the signature as OSS does.
 func TestUploadCommandSandbox(t *testing.T) {
 	key := sandbox.Key{ID: "AKIDCLISANDBOX", Secret: testSecret}
-	srv, err := sandbox.New(sandbox.Config{Dir: t.TempDir(), Keys: []sandbox.Key{key}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := sandboxtest.Start(t, nil, key)
 	link, err := signing.Presign(context.Background(), signing.Request{
 		Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: srv.URL(),
 		Bucket: "drop", Key: "in/data.csv", ContentType: "text/csv", Expires: time.Hour,

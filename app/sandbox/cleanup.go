@@ -42,15 +42,11 @@ func (s *store) cleanup() (int, error) {
 		remove(filepath.Join(s.tmpDir(), e.Name()))
 	}
 
-	buckets, err := os.ReadDir(filepath.Join(s.dir, "buckets"))
+	dirs, err := s.bucketDirs()
 	if err != nil {
 		return removed, fmt.Errorf("clean up buckets: %w", err)
 	}
-	for _, b := range buckets {
-		if !b.IsDir() || !validBucket(b.Name()) {
-			continue
-		}
-		dir := filepath.Join(s.dir, "buckets", b.Name())
+	for _, dir := range dirs {
 		files, err := os.ReadDir(dir)
 		if err != nil {
 			errs = append(errs, err)

@@ -321,18 +321,29 @@ func (s *store) open(bucket, key string) (*ObjectInfo, *os.File, error) {
 	return nil, nil, fmt.Errorf("open %s/%s: the object kept changing", bucket, key)
 }
 
+// bucketDirs returns the directory of every bucket the store holds.
+func (s *store) bucketDirs() ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(s.dir, "buckets"))
+	if err != nil {
+		return nil, err
+	}
+	var dirs []string
+	for _, b := range entries {
+		if b.IsDir() && validBucket(b.Name()) {
+			dirs = append(dirs, filepath.Join(s.dir, "buckets", b.Name()))
+		}
+	}
+	return dirs, nil
+}
+
 // list returns every stored object, sorted by bucket and key.
 func (s *store) list() ([]ObjectInfo, error) {
-	buckets, err := os.ReadDir(filepath.Join(s.dir, "buckets"))
+	dirs, err := s.bucketDirs()
 	if err != nil {
 		return nil, fmt.Errorf("list objects: %w", err)
 	}
 	var out []ObjectInfo
-	for _, b := range buckets {
-		if !b.IsDir() || !validBucket(b.Name()) {
-			continue
-		}
-		dir := filepath.Join(s.dir, "buckets", b.Name())
+	for _, dir := range dirs {
 		files, err := os.ReadDir(dir)
 		if err != nil {
 			return nil, fmt.Errorf("list objects: %w", err)
