@@ -28,7 +28,8 @@ never from a flag.
 
 Examples:
   ossdrop presign --region cn-hangzhou --bucket reports --key in/q3.pdf --content-type application/pdf
-  ossdrop presign --endpoint http://127.0.0.1:9000 --region cn-hangzhou --bucket demo --key hello.txt --json`
+  ossdrop presign --endpoint http://127.0.0.1:9000 --region cn-hangzhou --bucket demo --key hello.txt --json
+  ossdrop presign --request --bucket reports --prefix in/acme/ --max-size 200MB --content-type-prefix image/`
 
 // presignFlags holds the raw flag values before they become a signing.Request.
 type presignFlags struct {
@@ -69,6 +70,7 @@ func runPresign(args []string, env *Env) int {
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object")
 	fs.StringVar(&f.qr, "qr", "", "also write the share link as a QR code PNG to this path")
 	creds := addCredentialFlags(fs)
+	rf := addRequestFlags(fs)
 	if code, ok := parseFlags(fs, args, env); !ok {
 		return code
 	}
@@ -77,11 +79,20 @@ func runPresign(args []string, env *Env) int {
 	}
 
 	req, err := f.request(env.Now())
+	switch {
+	case err == nil && rf.request:
+		err = rf.apply(&req, &f)
+	case err == nil && rf.stray() != "":
+		err = fmt.Errorf("%s goes with --request (a link for many files)", rf.stray())
+	}
 	if err != nil {
 		return invalid(env, err.Error(), "run 'ossdrop presign --help' for the accepted forms")
 	}
 	if err := creds.resolve(env, &req); err != nil {
 		return credentialFailure(env, err)
+	}
+	if rf.request {
+		return presignRequest(env, req, &f)
 	}
 	link, err := signing.Presign(context.Background(), req)
 	if err != nil {
