@@ -66,7 +66,9 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 		head := container.NewBorder(nil, nil, title, copyButton(copyOf))
 		return container.NewVBox(head, body)
 	}
-	bold := func(text string) *widget.Label { return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}} }
+	bold := func(text string) *widget.Label {
+		return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}}
+	}
 	r.urlTitle, r.headersTitle = bold(lang.L("Plain URL")), bold(lang.L("Headers the uploader must send, exactly"))
 	r.download = &widget.Button{Text: lang.L("Download link"), Icon: theme.DownloadIcon(), OnTapped: func() { onDownload(r.req) }}
 	actions := container.NewHBox(
