@@ -65,7 +65,7 @@ var uploadSentences = []struct {
 	{upload.ErrMethod, "This link is not for uploading: ask the sender for an upload link."},
 	{upload.ErrHeader, "A header for this upload is not valid."},
 	{upload.ErrFile, "This file cannot be uploaded: check that it exists and can be read."},
-	{upload.ErrTooLarge, "This file is larger than 5 GiB, the most one link can take: ask the sender for another way."},
+	{upload.ErrTooLarge, "This file is larger than the link takes (no link takes more than 5 GiB): ask the sender for another way."},
 	{upload.ErrTooSmall, "This file is smaller than the link takes: check that it is the right file."},
 	{upload.ErrType, "This file's type is not one the link takes: choose a file of that type, or ask the sender."},
 	{upload.ErrPolicy, "The link's policy does not allow this file: send the details to the sender."},

@@ -65,7 +65,7 @@ func prepareForm(req Request, in *signing.Inspection, p *Plan) (*Plan, error) {
 		p.Warnings = append(p.Warnings, fmt.Sprintf("The link takes %s files, and %s looks like %s; it will be stored as %s.", l.ContentType, display, detected, l.ContentType))
 	case l.ContentType == "" && !strings.HasPrefix(detected, l.ContentTypePrefix):
 		return nil, &Error{Kind: ErrType,
-			Sentence: fmt.Sprintf("%s looks like %s, but this link takes only %s… files.", display, detected, l.ContentTypePrefix),
+			Sentence: fmt.Sprintf("%s looks like %s, but this link takes only %s… files.", display, mediaType(detected), l.ContentTypePrefix),
 			Hint:     "Choose a file of that type, or ask the sender for a link that takes this one."}
 	case l.ContentType == "":
 		p.ContentType = detected
