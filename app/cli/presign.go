@@ -96,13 +96,7 @@ func runPresign(args []string, env *Env) int {
 	}
 	link, err := signing.Presign(context.Background(), req)
 	if err != nil {
-		if fes := signing.FieldErrors(err); len(fes) > 0 {
-			for _, fe := range fes {
-				fmt.Fprintf(env.Stderr, "error: %s\n", fe.Msg)
-			}
-			return ExitInvalid
-		}
-		return failed(env, err.Error(), "")
+		return signFailure(env, err)
 	}
 	if f.qr != "" {
 		if err := writeQR(f.qr, link.ShareLink()); err != nil {
@@ -216,6 +210,18 @@ func fileMD5(path string) (string, error) {
 		return "", fmt.Errorf("cannot read %s to pin its MD5: %w", path, err)
 	}
 	return base64.StdEncoding.EncodeToString(h.Sum(nil)), nil
+}
+
+// signFailure reports why a link was not signed: one line per invalid
+// input (exit 2), or the failure (exit 1).
+func signFailure(env *Env, err error) int {
+	if fes := signing.FieldErrors(err); len(fes) > 0 {
+		for _, fe := range fes {
+			fmt.Fprintf(env.Stderr, "error: %s\n", fe.Msg)
+		}
+		return ExitInvalid
+	}
+	return failed(env, err.Error(), "")
 }
 
 // writeQR writes the QR PNG without replacing an existing file.

@@ -106,13 +106,7 @@ func requestJSON(l *signing.RequestLink, file string) requestOutput {
 func presignRequest(env *Env, req signing.Request, f *presignFlags) int {
 	l, err := signing.NewRequestLink(req, env.Now())
 	if err != nil {
-		if fes := signing.FieldErrors(err); len(fes) > 0 {
-			for _, fe := range fes {
-				fmt.Fprintf(env.Stderr, "error: %s\n", fe.Msg)
-			}
-			return ExitInvalid
-		}
-		return failed(env, err.Error(), "")
+		return signFailure(env, err)
 	}
 	if f.qr != "" {
 		if err := writeQR(f.qr, l.ShareLink()); err != nil {
