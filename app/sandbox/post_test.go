@@ -367,3 +367,33 @@ func BenchmarkPostObject(b *testing.B) {
 		}
 	}
 }
+
+// FuzzPostPolicy feeds policy documents to the sandbox's reader and checker:
+// never a panic, every refusal an OSS error, and a length range only when
+// its bounds are ordered.
+func FuzzPostPolicy(f *testing.F) {
+	for _, s := range []string{
+		`{"expiration":"2026-12-01T12:00:00.000Z","conditions":[{"bucket":"demo"},["starts-with","$key","in/"],["content-length-range",1,10]]}`,
+		`{"expiration":"2026-12-01T12:00:00Z","conditions":[["in","$content-type",["image/png","image/jpeg"]],["not-in","$cache-control",["no-cache"]]]}`,
+		`{"expiration":"x","conditions":[]}`, `{"conditions":[{"a":"b","c":"d"}]}`, `[]`, `{"expiration":"2026-12-01T12:00:00Z","conditions":[["eq","key","v"]]}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		p, e := parsePostPolicy([]byte(doc))
+		if e != nil {
+			if e.Code != CodeInvalidPolicyDocument || e.Status != http.StatusBadRequest {
+				t.Errorf("refusal %+v is not InvalidPolicyDocument", e)
+			}
+			return
+		}
+		for _, c := range p.conditions {
+			if c.op == opLengthRange && (c.min < 0 || c.min > c.max) {
+				t.Errorf("accepted a range [%d, %d]", c.min, c.max)
+			}
+		}
+		if e := p.check(func(string) string { return "" }); e != nil && e.Code != CodeAccessDenied {
+			t.Errorf("check refused with %+v", e)
+		}
+	})
+}
