@@ -74,10 +74,11 @@ test-gui: build
 	scripts/isolated scripts/gui-smoke $(BIN) $(ARTIFACTS)/gui-smoke.png --sandbox
 	scripts/isolated scripts/no-window $(BIN)
 
-## bench: Go benchmarks (ns/op, MB/s), then ossdrop upload vs curl on loopback
+## bench: Go benchmarks (ns/op, MB/s), then ossdrop upload vs curl on loopback (PUT, and request links vs curl -F)
 bench: build
 	scripts/isolated go test -tags ci -run '^$$' -bench . -benchmem ./...
 	scripts/isolated scripts/bench-upload $(BIN)
+	scripts/isolated scripts/bench-request $(BIN)
 
 ## lint: go vet and staticcheck
 lint:

@@ -77,3 +77,7 @@ func DecodeQR(r io.Reader) (string, error) {
 	}
 	return res.GetText(), nil
 }
+
+// Version is the QR version (1 to 40; the code is 17+4×version modules
+// wide): how dense the code is, and so how easily a phone camera reads it.
+func (q *QR) Version() int { return q.code.VersionNumber }

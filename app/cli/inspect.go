@@ -74,8 +74,8 @@ type inspectionOutput struct {
 	MethodKnown bool         `json:"method_known"`
 	URL         string       `json:"url"`
 	// RequiredHeaders are what a client must send with URL ("name: value"),
-	// null when a bare URL does not say; URLWorksAlone is true when none
-	// are needed.
+	// null when a bare URL does not say or for a request link (a form);
+	// URLWorksAlone is true when none are needed.
 	RequiredHeaders []string          `json:"required_headers"`
 	URLWorksAlone   bool              `json:"url_works_alone"`
 	ShareLink       string            `json:"share_link"`
@@ -94,6 +94,8 @@ type inspectionOutput struct {
 	CallbackVars    string            `json:"callback_vars,omitempty"`
 	Curl            string            `json:"curl"`
 	Warnings        []string          `json:"warnings"`
+	// Request is set for a request link: its folder, limits, form and policy.
+	Request *requestOutput `json:"request,omitempty"`
 }
 
 func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {
@@ -104,7 +106,8 @@ func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {
 		Expired: in.Expired(now), Headers: in.Headers.Map(), HeadersKnown: in.HeadersKnown,
 		Callback: in.Callback, CallbackVars: in.CallbackVars, Curl: in.Curl(""), Warnings: in.Warnings,
 	}
-	if in.HeadersKnown {
+	// A request link's form takes its fields in the body: no headers.
+	if in.HeadersKnown && in.Request == nil {
 		plain := signing.CheckPlainURL(in.Headers)
 		out.RequiredHeaders, out.URLWorksAlone = append([]string{}, plain.Headers...), plain.Works
 	}
@@ -114,6 +117,10 @@ func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {
 	if out.Warnings == nil {
 		out.Warnings = []string{}
 	}
+	if in.Request != nil {
+		r := requestJSON(in.Request, in.File)
+		out.Request, out.Headers = &r, map[string]string{}
+	}
 	return out
 }
 
@@ -121,6 +128,10 @@ func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {
 // the link, which anyone may have crafted: printed only once made safe.
 func printInspection(w io.Writer, in *signing.Inspection, now time.Time) {
 	row := func(label, value string) { fmt.Fprintf(w, "%-13s %s\n", label+":", termSafe(value)) }
+	if in.Request != nil {
+		printRequestInspection(w, in, now, row)
+		return
+	}
 	row("Link", in.Format+" "+in.Source)
 	method := in.Method
 	if !in.MethodKnown {

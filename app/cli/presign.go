@@ -38,7 +38,8 @@ flags each add a header the client must send too.
 
 Examples:
   ossdrop presign --region cn-hangzhou --bucket reports --key in/q3.pdf --content-type application/pdf
-  ossdrop presign --endpoint http://127.0.0.1:9000 --region cn-hangzhou --bucket demo --key hello.txt --json`
+  ossdrop presign --endpoint http://127.0.0.1:9000 --region cn-hangzhou --bucket demo --key hello.txt --json
+  ossdrop presign --request --bucket reports --prefix in/acme/ --max-size 200MB --content-type-prefix image/`
 
 // presignFlags holds the raw flag values before they become a signing.Request.
 type presignFlags struct {
@@ -79,6 +80,7 @@ func runPresign(args []string, env *Env) int {
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object")
 	fs.StringVar(&f.qr, "qr", "", "also write the share link as a QR code PNG to this path")
 	creds := addCredentialFlags(fs)
+	rf := addRequestFlags(fs)
 	if code, ok := parseFlags(fs, args, env); !ok {
 		return code
 	}
@@ -87,21 +89,24 @@ func runPresign(args []string, env *Env) int {
 	}
 
 	req, err := f.request()
+	switch {
+	case err == nil && rf.request:
+		err = rf.apply(&req, &f)
+	case err == nil && rf.stray() != "":
+		err = fmt.Errorf("%s goes with --request (a link for many files)", rf.stray())
+	}
 	if err != nil {
 		return invalid(env, err.Error(), "run 'ossdrop presign --help' for the accepted forms")
 	}
 	if err := creds.resolve(env, &req); err != nil {
 		return credentialFailure(env, err)
 	}
+	if rf.request {
+		return presignRequest(env, req, &f)
+	}
 	link, err := signing.Presign(context.Background(), req)
 	if err != nil {
-		if fes := signing.FieldErrors(err); len(fes) > 0 {
-			for _, fe := range fes {
-				fmt.Fprintf(env.Stderr, "error: %s\n", fe.Msg)
-			}
-			return ExitInvalid
-		}
-		return failed(env, err.Error(), "")
+		return signFailure(env, err)
 	}
 	if f.qr != "" {
 		if err := writeQR(f.qr, link.ShareLink()); err != nil {
@@ -217,6 +222,18 @@ func fileMD5(path string) (string, error) {
 		return "", fmt.Errorf("cannot read %s to pin its MD5: %w", path, err)
 	}
 	return base64.StdEncoding.EncodeToString(h.Sum(nil)), nil
+}
+
+// signFailure reports why a link was not signed: one line per invalid
+// input (exit 2), or the failure (exit 1).
+func signFailure(env *Env, err error) int {
+	if fes := signing.FieldErrors(err); len(fes) > 0 {
+		for _, fe := range fes {
+			fmt.Fprintf(env.Stderr, "error: %s\n", fe.Msg)
+		}
+		return ExitInvalid
+	}
+	return failed(env, err.Error(), "")
 }
 
 // writeQR writes the QR PNG without replacing an existing file.

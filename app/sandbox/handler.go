@@ -96,6 +96,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) *Error 
 		return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox serves objects only: the request names no bucket.")
 	case !validBucket(c.bucket):
 		return errorf(http.StatusBadRequest, CodeInvalidBucketName, "", "The specified bucket is not valid.")
+	case c.key == "" && r.Method == http.MethodPost:
+		return s.post(w, r, c) // PostObject: the form names the key and carries the signature
 	case c.key == "":
 		return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox serves objects only: the request names no object key.")
 	case !validKey(c.key):
