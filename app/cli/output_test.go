@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -298,4 +299,20 @@ func FuzzTermSafe(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestEveryUploadKindHasAName: --json names every kind of upload failure;
+// a kind added to app/upload without a name here would print "failed".
+func TestEveryUploadKindHasAName(t *testing.T) {
+	kinds := []error{upload.ErrLink, upload.ErrExpired, upload.ErrMethod, upload.ErrHeader, upload.ErrFile, upload.ErrTooLarge,
+		upload.ErrTooSmall, upload.ErrType, upload.ErrPolicy, upload.ErrSignature, upload.ErrDenied, upload.ErrExists,
+		upload.ErrCallback, upload.ErrChecksum, upload.ErrUnverified, upload.ErrNetwork, upload.ErrServer, upload.ErrRefused, upload.ErrCanceled}
+	seen := map[string]bool{}
+	for _, k := range kinds {
+		name := uploadErrorOutput(&upload.Error{Kind: k, Sentence: "x"}).Kind
+		if name == "failed" || seen[name] {
+			t.Errorf("%v: kind name %q", k, name)
+		}
+		seen[name] = true
+	}
 }
