@@ -9,9 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/ossdrop/ossdrop/app/sandbox"
-	"github.com/ossdrop/ossdrop/app/sandbox/sandboxtest"
 )
 
 const testSecret = "cli-test-secret-DO-NOT-PRINT"
@@ -257,7 +254,7 @@ func TestQRFileIsPrivate(t *testing.T) {
 // sandbox the default link's URL alone gets 403 SignatureDoesNotMatch, with
 // the listed headers 200; --allow-overwrite gives a URL that works alone.
 func TestPlainURLNeedsItsHeaders(t *testing.T) {
-	srv := sandboxtest.Start(t, nil, sandbox.Key{ID: "AKIDCLITEST", Secret: testSecret})
+	srv := requestSandbox(t) // the CLI tests' own key pair
 	put := func(t *testing.T, rawURL string, headers []string) int {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodPut, rawURL, strings.NewReader("plain client"))
