@@ -52,10 +52,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(c.written, r, c, e)
 	}
 	if c.bodyIn.unread(r) {
-		// net/http reads what is left of a small body after the handler,
-		// to keep the connection; a peer that stopped sending gets a stall
-		// timeout for that as well, not forever.
-		_ = rc.SetReadDeadline(time.Now().Add(s.limits.stall))
+		// The answer is out and the connection closes (WriteHeader). net/http
+		// first reads what is left of a small body, so that a client that
+		// sent it all gets the answer instead of a reset; that takes a
+		// moment, and a peer that stopped sending gets no more than drainGrace.
+		_ = rc.SetReadDeadline(time.Now().Add(min(s.limits.stall, drainGrace)))
 	}
 
 	attrs := []slog.Attr{

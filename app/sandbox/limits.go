@@ -25,6 +25,12 @@ const (
 	DefaultMaxConnections = 256
 )
 
+// drainGrace bounds reading the rest of a body the server has already
+// refused: long enough for a client that sent it all (it is in the socket
+// buffer), short enough that a stalled peer does not hold a connection slot
+// after its answer.
+const drainGrace = 2 * time.Second
+
 // limits are Config's limits with the defaults filled in.
 type limits struct {
 	header, idle, stall time.Duration

@@ -167,3 +167,23 @@ func TestConnectionCap(t *testing.T) {
 	resp, body := readResponse(t, conn, br)
 	ossError(t, resp, body, http.StatusNotFound, CodeNoSuchKey)
 }
+
+// TestRefusedStalledPeerFreesItsSlot: after its answer, a peer that stopped
+// sending holds its connection slot for drainGrace at most, not for the
+// (long) stall timeout, so the next client is served soon.
+func TestRefusedStalledPeerFreesItsSlot(t *testing.T) {
+	env := startSandbox(t, func(c *Config) {
+		c.MaxConnections = 1
+		c.BodyStallTimeout = time.Hour
+	})
+	conn, br := dialRaw(t, env, "PUT /demo/x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab")
+	resp, body := readResponse(t, conn, br)
+	ossError(t, resp, body, http.StatusForbidden, CodeAccessDenied)
+
+	link := env.getLink(t, signing.Request{Key: "none"})
+	u := mustParse(t, link.URL)
+	next, nbr := dialRaw(t, env, fmt.Sprintf("GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", u.RequestURI(), u.Host))
+	resp, body = readResponse(t, next, nbr)
+	ossError(t, resp, body, http.StatusNotFound, CodeNoSuchKey)
+	waitClosed(t, conn, br)
+}
