@@ -23,6 +23,10 @@ type QR struct {
 	code *qrcode.QRCode
 	// Level is "M" normally, "L" when the link only fits with less error correction.
 	Level string
+	// Version is the QR version, 1 (21x21 modules) to 40 (177x177): the
+	// higher it is, the smaller each module at a given size, and the harder
+	// for a phone camera to read.
+	Version int
 }
 
 // EncodeQR encodes text at error correction Medium, or Low when Medium
@@ -30,13 +34,13 @@ type QR struct {
 // what Low holds (about 2,900).
 func EncodeQR(text string) (*QR, error) {
 	if q, err := qrcode.New(text, qrcode.Medium); err == nil {
-		return &QR{code: q, Level: "M"}, nil
+		return &QR{code: q, Level: "M", Version: q.VersionNumber}, nil
 	}
 	q, err := qrcode.New(text, qrcode.Low)
 	if err != nil {
 		return nil, fmt.Errorf("%w: the link has %d characters, a QR code holds about 2,900; share it as text (fewer metadata or callback fields make it shorter)", ErrQRTooLong, len(text))
 	}
-	return &QR{code: q, Level: "L"}, nil
+	return &QR{code: q, Level: "L", Version: q.VersionNumber}, nil
 }
 
 // Image renders the code with whole pixels per module (sharp edges at any
