@@ -44,7 +44,7 @@ type Inspection struct {
 	Source string // SourceShareLink, SourceURL, SourceCurl or SourcePageLink
 	// PageURL is the upload page a page link opens (empty otherwise).
 	PageURL string
-	Format string // FormatOSSV4, FormatOSSV1 or FormatS3V4
+	Format  string // FormatOSSV4, FormatOSSV1 or FormatS3V4
 	// Method is the HTTP method; for a bare URL it is guessed (PUT).
 	Method      string
 	MethodKnown bool
