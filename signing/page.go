@@ -1,10 +1,12 @@
 package signing
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // PageLinkVersion is the version of the page-link fragment format.
@@ -173,4 +175,26 @@ func PageOrigin(pageURL string) (string, error) {
 		}
 	}
 	return u.Scheme + "://" + host, nil
+}
+
+// ObjectURL returns the plain, unsigned address of req's object (req.Key)
+// on req's endpoint: what a browser opens for a public-read object, such as
+// a published upload page. It is the presigned GET URL without its query,
+// so it follows every endpoint rule links follow (custom domain, path
+// style). It signs offline and needs req's credentials for that only.
+func ObjectURL(ctx context.Context, req Request) (string, error) {
+	get := Request{
+		Region: req.Region, EndpointKind: req.EndpointKind, Endpoint: req.Endpoint, PathStyle: req.PathStyle,
+		Bucket: req.Bucket, Key: req.Key, Method: MethodGet, Expires: time.Minute, Credentials: req.Credentials,
+	}
+	link, err := Presign(ctx, get)
+	if err != nil {
+		return "", err
+	}
+	u, err := url.Parse(link.URL)
+	if err != nil {
+		return "", fmt.Errorf("address of %s/%s: %w", req.Bucket, req.Key, err)
+	}
+	u.RawQuery, u.ForceQuery = "", false
+	return u.String(), nil
 }

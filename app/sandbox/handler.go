@@ -105,6 +105,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) *Error 
 	case c.key != "" && !validKey(c.key):
 		return errorf(http.StatusBadRequest, CodeInvalidObjectName, "", "The specified object is not valid.")
 	}
+	if c.key != "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) && !carriesSignature(c.url, r.Header) {
+		return s.getAnonymous(w, r, c)
+	}
 	signed, err := Verify(r.Method, c.url, r.Header, s.keys, s.now())
 	if err != nil {
 		var e *Error
