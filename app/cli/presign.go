@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"crypto/md5"
 	"encoding/base64"
@@ -35,6 +36,7 @@ type presignFlags struct {
 	region, endpoint, bucket, key, method, expires  string
 	pathStyle, internal, accelerate, allowOverwrite bool
 	contentType, storageClass, acl, file, qr        string
+	pageURL                                         string
 	pinMD5, asJSON                                  bool
 	meta, callbackURLs, callbackVars                []string
 	callbackHost, callbackBody, callbackBodyType    string
@@ -67,7 +69,8 @@ func runPresign(args []string, env *Env) int {
 	fs.StringVar(&f.file, "file", "", "file the curl command uploads (default ./FILE)")
 	fs.BoolVar(&f.pinMD5, "pin-md5", false, "bind the link to the exact bytes of --file (Content-MD5)")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object")
-	fs.StringVar(&f.qr, "qr", "", "also write the share link as a QR code PNG to this path")
+	fs.StringVar(&f.qr, "qr", "", "also write a QR code PNG to this path: of the page link when there is one, else of the share link")
+	fs.StringVar(&f.pageURL, "page-url", "", "upload page address: adds a page link (PAGE#share link) a phone or browser can use; default: the profile's page, or the sandbox's own for a loopback --endpoint")
 	creds := addCredentialFlags(fs)
 	if code, ok := parseFlags(fs, args, env); !ok {
 		return code
@@ -79,6 +82,14 @@ func runPresign(args []string, env *Env) int {
 	req, err := f.request(env.Now())
 	if err != nil {
 		return invalid(env, err.Error(), "run 'ossdrop presign --help' for the accepted forms")
+	}
+	if f.pageURL != "" {
+		if _, err := signing.ValidatePageURL(f.pageURL); err != nil {
+			return invalid(env, err.Error(), "")
+		}
+		if req.Method == signing.MethodGet {
+			return invalid(env, "--page-url makes a page link for uploads, and --method GET makes a download link", "leave one of them out")
+		}
 	}
 	if err := creds.resolve(env, &req); err != nil {
 		return credentialFailure(env, err)
@@ -93,17 +104,28 @@ func runPresign(args []string, env *Env) int {
 		}
 		return failed(env, err.Error(), "")
 	}
+	pageLink, err := presignPageLink(link, req, f.pageURL, creds.resolved)
+	if err != nil {
+		return failed(env, err.Error(), "")
+	}
 	if f.qr != "" {
-		if err := writeQR(f.qr, link.ShareLink()); err != nil {
+		if err := writeQR(f.qr, cmp.Or(pageLink, link.ShareLink())); err != nil {
 			return failed(env, err.Error(), "")
 		}
 	}
 	if f.asJSON {
-		return printJSON(env, linkJSON(link, req, f.file))
+		out := linkJSON(link, req, f.file)
+		out.PageLink = pageLink
+		return printJSON(env, out)
 	}
 	printLink(env, link, req, f.file)
+	printPageLink(env, link, pageLink)
 	if f.qr != "" {
-		fmt.Fprintf(env.Stdout, "\nQR code written to %s\n", f.qr)
+		what := "share link"
+		if pageLink != "" {
+			what = "page link"
+		}
+		fmt.Fprintf(env.Stdout, "\nQR code of the %s written to %s\n", what, f.qr)
 	}
 	return ExitOK
 }
@@ -115,15 +137,8 @@ func (f *presignFlags) request(now time.Time) (signing.Request, error) {
 		Method: strings.ToUpper(f.method), ContentType: f.contentType,
 		StorageClass: f.storageClass, ACL: f.acl, AllowOverwrite: f.allowOverwrite,
 	}
-	switch {
-	case f.endpoint != "" && (f.internal || f.accelerate), f.internal && f.accelerate:
-		return req, errors.New("choose one of --endpoint, --internal and --accelerate")
-	case f.endpoint != "":
-		req.EndpointKind, req.Endpoint = signing.EndpointCustom, f.endpoint
-	case f.internal:
-		req.EndpointKind = signing.EndpointInternal
-	case f.accelerate:
-		req.EndpointKind = signing.EndpointAccelerate
+	if err := chooseEndpoint(&req, f.endpoint, f.internal, f.accelerate); err != nil {
+		return req, err
 	}
 	at, err := signing.ParseExpiry(f.expires, now)
 	if err != nil {
@@ -243,6 +258,9 @@ type presignOutput struct {
 	Bucket    string            `json:"bucket"`
 	Key       string            `json:"key"`
 	Curl      string            `json:"curl"`
+	// PageLink is the upload page with the share link in its fragment, when
+	// there is a page (the profile's, --page-url, or the sandbox's own).
+	PageLink string `json:"page_link,omitempty"`
 }
 
 func linkJSON(link *signing.Link, req signing.Request, file string) presignOutput {
