@@ -35,6 +35,8 @@ type resultCard struct {
 	qr        *canvas.Image
 	qrNote    *widget.Label
 	container *fyne.Container
+	// page is the page link and who gets which form (resultpage.go).
+	page resultPagePart
 
 	ticker ticker
 }
@@ -66,6 +68,7 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 		&widget.Button{Text: lang.L("Test upload"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: func() { onTestUpload(r.link.ShareLink()) }},
 	)
 	texts := container.NewVBox(
+		r.page.build(section),
 		section(lang.L("Share link (carries its headers)"), r.share, func() string { return r.link.ShareLink() }),
 		section(lang.L("Plain URL"), r.url, func() string { return r.link.URL }),
 		&widget.Label{Text: lang.L("Headers the uploader must send, exactly"), TextStyle: fyne.TextStyle{Bold: true}},
@@ -99,14 +102,16 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 		r.headers.Add(&widget.Label{Text: h.Name, TextStyle: fyne.TextStyle{Monospace: true}})
 		r.headers.Add(&widget.Label{Text: h.Value, TextStyle: fyne.TextStyle{Monospace: true}, Wrapping: fyne.TextWrapBreak})
 	}
+	r.page.fill(link)
 	r.renderQR()
 	r.container.Show()
 	r.startCountdown()
 }
 
-// renderQR shows the share link's QR code, or why there is none.
+// renderQR shows the QR code of the page link or the share link, or why
+// there is none.
 func (r *resultCard) renderQR() {
-	qr, err := signing.EncodeQR(r.link.ShareLink())
+	qr, err := signing.EncodeQR(r.qrText())
 	if err != nil {
 		r.qr.Image = nil
 		r.qr.Hide()
@@ -116,7 +121,7 @@ func (r *resultCard) renderQR() {
 	r.qr.Image = qrImage(qr)
 	r.qr.Show()
 	r.qr.Refresh()
-	r.qrNote.SetText(lang.L("Scan to get the share link"))
+	r.qrNote.SetText(r.qrCaption())
 }
 
 // qrImage draws a QR code in the theme's colours, modules always darker
@@ -164,7 +169,7 @@ func (r *resultCard) copy(b *widget.Button, text string) {
 }
 
 func (r *resultCard) onSaveQR() {
-	qr, err := signing.EncodeQR(r.link.ShareLink())
+	qr, err := signing.EncodeQR(r.qrText())
 	if err != nil {
 		dialog.ShowError(err, r.win)
 		return
