@@ -103,7 +103,7 @@ func showBrowserDialog(win fyne.Window, svc *Services, p credentials.Profile, sb
 	)
 	d.showPage()
 	d.dialog = dialog.NewCustom(fmt.Sprintf(lang.L("Browser uploads to %s"), bucketName), lang.L("Close"), container.NewVScroll(content), win)
-	d.dialog.Resize(fyne.NewSize(680, 620))
+	d.dialog.Resize(fyne.NewSize(700, 680))
 	d.dialog.Show()
 	go func() {
 		admin, rules, err := d.connect()
@@ -158,12 +158,32 @@ func (d *browserDialog) showPage() {
 		d.page.SetText(fmt.Sprintf(lang.L("The sandbox serves its own upload page at %s, on the same address as its links: no CORS rule is needed."), d.profile.PageURL))
 	case d.profile.PageURL == "":
 		d.page.SetText(fmt.Sprintf(lang.L("The profile %s has no upload page yet: publish it below, or put upload.html on any web host and enter its address in the profile (Profiles…)."), d.profile.Name))
+	case d.sameOrigin():
+		d.page.SetText(fmt.Sprintf(lang.L("The profile's upload page %s is on the same address as its links: no CORS rule is needed."), d.profile.PageURL))
 	default:
 		d.page.SetText(fmt.Sprintf(lang.L("The profile's upload page: %s"), d.profile.PageURL))
 	}
 	if origin, err := signing.PageOrigin(d.profile.PageURL); err == nil {
 		d.allow.SetText(fmt.Sprintf(lang.L("Allow browser uploads from %s"), origin))
 	}
+	// A rule is the next step only for a page on another address.
+	d.allow.Importance = widget.HighImportance
+	if d.sandbox != nil || d.sameOrigin() {
+		d.allow.Importance = widget.MediumImportance
+	}
+	d.allow.Refresh()
+}
+
+// sameOrigin reports whether the profile's page is on the address its links
+// go to (a custom domain bound to the bucket, or the sandbox), where the
+// browser needs no CORS rule.
+func (d *browserDialog) sameOrigin() bool {
+	if d.profile.EndpointKind != signing.EndpointCustom || d.profile.PageURL == "" {
+		return false
+	}
+	page, err1 := signing.PageOrigin(d.profile.PageURL)
+	links, err2 := signing.PageOrigin(d.profile.Endpoint)
+	return err1 == nil && err2 == nil && page == links
 }
 
 func (d *browserDialog) showRules(rules []bucket.CORSRule) {

@@ -52,7 +52,11 @@ func TestResultCardPageLink(t *testing.T) {
 	ps, _ := profiles.List()
 	tab.setProfiles(ps, nil)
 	test.Tap(tab.create)
-	waitFor(t, "a link without a page", func() bool { return r.page.link == "" && !r.page.section.Visible() })
+	// The caption is set last, after the QR image.
+	waitFor(t, "a link without a page", func() bool { return r.qrNote.Text == "Scan to get the share link" })
+	if r.page.link != "" || r.page.section.Visible() {
+		t.Errorf("page link %q, section visible %v", r.page.link, r.page.section.Visible())
+	}
 	if got := decodeQRImage(t, r.qr.Image); got != r.link.ShareLink() {
 		t.Errorf("QR without a page decodes to %q, want the share link", got)
 	}

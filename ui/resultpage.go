@@ -37,7 +37,7 @@ func (p *resultPagePart) build(section func(label string, body fyne.CanvasObject
 	p.text = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
 	p.section = section(lang.L("Page link (for a phone or a browser)"), p.text, func() string { return p.link })
 	p.audience = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
-	browser := &widget.Button{Text: lang.L("Browser uploads…"), Icon: theme.ComputerIcon(), Importance: widget.LowImportance, OnTapped: func() {
+	browser := &widget.Button{Text: lang.L("Browser uploads…"), Icon: theme.UploadIcon(), Importance: widget.LowImportance, OnTapped: func() {
 		if p.onBrowserUploads != nil {
 			p.onBrowserUploads()
 		}
