@@ -73,7 +73,7 @@ func showBrowserDialog(win fyne.Window, svc *Services, p credentials.Profile, sb
 		return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	}
 	d.page = wrap("", widget.MediumImportance)
-	d.rules = &widget.Label{Text: lang.L("Reading the bucket's CORS rules…"), Wrapping: fyne.TextWrapBreak, TextStyle: fyne.TextStyle{Monospace: true}}
+	d.rules = &widget.Label{Text: lang.L("Reading the bucket's CORS rules…"), Wrapping: fyne.TextWrapWord}
 	d.status = wrap("", widget.MediumImportance)
 	d.status.Hide()
 	d.publishNote = wrap("", widget.MediumImportance)

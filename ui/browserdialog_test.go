@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -145,5 +146,56 @@ func TestBrowserUploadsDialogProblems(t *testing.T) {
 	waitFor(t, "the unreachable endpoint", func() bool { return d.status.Visible() })
 	if !strings.Contains(d.page.Text, "sandbox serves its own upload page") || !strings.Contains(d.status.Text, "not reachable") {
 		t.Fatalf("page %q, status %q", d.page.Text, d.status.Text)
+	}
+}
+
+// TestProfileFormPageURL edits a profile's upload page in the profile form.
+func TestProfileFormPageURL(t *testing.T) {
+	svc, profiles, _ := newFakeServices()
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	d := showProfilesDialog(w, svc, nil)
+	d.edit(profiles.profiles[0], false)
+	var page *widget.Entry
+	var save *widget.Button
+	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Entry:
+			if o.PlaceHolder == testPageURL {
+				page = o
+			}
+		case *widget.Button:
+			if o.Text == "Save" {
+				save = o
+			}
+		}
+	})
+	if page == nil || save == nil {
+		t.Fatal("the profile form has no upload page entry or no Save button")
+	}
+	test.Type(page, testPageURL)
+	test.Tap(save)
+	waitFor(t, "the saved page", func() bool {
+		ps, _ := profiles.List()
+		return ps[0].PageURL == testPageURL
+	})
+}
+
+// walk visits o and everything inside it.
+func walk(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
+	if o == nil {
+		return
+	}
+	visit(o)
+	switch c := o.(type) {
+	case *fyne.Container:
+		for _, child := range c.Objects {
+			walk(child, visit)
+		}
+	case fyne.Widget:
+		r := test.WidgetRenderer(c)
+		for _, child := range r.Objects() {
+			walk(child, visit)
+		}
 	}
 }
