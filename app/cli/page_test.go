@@ -65,6 +65,18 @@ func TestPresignPageLink(t *testing.T) {
 		t.Fatalf("inspect of the page link: exit %d\n%s%s", code, stdout, stderr)
 	}
 
+	// ossdrop upload takes the page link as it takes the share link.
+	file := filepath.Join(dir, "phone.jpg")
+	if err := os.WriteFile(file, []byte("a photo"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := runCLI(t, "", "upload", out.PageLink, file); code != ExitOK {
+		t.Fatalf("upload through the page link: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if info, err := srv.Stat("demo", "in/phone.jpg"); err != nil || info.Size != 7 {
+		t.Fatalf("stored %+v, %v", info, err)
+	}
+
 	// The human output says which form goes to whom.
 	code, stdout, _ = runCLI(t, "", "presign", "--endpoint", srv.URL(), "--region", "cn-hangzhou", "--bucket", "demo", "--key", "in/p2.jpg")
 	if code != ExitOK || !strings.Contains(stdout, "Page link, for a person") || !strings.Contains(stdout, "curl command to a script") {
