@@ -23,7 +23,9 @@ func init() {
 const presignSynopsis = `--bucket B --key K [--region R] [--endpoint URL] [flags]
 
 Signs a link with OSS V4 and prints the share link, the plain URL, the headers
-the uploader must send, and a ready curl command. Credentials come from
+the uploader must send, a ready curl command (for scripts) and, when there is
+an upload page (--page-url, the profile's, or the sandbox's own), the page
+link that a person opens on a phone or in a browser. Credentials come from
 --profile, or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN;
 never from a flag.
 
@@ -33,25 +35,21 @@ Examples:
 
 // presignFlags holds the raw flag values before they become a signing.Request.
 type presignFlags struct {
-	region, endpoint, bucket, key, method, expires  string
-	pathStyle, internal, accelerate, allowOverwrite bool
-	contentType, storageClass, acl, file, qr        string
-	pageURL                                         string
-	pinMD5, asJSON                                  bool
-	meta, callbackURLs, callbackVars                []string
-	callbackHost, callbackBody, callbackBodyType    string
-	callbackSNI                                     bool
+	endpointFlags
+	key, method, expires                         string
+	allowOverwrite                               bool
+	contentType, storageClass, acl, file, qr     string
+	pageURL                                      string
+	pinMD5, asJSON                               bool
+	meta, callbackURLs, callbackVars             []string
+	callbackHost, callbackBody, callbackBodyType string
+	callbackSNI                                  bool
 }
 
 func runPresign(args []string, env *Env) int {
 	fs := newFlags(env, "presign", presignSynopsis)
 	var f presignFlags
-	fs.StringVar(&f.region, "region", "", "OSS region ID, e.g. cn-hangzhou")
-	fs.StringVar(&f.endpoint, "endpoint", "", "custom endpoint: a bound domain, or http://127.0.0.1:9000 for the sandbox")
-	fs.BoolVar(&f.internal, "internal", false, "use the region's internal (VPC) endpoint")
-	fs.BoolVar(&f.accelerate, "accelerate", false, "use the transfer acceleration endpoint")
-	fs.BoolVar(&f.pathStyle, "path-style", false, "put the bucket in the path (/bucket/key)")
-	fs.StringVar(&f.bucket, "bucket", "", "bucket name")
+	f.endpointFlags.add(fs)
 	fs.StringVar(&f.key, "key", "", "object key, e.g. uploads/report.pdf")
 	fs.StringVar(&f.expires, "expires", "1h", "validity: 90s, 15m, 1h, 7d, or an RFC 3339 time")
 	fs.StringVar(&f.method, "method", signing.MethodPut, "PUT for an upload link, GET for a download link")
@@ -132,14 +130,12 @@ func runPresign(args []string, env *Env) int {
 
 // request turns the flags into a signing request (credentials aside).
 func (f *presignFlags) request(now time.Time) (signing.Request, error) {
-	req := signing.Request{
-		Region: f.region, Bucket: f.bucket, Key: f.key, PathStyle: f.pathStyle,
-		Method: strings.ToUpper(f.method), ContentType: f.contentType,
-		StorageClass: f.storageClass, ACL: f.acl, AllowOverwrite: f.allowOverwrite,
-	}
-	if err := chooseEndpoint(&req, f.endpoint, f.internal, f.accelerate); err != nil {
+	req, err := f.endpointFlags.request()
+	if err != nil {
 		return req, err
 	}
+	req.Key, req.Method, req.ContentType = f.key, strings.ToUpper(f.method), f.contentType
+	req.StorageClass, req.ACL, req.AllowOverwrite = f.storageClass, f.acl, f.allowOverwrite
 	at, err := signing.ParseExpiry(f.expires, now)
 	if err != nil {
 		return req, err

@@ -292,14 +292,11 @@ func profileRotate(args []string, env *Env) int {
 	if code, ok := positional(env, fs, "NAME"); !ok {
 		return code
 	}
-	store, err := openStore(env)
-	if err != nil {
-		return failed(env, err.Error(), "")
+	store, p, code, ok := storedProfile(env, fs.Arg(0))
+	if !ok {
+		return code
 	}
-	p, err := store.Get(fs.Arg(0))
-	if err != nil {
-		return credentialFailure(env, err)
-	}
+	var err error
 	if *id != "" {
 		p.AccessKeyID = *id
 	}
@@ -617,13 +614,9 @@ func profilePage(args []string, env *Env) int {
 	if fs.NArg() < 1 || fs.NArg() > 2 || (*clear && fs.NArg() == 2) {
 		return invalid(env, "profile page takes NAME and a URL, or NAME --clear, or NAME alone", "run 'ossdrop profile page --help'")
 	}
-	store, err := openStore(env)
-	if err != nil {
-		return failed(env, err.Error(), "")
-	}
-	p, err := store.Get(fs.Arg(0))
-	if err != nil {
-		return credentialFailure(env, err)
+	store, p, code, ok := storedProfile(env, fs.Arg(0))
+	if !ok {
+		return code
 	}
 	if fs.NArg() == 1 && !*clear {
 		if p.PageURL == "" {
@@ -646,4 +639,17 @@ func profilePage(args []string, env *Env) int {
 		fmt.Fprintf(env.Stdout, "Unless that page is on the bucket's own custom domain, allow it: ossdrop cors allow %s --profile %s\n", origin, p.Name)
 	}
 	return ExitOK
+}
+
+// storedProfile opens the store and reads one profile; on failure it has
+// printed why and ok is false.
+func storedProfile(env *Env, name string) (store *credentials.Store, p credentials.Profile, code int, ok bool) {
+	store, err := openStore(env)
+	if err != nil {
+		return nil, p, failed(env, err.Error(), ""), false
+	}
+	if p, err = store.Get(name); err != nil {
+		return nil, p, credentialFailure(env, err), false
+	}
+	return store, p, ExitOK, true
 }
