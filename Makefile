@@ -75,10 +75,11 @@ test-keychain:
 test-gui: build
 	scripts/isolated scripts/gui-smoke $(BIN) $(ARTIFACTS)/gui-smoke.png --sandbox
 
-## bench: Go benchmarks (ns/op, MB/s), then ossdrop upload vs curl on loopback
+## bench: Go benchmarks (ns/op, MB/s), then ossdrop upload vs curl on loopback (PUT, and request links vs curl -F)
 bench: build
 	scripts/isolated go test -tags ci -run '^$$' -bench . -benchmem ./...
 	scripts/isolated scripts/bench-upload $(BIN)
+	scripts/isolated scripts/bench-request $(BIN)
 
 ## lint: go vet and staticcheck
 lint:

@@ -150,8 +150,8 @@ func TestPageLinkQRVersion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%s: %d characters, QR version %d (%d modules), level %s", name, len(text), qr.Version, 17+4*qr.Version, qr.Level)
-		return qr.Version
+		t.Logf("%s: %d characters, QR version %d (%d modules), level %s", name, len(text), qr.Version(), 17+4*qr.Version(), qr.Level)
+		return qr.Version()
 	}
 	vs, vp := version("share link", share), version("page link", page)
 	if vp > vs+2 || vp > 20 {

@@ -23,10 +23,6 @@ type QR struct {
 	code *qrcode.QRCode
 	// Level is "M" normally, "L" when the link only fits with less error correction.
 	Level string
-	// Version is the QR version, 1 (21x21 modules) to 40 (177x177): the
-	// higher it is, the smaller each module at a given size, and the harder
-	// for a phone camera to read.
-	Version int
 }
 
 // EncodeQR encodes text at error correction Medium, or Low when Medium
@@ -34,13 +30,13 @@ type QR struct {
 // what Low holds (about 2,900).
 func EncodeQR(text string) (*QR, error) {
 	if q, err := qrcode.New(text, qrcode.Medium); err == nil {
-		return &QR{code: q, Level: "M", Version: q.VersionNumber}, nil
+		return &QR{code: q, Level: "M"}, nil
 	}
 	q, err := qrcode.New(text, qrcode.Low)
 	if err != nil {
 		return nil, fmt.Errorf("%w: the link has %d characters, a QR code holds about 2,900; share it as text (fewer metadata or callback fields make it shorter)", ErrQRTooLong, len(text))
 	}
-	return &QR{code: q, Level: "L", Version: q.VersionNumber}, nil
+	return &QR{code: q, Level: "L"}, nil
 }
 
 // Image renders the code with whole pixels per module (sharp edges at any
@@ -86,3 +82,7 @@ func DecodeQR(r io.Reader) (string, error) {
 	}
 	return "", fmt.Errorf("%w in the image: crop it to the code, or ask the sender for the link as text", ErrNoQR)
 }
+
+// Version is the QR version (1 to 40; the code is 17+4×version modules
+// wide): how dense the code is, and so how easily a phone camera reads it.
+func (q *QR) Version() int { return q.code.VersionNumber }

@@ -118,7 +118,7 @@ func TestDecodeQRLargeCodes(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got, err := DecodeQR(bytes.NewReader(png)); err != nil || got != string(b) {
-			t.Fatalf("code %d (version %d): decoded %q, %v", i, qr.Version, got, err)
+			t.Fatalf("code %d (version %d): decoded %q, %v", i, qr.Version(), got, err)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -31,11 +32,12 @@ type resultPagePart struct {
 	audience *widget.Label
 }
 
-// build makes the part's widgets; section is the card's own "label, text,
-// Copy button" block, so the page link looks like the other forms.
-func (p *resultPagePart) build(section func(label string, body fyne.CanvasObject, copyOf func() string) fyne.CanvasObject) fyne.CanvasObject {
+// build makes the part's widgets; section and bold are the card's own
+// "title, text, Copy button" block and title, so the page link looks like
+// the other forms.
+func (p *resultPagePart) build(section func(title *widget.Label, body fyne.CanvasObject, copyOf func() string) fyne.CanvasObject, bold func(string) *widget.Label) fyne.CanvasObject {
 	p.text = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
-	p.section = section(lang.L("Page link (for a phone or a browser)"), p.text, func() string { return p.link })
+	p.section = section(bold(lang.L("Page link (for a phone or a browser)")), p.text, func() string { return p.link })
 	p.audience = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
 	browser := &widget.Button{Text: lang.L("Browser uploads…"), Icon: theme.UploadIcon(), Importance: widget.LowImportance, OnTapped: func() {
 		if p.onBrowserUploads != nil {
@@ -45,11 +47,12 @@ func (p *resultPagePart) build(section func(label string, body fyne.CanvasObject
 	return container.NewVBox(p.section, p.audience, container.NewHBox(browser))
 }
 
-// fill shows the page link of link, or says how to get one.
-func (p *resultPagePart) fill(link *signing.Link) {
+// fill shows the page link of a link of the given kind (signing.PageKind*)
+// whose share link is share, or says how to get one.
+func (p *resultPagePart) fill(kind, share string) {
 	p.link = ""
-	if p.pageURL != "" && link.Method == signing.MethodPut {
-		if pl, err := link.PageLink(p.pageURL); err == nil {
+	if p.pageURL != "" && slices.Contains(pageKinds, kind) {
+		if pl, err := signing.BuildPageLink(p.pageURL, kind, share); err == nil {
 			p.link = pl
 		}
 	}
@@ -63,9 +66,12 @@ func (p *resultPagePart) fill(link *signing.Link) {
 	p.audience.SetText(lang.L("Send the page link or the QR code to a person: it opens an upload page in any browser, a phone's too. Give the curl command to a script. The plain URL alone, opened in a browser, shows only an XML error."))
 }
 
+// pageKinds are the kinds of link the upload page can use.
+var pageKinds = []string{signing.PageKindPut}
+
 // qrText is what the card's QR code holds: the page link when there is
 // one (a phone's camera opens it in the browser), else the share link.
-func (r *resultCard) qrText() string { return cmp.Or(r.page.link, r.link.ShareLink()) }
+func (r *resultCard) qrText() string { return cmp.Or(r.page.link, r.shareText) }
 
 // qrCaption says what scanning the code gives.
 func (r *resultCard) qrCaption() string {

@@ -56,7 +56,7 @@ func TestPresignPageLink(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("sandbox %s: %d characters, QR version %d, level %s", name, len(text), enc.Version, enc.Level)
+		t.Logf("sandbox %s: %d characters, QR version %d, level %s", name, len(text), enc.Version(), enc.Level)
 	}
 
 	// inspect reads a page link like the share link it carries.

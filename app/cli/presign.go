@@ -31,7 +31,8 @@ never from a flag.
 
 Examples:
   ossdrop presign --region cn-hangzhou --bucket reports --key in/q3.pdf --content-type application/pdf
-  ossdrop presign --endpoint http://127.0.0.1:9000 --region cn-hangzhou --bucket demo --key hello.txt --json`
+  ossdrop presign --endpoint http://127.0.0.1:9000 --region cn-hangzhou --bucket demo --key hello.txt --json
+  ossdrop presign --request --bucket reports --prefix in/acme/ --max-size 200MB --content-type-prefix image/`
 
 // presignFlags holds the raw flag values before they become a signing.Request.
 type presignFlags struct {
@@ -70,6 +71,7 @@ func runPresign(args []string, env *Env) int {
 	fs.StringVar(&f.qr, "qr", "", "also write a QR code PNG to this path: of the page link when there is one, else of the share link")
 	fs.StringVar(&f.pageURL, "page-url", "", "upload page address: adds a page link (PAGE#share link) a phone or browser can use; default: the profile's page, or the sandbox's own for a loopback --endpoint")
 	creds := addCredentialFlags(fs)
+	rf := addRequestFlags(fs)
 	if code, ok := parseFlags(fs, args, env); !ok {
 		return code
 	}
@@ -78,6 +80,12 @@ func runPresign(args []string, env *Env) int {
 	}
 
 	req, err := f.request(env.Now())
+	switch {
+	case err == nil && rf.request:
+		err = rf.apply(&req, &f)
+	case err == nil && rf.stray() != "":
+		err = fmt.Errorf("%s goes with --request (a link for many files)", rf.stray())
+	}
 	if err != nil {
 		return invalid(env, err.Error(), "run 'ossdrop presign --help' for the accepted forms")
 	}
@@ -92,15 +100,12 @@ func runPresign(args []string, env *Env) int {
 	if err := creds.resolve(env, &req); err != nil {
 		return credentialFailure(env, err)
 	}
+	if rf.request {
+		return presignRequest(env, req, &f)
+	}
 	link, err := signing.Presign(context.Background(), req)
 	if err != nil {
-		if fes := signing.FieldErrors(err); len(fes) > 0 {
-			for _, fe := range fes {
-				fmt.Fprintf(env.Stderr, "error: %s\n", fe.Msg)
-			}
-			return ExitInvalid
-		}
-		return failed(env, err.Error(), "")
+		return signFailure(env, err)
 	}
 	pageLink, err := presignPageLink(link, req, f.pageURL, creds.resolved)
 	if err != nil {
@@ -216,6 +221,18 @@ func fileMD5(path string) (string, error) {
 		return "", fmt.Errorf("cannot read %s to pin its MD5: %w", path, err)
 	}
 	return base64.StdEncoding.EncodeToString(h.Sum(nil)), nil
+}
+
+// signFailure reports why a link was not signed: one line per invalid
+// input (exit 2), or the failure (exit 1).
+func signFailure(env *Env, err error) int {
+	if fes := signing.FieldErrors(err); len(fes) > 0 {
+		for _, fe := range fes {
+			fmt.Fprintf(env.Stderr, "error: %s\n", fe.Msg)
+		}
+		return ExitInvalid
+	}
+	return failed(env, err.Error(), "")
 }
 
 // writeQR writes the QR PNG without replacing an existing file.

@@ -102,6 +102,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) *Error 
 		return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox serves buckets and objects only: the request names no bucket.")
 	case !validBucket(c.bucket):
 		return errorf(http.StatusBadRequest, CodeInvalidBucketName, "", "The specified bucket is not valid.")
+	case c.key == "" && r.Method == http.MethodPost:
+		return s.post(w, r, c) // PostObject: the form names the key and carries the signature
 	case c.key != "" && !validKey(c.key):
 		return errorf(http.StatusBadRequest, CodeInvalidObjectName, "", "The specified object is not valid.")
 	}

@@ -6,12 +6,15 @@
 // (Authorization, as the SDK client sends them), and V1 query signatures,
 // with its own implementation of OSS's rules (Verify), independent of the
 // SDK that signs, so a signing bug cannot hide behind a verifier that shares
-// it. It stores PUT bodies atomically under a directory, serves them back to
-// signed GETs, performs upload callbacks, keeps each bucket's CORS rules and
-// answers browsers' preflights with them, and serves the browser upload page
-// at PagePath. A file per concern: verify.go (who signed), v4.go and v1.go
-// (how), canonical.go (request shapes), handler.go (routing and errors),
-// put.go, get.go, store.go, callback.go, cors.go, page.go.
+// it. It stores PUT bodies and PostObject forms (request links, whose V4
+// policy it checks with its own reading of OSS's rules) atomically under a
+// directory, serves them back to signed GETs, performs upload callbacks,
+// keeps each bucket's CORS rules and answers browsers' preflights with them,
+// and serves the browser upload page at PagePath. A file per concern:
+// verify.go (who signed), v4.go and v1.go (how), canonical.go (request
+// shapes), handler.go (routing and errors), put.go, post.go and policy.go
+// (forms and their conditions), get.go, store.go, callback.go, cors.go,
+// page.go.
 package sandbox
 
 import (

@@ -67,7 +67,7 @@ type sandboxEnv struct {
 	client *http.Client
 }
 
-func startSandbox(t *testing.T, configure func(*Config)) *sandboxEnv {
+func startSandbox(t testing.TB, configure func(*Config)) *sandboxEnv {
 	t.Helper()
 	root := t.TempDir()
 	env := &sandboxEnv{root: root, dir: filepath.Join(root, "data"), clock: &testClock{}, logs: &syncBuffer{}}

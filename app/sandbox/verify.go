@@ -186,6 +186,11 @@ type request struct {
 // temporary ID needs its token, and a token with a long-term ID makes OSS
 // look for a temporary ID that does not exist.
 func (r *request) lookup(keys KeyLookup, id string, hasToken bool) (Key, error) {
+	return lookupKey(keys, id, hasToken)
+}
+
+// lookupKey is lookup for every door, PostObject forms included.
+func lookupKey(keys KeyLookup, id string, hasToken bool) (Key, error) {
 	k, ok := keys(id)
 	switch {
 	case !ok || k.Secret == "":
