@@ -137,12 +137,12 @@ func inspectPageLink(parts PageLinkParts, err error, now time.Time) (*Inspection
 	if _, nested, _ := ParsePageLink(parts.Link); nested {
 		return nil, notALink("the page link carries another page link instead of an upload link: ask the sender for the link again")
 	}
-	if parts.Kind != PageKindPut {
-		return nil, notALink("the page link carries a %q link, which this OSS Drop cannot use: update OSS Drop", parts.Kind)
-	}
 	in, err := inspectURL(parts.Link, SourceShareLink, now)
 	if err != nil {
 		return nil, err
+	}
+	if (parts.Kind == PageKindRequest) != (in.Request != nil) {
+		return nil, notALink("the page link says it carries a %q link, but it carries another kind: ask the sender for the link again", parts.Kind)
 	}
 	in.Source, in.PageURL = SourcePageLink, parts.PageURL
 	return in, nil

@@ -18,7 +18,7 @@ const (
 	// PageKindPut is a share link for one presigned PUT.
 	PageKindPut = "put"
 	// PageKindRequest is a request link (a PostObject policy and its form
-	// fields, posted with multipart/form-data), reserved for it.
+	// fields, posted with multipart/form-data).
 	PageKindRequest = "post"
 )
 
@@ -51,6 +51,13 @@ func (l *Link) PageLink(pageURL string) (string, error) {
 		return "", fmt.Errorf("%w: a page link carries an upload link, and this one is for %s", ErrPageKind, l.Method)
 	}
 	return BuildPageLink(pageURL, PageKindPut, l.ShareLink())
+}
+
+// PageLink returns the link a person opens for this request link: the
+// upload page at pageURL with the request link in its fragment (kind
+// "post"), where the page takes several files.
+func (l *RequestLink) PageLink(pageURL string) (string, error) {
+	return BuildPageLink(pageURL, PageKindRequest, l.ShareLink())
 }
 
 // BuildPageLink puts a link of the given kind into the fragment of the page

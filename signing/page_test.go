@@ -81,7 +81,7 @@ func TestPageLinkRefusals(t *testing.T) {
 		{"twice", testPage + "#ossdrop-page=1&kind=put&link=a&link=b", "twice"},
 		{"damaged", testPage + "#ossdrop-page=1&kind=put&link=%zz", "damaged"},
 		{"nested", testPage + "#ossdrop-page=1&kind=put&link=" + escapePageLink(nested), "another page link"},
-		{"request link", testPage + "#ossdrop-page=1&kind=post&link=" + escapePageLink(share), "cannot use"},
+		{"kind of another link", testPage + "#ossdrop-page=1&kind=post&link=" + escapePageLink(share), "carries another kind"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -181,4 +181,38 @@ func FuzzPageLink(f *testing.F) {
 			t.Fatalf("%q gave %+v, %v; want link %q", built, parts, err, link)
 		}
 	})
+}
+
+// TestRequestPageLink carries a request link to the page (kind post): it
+// comes back whole, Inspect reads it as the request link, and its QR code
+// is measured.
+func TestRequestPageLink(t *testing.T) {
+	l, err := NewRequestLink(requestLinkRequest(), testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pageLink, err := l.PageLink(testPage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts, ok, err := ParsePageLink(pageLink)
+	if !ok || err != nil || parts.Kind != PageKindRequest || parts.Link != l.ShareLink() {
+		t.Fatalf("ParsePageLink = %+v, %v, %v", parts, ok, err)
+	}
+	in, err := Inspect(pageLink, testNow)
+	if err != nil || in.Request == nil || in.Source != SourcePageLink || in.ShareLink() != l.ShareLink() || in.PageURL != testPage {
+		t.Fatalf("Inspect = %+v, %v", in, err)
+	}
+	for name, text := range map[string]string{"request share link": l.ShareLink(), "request page link": pageLink} {
+		qr, err := EncodeQR(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %d characters, QR version %d, level %s", name, len(text), qr.Version(), qr.Level)
+	}
+	// A page link that calls a PUT share link a request link is refused.
+	wrong, _ := BuildPageLink(testPage, PageKindPut, l.ShareLink())
+	if _, err := Inspect(wrong, testNow); err == nil || !strings.Contains(err.Error(), "carries another kind") {
+		t.Errorf("kind put with a request link: %v", err)
+	}
 }

@@ -67,7 +67,7 @@ func (p *resultPagePart) fill(kind, share string) {
 }
 
 // pageKinds are the kinds of link the upload page can use.
-var pageKinds = []string{signing.PageKindPut}
+var pageKinds = []string{signing.PageKindPut, signing.PageKindRequest}
 
 // qrText is what the card's QR code holds: the page link when there is
 // one (a phone's camera opens it in the browser), else the share link.

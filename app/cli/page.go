@@ -98,15 +98,11 @@ func savePage(env *Env, path string) int {
 	return ExitOK
 }
 
-// presignPageLink is the page link of an upload link: with --page-url, the
-// profile's page, or the page of a sandbox on a loopback endpoint; empty
-// when there is no page or the link is not for uploading.
-func presignPageLink(link *signing.Link, req signing.Request, flagURL string, profile credentials.Profile) (string, error) {
-	if link.Method != signing.MethodPut {
-		return "", nil
-	}
-	page := cmp.Or(flagURL, profile.PageURL, sandboxPageURL(req))
-	if page == "" {
+// presignPageLink is the page link of an upload link on page (the
+// --page-url, the profile's page, or the sandbox's); empty without a page
+// or for a download link.
+func presignPageLink(link *signing.Link, page string) (string, error) {
+	if link.Method != signing.MethodPut || page == "" {
 		return "", nil
 	}
 	return link.PageLink(page)
@@ -129,11 +125,9 @@ func sandboxPageURL(req signing.Request) string {
 	return "http://" + u.Host + sandbox.PagePath
 }
 
-// printPageLink says which form of an upload link goes to whom.
-func printPageLink(env *Env, link *signing.Link, pageLink string) {
-	if link.Method != signing.MethodPut {
-		return
-	}
+// printAudience prints the page link of an upload or request link, and
+// says which form goes to whom.
+func printAudience(env *Env, pageLink string) {
 	w := env.Stdout
 	if pageLink == "" {
 		fmt.Fprintln(w, "\nTo a script, give the curl command. For a person with a phone or a browser, set an upload")
@@ -143,4 +137,12 @@ func printPageLink(env *Env, link *signing.Link, pageLink string) {
 	fmt.Fprintf(w, "\nPage link, for a person (opens an upload page in any browser, a phone's too):\n  %s\n", pageLink)
 	fmt.Fprintln(w, "\nSend the page link (or its QR code) to a person, and the curl command to a script.")
 	fmt.Fprintln(w, "The plain URL alone, opened in a browser, only shows an XML error.")
+}
+
+// qrWhat names what a --qr code holds.
+func qrWhat(pageLink string) string {
+	if pageLink != "" {
+		return "page link"
+	}
+	return "share link"
 }

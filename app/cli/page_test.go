@@ -77,6 +77,19 @@ func TestPresignPageLink(t *testing.T) {
 		t.Fatalf("stored %+v, %v", info, err)
 	}
 
+	// A request link gets a page link too (kind post), which upload takes.
+	code, stdout, stderr = runCLI(t, "", "presign", "--json", "--request", "--prefix", "in/many/", "--endpoint", srv.URL(), "--region", "cn-hangzhou", "--bucket", "demo")
+	var req requestOutput
+	if code != ExitOK || json.Unmarshal([]byte(stdout), &req) != nil || !strings.HasPrefix(req.PageLink, srv.PageURL()+"#ossdrop-page=1&kind=post&link=") {
+		t.Fatalf("presign --request page_link: exit %d %q\n%s", code, req.PageLink, stderr)
+	}
+	if code, stdout, stderr := runCLI(t, "", "upload", req.PageLink, file); code != ExitOK {
+		t.Fatalf("upload through the request page link: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, err := srv.Stat("demo", "in/many/phone.jpg"); err != nil {
+		t.Fatal(err)
+	}
+
 	// The human output says which form goes to whom.
 	code, stdout, _ = runCLI(t, "", "presign", "--endpoint", srv.URL(), "--region", "cn-hangzhou", "--bucket", "demo", "--key", "in/p2.jpg")
 	if code != ExitOK || !strings.Contains(stdout, "Page link, for a person") || !strings.Contains(stdout, "curl command to a script") {

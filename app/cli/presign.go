@@ -100,6 +100,9 @@ func runPresign(args []string, env *Env) int {
 	if err := creds.resolve(env, &req); err != nil {
 		return credentialFailure(env, err)
 	}
+	if req.Method != signing.MethodGet {
+		f.pageURL = cmp.Or(f.pageURL, creds.resolved.PageURL, sandboxPageURL(req))
+	}
 	if rf.request {
 		return presignRequest(env, req, &f)
 	}
@@ -107,7 +110,7 @@ func runPresign(args []string, env *Env) int {
 	if err != nil {
 		return signFailure(env, err)
 	}
-	pageLink, err := presignPageLink(link, req, f.pageURL, creds.resolved)
+	pageLink, err := presignPageLink(link, f.pageURL)
 	if err != nil {
 		return failed(env, err.Error(), "")
 	}
@@ -122,13 +125,11 @@ func runPresign(args []string, env *Env) int {
 		return printJSON(env, out)
 	}
 	printLink(env, link, req, f.file)
-	printPageLink(env, link, pageLink)
+	if link.Method == signing.MethodPut {
+		printAudience(env, pageLink)
+	}
 	if f.qr != "" {
-		what := "share link"
-		if pageLink != "" {
-			what = "page link"
-		}
-		fmt.Fprintf(env.Stdout, "\nQR code of the %s written to %s\n", what, f.qr)
+		fmt.Fprintf(env.Stdout, "\nQR code of the %s written to %s\n", qrWhat(pageLink), f.qr)
 	}
 	return ExitOK
 }

@@ -201,14 +201,14 @@ type view struct {
 	Check       string `json:"check"`
 	Expiry      string `json:"expiry"`
 	Problem     string `json:"problem"`
-	FileWarning string `json:"fileWarning"`
+	Files       string `json:"files"`
 	Lang        string `json:"lang"`
 }
 
 const readView = `(() => {
   const text = id => { const el = document.getElementById(id); return el && !el.closest("[hidden]") ? el.textContent : ""; };
   return { state: document.body.dataset.state || "", title: text("result-title"), text: text("result-text"), hint: text("result-hint"),
-    check: text("result-check"), expiry: text("expiry"), problem: text("problem-text"), fileWarning: text("file-warning"),
+    check: text("result-check"), expiry: text("expiry"), problem: text("problem-text"), files: text("files"),
     lang: document.documentElement.lang };
 })()`
 
@@ -243,18 +243,18 @@ func open(t *testing.T, ctx context.Context, pageLink string) view {
 	return look(t, ctx)
 }
 
-// uploadFile picks path in the page's file input, presses Upload and waits
-// for the outcome.
-func uploadFile(t *testing.T, ctx context.Context, path string) view {
+// uploadFile picks paths in the page's file input, presses Upload and
+// waits for the outcome.
+func uploadFile(t *testing.T, ctx context.Context, paths ...string) view {
 	t.Helper()
 	err := chromedp.Do(timed(t, ctx),
-		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{path}),
+		chromedp.SetUploadFiles(chromedp.CSS("#file"), paths),
 		chromedp.Evaluate[chromedp.Void](`document.body.dataset.state = "picked"`),
 		chromedp.Click(chromedp.CSS("#upload")),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === "done"`),
 	)
 	if err != nil {
-		t.Fatalf("upload %s: %v", path, err)
+		t.Fatalf("upload %v: %v", paths, err)
 	}
 	return look(t, ctx)
 }
@@ -377,7 +377,7 @@ func TestBrowserContentType(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := uploadFile(t, ctx, path)
-	if v.Title != "Uploaded" || !strings.Contains(v.FileWarning, "It will be uploaded as application/octet-stream") {
+	if v.Title != "Uploaded" || !strings.Contains(v.Files, "It will be uploaded as application/octet-stream") {
 		t.Fatalf("upload with a bound content type: %+v", v)
 	}
 	info, err := env.srv.Stat("demo", "browser/data.csv")
@@ -528,5 +528,73 @@ func TestBrowserChecksums(t *testing.T) {
 		if want := strconv.FormatUint(crc64.Checksum(b, table), 10); got[0] != want || got[1] != hex.EncodeToString(sum[:]) {
 			t.Errorf("%d bytes: page says CRC-64 %s, MD5 %s; Go says %s, %x", n, got[0], got[1], want, sum)
 		}
+	}
+}
+
+// TestBrowserRequestLink takes several files through a request link (an
+// OSS PostObject policy): a file over the link's size limit is refused
+// before a byte is sent, the others are posted as forms and read back, a
+// second round finds their names taken, and a page on another origin
+// posts once the bucket's CORS rule allows it.
+func TestBrowserRequestLink(t *testing.T) {
+	browser := newBrowser(t)
+	env := newPageEnv(t, nil)
+	ctx := tab(t, browser, "en-US")
+	req := env.target
+	req.Method, req.Prefix, req.MaxSize, req.Expires = signing.MethodPost, "in/acme/", 100<<10, time.Hour
+	l, err := signing.NewRequestLink(req, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := l.PageLink(env.srv.PageURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := open(t, ctx, page)
+	if v.State != "ready" {
+		t.Fatalf("request link: %+v", v)
+	}
+	if folder, _ := chromedp.Run(timed(t, ctx), chromedp.Text(chromedp.CSS("#key"))); folder != "in/acme/" {
+		t.Errorf("folder shown: %q", folder)
+	}
+	a, sumA := writeFile(t, "contract.pdf", 40<<10, 7)
+	b, sumB := writeFile(t, "annex 1.txt", 3000, 8)
+	big, _ := writeFile(t, "video.bin", 150<<10, 9)
+	v = uploadFile(t, ctx, a, b, big)
+	if v.Title != "Some files were not stored" || !strings.Contains(v.Text, "2 of 3 files stored") ||
+		!strings.Contains(v.Files, "video.bin is 150.0 KiB, more than the 100.0 KiB this link takes") || strings.Count(v.Files, "Integrity verified (CRC-64).") != 2 {
+		t.Fatalf("three files through a request link: %+v", v)
+	}
+	for key, sum := range map[string]string{"in/acme/contract.pdf": sumA, "in/acme/annex 1.txt": sumB} {
+		if got := env.readBack(t, key); got != sum {
+			t.Errorf("%s: SHA-256 read back %s, sent %s", key, got, sum)
+		}
+	}
+	if _, err := env.srv.Stat("demo", "in/acme/video.bin"); err == nil {
+		t.Error("the file over the limit was stored")
+	}
+	env.screenshot(t, ctx, "upload-page-request-link.png")
+	v = uploadFile(t, ctx, a, b)
+	if v.Title != "Upload failed" || strings.Count(v.Files, "is already stored, and the sender protected it") != 2 {
+		t.Fatalf("the same files again: %+v", v)
+	}
+
+	other := env.other.URL + "/upload.html"
+	origin, _ := signing.PageOrigin(other)
+	c, err := bucket.New(env.target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AllowOrigin(context.Background(), origin); err != nil {
+		t.Fatal(err)
+	}
+	crossPage, _ := l.PageLink(other)
+	open(t, ctx, crossPage)
+	photo, sumP := writeFile(t, "photo.jpg", 20<<10, 10)
+	if v = uploadFile(t, ctx, photo); v.Title != "Uploaded" || !strings.Contains(v.Files, "Integrity verified (CRC-64).") {
+		t.Fatalf("request link from another origin with a rule: %+v", v)
+	}
+	if got := env.readBack(t, "in/acme/photo.jpg"); got != sumP {
+		t.Errorf("SHA-256 read back %s, sent %s", got, sumP)
 	}
 }
