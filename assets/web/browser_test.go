@@ -194,15 +194,15 @@ func writeFile(t *testing.T, name string, size int, seed uint64) (path, sum stri
 
 // view is what the page shows, read in one evaluation.
 type view struct {
-	State       string `json:"state"`
-	Title       string `json:"title"`
-	Text        string `json:"text"`
-	Hint        string `json:"hint"`
-	Check       string `json:"check"`
-	Expiry      string `json:"expiry"`
-	Problem     string `json:"problem"`
-	Files       string `json:"files"`
-	Lang        string `json:"lang"`
+	State   string `json:"state"`
+	Title   string `json:"title"`
+	Text    string `json:"text"`
+	Hint    string `json:"hint"`
+	Check   string `json:"check"`
+	Expiry  string `json:"expiry"`
+	Problem string `json:"problem"`
+	Files   string `json:"files"`
+	Lang    string `json:"lang"`
 }
 
 const readView = `(() => {
