@@ -11,28 +11,12 @@ import (
 	"testing"
 
 	"github.com/ossdrop/ossdrop/app/bucket"
-	"github.com/ossdrop/ossdrop/app/sandbox"
 	"github.com/ossdrop/ossdrop/assets/web"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
-// cliSandbox runs a sandbox that accepts the credentials runCLI puts in the
-// environment.
-func cliSandbox(t *testing.T) *sandbox.Server {
-	t.Helper()
-	srv, err := sandbox.New(sandbox.Config{Dir: t.TempDir(), Keys: []sandbox.Key{{ID: "AKIDCLITEST", Secret: testSecret}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return srv
-}
-
 func TestPresignPageLink(t *testing.T) {
-	srv := cliSandbox(t)
+	srv := requestSandbox(t)
 	dir := t.TempDir()
 	qr := filepath.Join(dir, "page.png")
 	out := presignJSON(t, "--endpoint", srv.URL(), "--region", "cn-hangzhou", "--bucket", "demo", "--key", "in/phone.jpg", "--qr", qr)
@@ -122,7 +106,7 @@ func TestPresignPageLink(t *testing.T) {
 }
 
 func TestCORSCommand(t *testing.T) {
-	srv := cliSandbox(t)
+	srv := requestSandbox(t)
 	target := []string{"--endpoint", srv.URL(), "--region", "cn-hangzhou", "--bucket", "demo"}
 	cors := func(args ...string) (int, string, string) {
 		return runCLI(t, "", append(append([]string{"cors"}, args...), target...)...)
@@ -170,7 +154,7 @@ func TestCORSCommand(t *testing.T) {
 }
 
 func TestPageCommand(t *testing.T) {
-	srv := cliSandbox(t)
+	srv := requestSandbox(t)
 	path := filepath.Join(t.TempDir(), "upload.html")
 	code, stdout, stderr := runCLI(t, "", "page", "save", path)
 	if code != ExitOK || !strings.Contains(stdout, "cors allow") {
