@@ -574,6 +574,16 @@ func TestBrowserRequestLink(t *testing.T) {
 		t.Error("the file over the limit was stored")
 	}
 	env.screenshot(t, ctx, "upload-page-request-link.png")
+	phone := tab(t, browser, "zh-CN")
+	if err := chromedp.Do(timed(t, phone), chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2))); err != nil {
+		t.Fatal(err)
+	}
+	open(t, phone, page)
+	if err := chromedp.Do(timed(t, phone), chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{a, b, big})); err != nil {
+		t.Fatal(err)
+	}
+	noHorizontalScroll(t, phone, "phone, request link with three files")
+	env.screenshot(t, phone, "upload-page-request-link-phone-zh.png")
 	v = uploadFile(t, ctx, a, b)
 	if v.Title != "Upload failed" || strings.Count(v.Files, "is already stored, and the sender protected it") != 2 {
 		t.Fatalf("the same files again: %+v", v)
