@@ -29,6 +29,8 @@ const (
 	SourceShareLink = "share link"
 	SourceURL       = "URL"
 	SourceCurl      = "curl command"
+	// SourcePageLink is an upload page's link carrying a share link.
+	SourcePageLink = "page link"
 )
 
 // ClockSkewAllowance is how far in the future OSS accepts a link's signing time.
@@ -39,8 +41,10 @@ var ErrNotALink = errors.New("not a presigned link")
 
 // Inspection is what a pasted link or curl command allows, and until when.
 type Inspection struct {
-	Source string // SourceShareLink, SourceURL or SourceCurl
-	Format string // FormatOSSV4, FormatOSSV1 or FormatS3V4
+	Source string // SourceShareLink, SourceURL, SourceCurl or SourcePageLink
+	// PageURL is the upload page a page link opens (empty otherwise).
+	PageURL string
+	Format  string // FormatOSSV4, FormatOSSV1 or FormatS3V4
 	// Method is the HTTP method; for a bare URL it is guessed (PUT).
 	Method      string
 	MethodKnown bool
@@ -133,7 +137,30 @@ func Inspect(text string, now time.Time) (*Inspection, error) {
 	if isCurl(text) {
 		return inspectCurl(text, now)
 	}
-	return inspectURL(cleanPastedURL(text), SourceURL, now)
+	text = cleanPastedURL(text)
+	if parts, ok, err := ParsePageLink(text); ok {
+		return inspectPageLink(parts, err, now)
+	}
+	return inspectURL(text, SourceURL, now)
+}
+
+// inspectPageLink reads the link an upload page's link carries.
+func inspectPageLink(parts PageLinkParts, err error, now time.Time) (*Inspection, error) {
+	if err != nil {
+		return nil, notALink("%v", err)
+	}
+	if _, nested, _ := ParsePageLink(parts.Link); nested {
+		return nil, notALink("the page link carries another page link instead of an upload link: ask the sender for the link again")
+	}
+	in, err := inspectURL(parts.Link, SourceShareLink, now)
+	if err != nil {
+		return nil, err
+	}
+	if (parts.Kind == PageKindRequest) != (in.Request != nil) {
+		return nil, notALink("the page link says it carries a %q link, but it carries another kind: ask the sender for the link again", parts.Kind)
+	}
+	in.Source, in.PageURL = SourcePageLink, parts.PageURL
+	return in, nil
 }
 
 func notALink(format string, args ...any) error {

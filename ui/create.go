@@ -47,6 +47,9 @@ type createTab struct {
 	onHistoryChanged func()
 	// onResult brings a new result card into view.
 	onResult func(fyne.CanvasObject)
+	// onProfilesChanged reloads the profiles (the Browser uploads dialog
+	// saves a profile's upload page).
+	onProfilesChanged func()
 
 	profiles []credentials.Profile
 	sandbox  *Sandbox
@@ -161,6 +164,7 @@ func (t *createTab) buildUI() {
 			t.onTestUpload(share)
 		}
 	})
+	t.result.page.onBrowserUploads = t.onBrowserUploads
 	t.form = form
 	t.content = container.NewVBox(t.many.choice, form, t.many.limits, callback, t.formError, container.NewHBox(t.create), t.pending, t.busy, t.result.container)
 	t.expiry.SetSelectedIndex(1)
@@ -407,6 +411,7 @@ func (t *createTab) onCreate() {
 				return
 			}
 			t.formError.Hide()
+			t.result.page.pageURL = profile.PageURL
 			t.result.show(link, req)
 			if t.onResult != nil {
 				t.onResult(t.result.container)

@@ -96,6 +96,7 @@ func (t *createTab) onModeChanged() {
 // createRequestLink signs a request link off the UI goroutine and shows it.
 func (t *createTab) createRequestLink(req signing.Request, profile credentials.Profile, sandbox *Sandbox) {
 	t.setBusy(true)
+	t.result.page.pageURL = profile.PageURL
 	go func() {
 		l, err := t.signRequestLink(profile, sandbox, req)
 		fyne.Do(func() { t.showRequestLink(req, l, err) })
@@ -156,6 +157,7 @@ func (r *resultCard) showRequest(l *signing.RequestLink, req signing.Request) {
 		r.headers.Add(&widget.Label{Text: row[0]})
 		r.headers.Add(&widget.Label{Text: row[1], Wrapping: fyne.TextWrapWord})
 	}
+	r.page.fill(signing.PageKindRequest, r.shareText)
 	r.renderQR()
 	r.container.Show()
 	r.startCountdown()

@@ -43,6 +43,8 @@ type resultCard struct {
 	// Labels and the button that differ for a request link.
 	urlTitle, headersTitle *widget.Label
 	download               *widget.Button
+	// page is the page link and who gets which form (resultpage.go).
+	page resultPagePart
 
 	ticker ticker
 }
@@ -80,6 +82,7 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 		&widget.Button{Text: lang.L("Test upload"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: func() { onTestUpload(r.shareText) }},
 	)
 	texts := container.NewVBox(
+		r.page.build(section, bold),
 		section(bold(lang.L("Share link (carries its headers)")), r.share, func() string { return r.shareText }),
 		section(r.urlTitle, container.NewVBox(r.url, r.urlNote), func() string { return r.urlText }),
 		r.headersTitle,
@@ -120,6 +123,7 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 		r.headers.Add(&widget.Label{Text: h.Name, TextStyle: fyne.TextStyle{Monospace: true}})
 		r.headers.Add(&widget.Label{Text: h.Value, TextStyle: fyne.TextStyle{Monospace: true}, Wrapping: fyne.TextWrapBreak})
 	}
+	r.page.fill(signing.PageKindPut, r.shareText)
 	r.renderQR()
 	r.container.Show()
 	r.startCountdown()
@@ -155,9 +159,10 @@ func plainURLNote(h signing.Headers) (string, widget.Importance) {
 	return text, widget.WarningImportance
 }
 
-// renderQR shows the share link's QR code, or why there is none.
+// renderQR shows the QR code of the page link or the share link, or why
+// there is none.
 func (r *resultCard) renderQR() {
-	qr, err := signing.EncodeQR(r.shareText)
+	qr, err := signing.EncodeQR(r.qrText())
 	if err != nil {
 		r.qr.Image = nil
 		r.qr.Hide()
@@ -167,7 +172,7 @@ func (r *resultCard) renderQR() {
 	r.qr.Image = qrImage(qr)
 	r.qr.Show()
 	r.qr.Refresh()
-	r.qrNote.SetText(lang.L("Scan to get the share link"))
+	r.qrNote.SetText(r.qrCaption())
 }
 
 // qrImage draws a QR code in the theme's colours, modules always darker
@@ -215,7 +220,7 @@ func (r *resultCard) copy(b *widget.Button, text string) {
 }
 
 func (r *resultCard) onSaveQR() {
-	qr, err := signing.EncodeQR(r.shareText)
+	qr, err := signing.EncodeQR(r.qrText())
 	if err != nil {
 		dialog.ShowError(err, r.win)
 		return

@@ -31,9 +31,9 @@ func TestFirstRunSandbox(t *testing.T) {
 	}
 
 	m.onTryLocally()
-	// setSandbox runs on the starting goroutine under the test driver: wait
-	// for its last step (the sample key), not its first, before looking.
-	waitFor(t, "the sandbox", func() bool { return m.sandbox != nil && m.createTab.key.Text == "hello.txt" })
+	// setSandbox fills in the sample key last, after the sandbox is set
+	// and the form shown: waiting for it sees the whole change.
+	waitFor(t, "the sandbox", func() bool { return m.createTab.key.Text == "hello.txt" })
 	defer m.close()
 	if m.welcome.Visible() || !m.createTab.content.Visible() || m.createTab.profile.Selected != SandboxProfileName {
 		t.Fatalf("after Try it locally: welcome %v, form %v, profile %q", m.welcome.Visible(), m.createTab.content.Visible(), m.createTab.profile.Selected)

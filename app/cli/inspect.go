@@ -96,6 +96,8 @@ type inspectionOutput struct {
 	Warnings        []string          `json:"warnings"`
 	// Request is set for a request link: its folder, limits, form and policy.
 	Request *requestOutput `json:"request,omitempty"`
+	// PageURL is the upload page a page link opens.
+	PageURL string `json:"page_url,omitempty"`
 }
 
 func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {
@@ -105,6 +107,7 @@ func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {
 		AccessKeyID: in.AccessKeyID, STSToken: in.HasSTSToken, ExpiresAt: in.ExpiresAt.UTC().Format(time.RFC3339),
 		Expired: in.Expired(now), Headers: in.Headers.Map(), HeadersKnown: in.HeadersKnown,
 		Callback: in.Callback, CallbackVars: in.CallbackVars, Curl: in.Curl(""), Warnings: in.Warnings,
+		PageURL: in.PageURL,
 	}
 	// A request link's form takes its fields in the body: no headers.
 	if in.HeadersKnown && in.Request == nil {
@@ -133,6 +136,9 @@ func printInspection(w io.Writer, in *signing.Inspection, now time.Time) {
 		return
 	}
 	row("Link", in.Format+" "+in.Source)
+	if in.PageURL != "" {
+		row("Page", in.PageURL)
+	}
 	method := in.Method
 	if !in.MethodKnown {
 		method += " (assumed: a bare URL does not say)"

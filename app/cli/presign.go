@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/md5"
 	"encoding/base64"
@@ -23,7 +24,9 @@ func init() {
 const presignSynopsis = `--bucket B --key K [--region R] [--endpoint URL] [flags]
 
 Signs a link with OSS V4 and prints the share link, the plain URL, the headers
-the uploader must send, and a ready curl command. Credentials come from
+the uploader must send, a ready curl command (for scripts) and, when there is
+an upload page (--page-url, the profile's, or the sandbox's own), the page
+link that a person opens on a phone or in a browser. Credentials come from
 --profile, or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN;
 never from a flag.
 
@@ -43,24 +46,21 @@ Examples:
 
 // presignFlags holds the raw flag values before they become a signing.Request.
 type presignFlags struct {
-	region, endpoint, bucket, key, method, expires  string
-	pathStyle, internal, accelerate, allowOverwrite bool
-	contentType, storageClass, acl, file, qr        string
-	pinMD5, asJSON                                  bool
-	meta, callbackURLs, callbackVars                []string
-	callbackHost, callbackBody, callbackBodyType    string
-	callbackSNI                                     bool
+	endpointFlags
+	key, method, expires                         string
+	allowOverwrite                               bool
+	contentType, storageClass, acl, file, qr     string
+	pageURL                                      string
+	pinMD5, asJSON                               bool
+	meta, callbackURLs, callbackVars             []string
+	callbackHost, callbackBody, callbackBodyType string
+	callbackSNI                                  bool
 }
 
 func runPresign(args []string, env *Env) int {
 	fs := newFlags(env, "presign", presignSynopsis)
 	var f presignFlags
-	fs.StringVar(&f.region, "region", "", "OSS region ID, e.g. cn-hangzhou")
-	fs.StringVar(&f.endpoint, "endpoint", "", "custom endpoint: a bound domain, or http://127.0.0.1:9000 for the sandbox")
-	fs.BoolVar(&f.internal, "internal", false, "use the region's internal (VPC) endpoint")
-	fs.BoolVar(&f.accelerate, "accelerate", false, "use the transfer acceleration endpoint")
-	fs.BoolVar(&f.pathStyle, "path-style", false, "put the bucket in the path (/bucket/key)")
-	fs.StringVar(&f.bucket, "bucket", "", "bucket name")
+	f.endpointFlags.add(fs)
 	fs.StringVar(&f.key, "key", "", "object key, e.g. uploads/report.pdf")
 	fs.StringVar(&f.expires, "expires", "1h", "validity: 90s, 15m, 1h, 7d, or an RFC 3339 time")
 	fs.StringVar(&f.method, "method", signing.MethodPut, "PUT for an upload link, GET for a download link")
@@ -78,7 +78,8 @@ func runPresign(args []string, env *Env) int {
 	fs.StringVar(&f.file, "file", "", "file the curl command uploads (default ./FILE)")
 	fs.BoolVar(&f.pinMD5, "pin-md5", false, "bind the link to the exact bytes of --file (Content-MD5)")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object")
-	fs.StringVar(&f.qr, "qr", "", "also write the share link as a QR code PNG to this path")
+	fs.StringVar(&f.qr, "qr", "", "also write a QR code PNG to this path: of the page link when there is one, else of the share link")
+	fs.StringVar(&f.pageURL, "page-url", "", "upload page address: adds a page link (PAGE#share link) a phone or browser can use; default: the profile's page, or the sandbox's own for a loopback --endpoint")
 	creds := addCredentialFlags(fs)
 	rf := addRequestFlags(fs)
 	if code, ok := parseFlags(fs, args, env); !ok {
@@ -98,8 +99,19 @@ func runPresign(args []string, env *Env) int {
 	if err != nil {
 		return invalid(env, err.Error(), "run 'ossdrop presign --help' for the accepted forms")
 	}
+	if f.pageURL != "" {
+		if _, err := signing.ValidatePageURL(f.pageURL); err != nil {
+			return invalid(env, err.Error(), "")
+		}
+		if req.Method == signing.MethodGet {
+			return invalid(env, "--page-url makes a page link for uploads, and --method GET makes a download link", "leave one of them out")
+		}
+	}
 	if err := creds.resolve(env, &req); err != nil {
 		return credentialFailure(env, err)
+	}
+	if req.Method != signing.MethodGet {
+		f.pageURL = cmp.Or(f.pageURL, creds.resolved.PageURL, sandboxPageURL(req))
 	}
 	if rf.request {
 		return presignRequest(env, req, &f)
@@ -108,42 +120,41 @@ func runPresign(args []string, env *Env) int {
 	if err != nil {
 		return signFailure(env, err)
 	}
+	pageLink, err := presignPageLink(link, f.pageURL)
+	if err != nil {
+		return failed(env, err.Error(), "")
+	}
 	if f.qr != "" {
-		if err := writeQR(f.qr, link.ShareLink()); err != nil {
+		if err := writeQR(f.qr, cmp.Or(pageLink, link.ShareLink())); err != nil {
 			return failed(env, err.Error(), "")
 		}
 	}
 	if f.asJSON {
-		return printJSON(env, linkJSON(link, req, f.file))
+		out := linkJSON(link, req, f.file)
+		out.PageLink = pageLink
+		return printJSON(env, out)
 	}
 	printLink(env, link, req, f.file)
+	if link.Method == signing.MethodPut {
+		printAudience(env, pageLink)
+	}
 	if f.qr != "" {
-		fmt.Fprintf(env.Stdout, "\nQR code written to %s\n", f.qr)
+		fmt.Fprintf(env.Stdout, "\nQR code of the %s written to %s\n", qrWhat(pageLink), f.qr)
 	}
 	return ExitOK
 }
 
 // request turns the flags into a signing request (credentials aside).
 func (f *presignFlags) request() (signing.Request, error) {
-	req := signing.Request{
-		Region: f.region, Bucket: f.bucket, Key: f.key, PathStyle: f.pathStyle,
-		Method: strings.ToUpper(f.method), ContentType: f.contentType,
-		StorageClass: f.storageClass, ACL: f.acl, AllowOverwrite: f.allowOverwrite,
+	req, err := f.endpointFlags.request()
+	if err != nil {
+		return req, err
 	}
-	switch {
-	case f.endpoint != "" && (f.internal || f.accelerate), f.internal && f.accelerate:
-		return req, errors.New("choose one of --endpoint, --internal and --accelerate")
-	case f.endpoint != "":
-		req.EndpointKind, req.Endpoint = signing.EndpointCustom, f.endpoint
-	case f.internal:
-		req.EndpointKind = signing.EndpointInternal
-	case f.accelerate:
-		req.EndpointKind = signing.EndpointAccelerate
-	}
+	req.Key, req.Method, req.ContentType = f.key, strings.ToUpper(f.method), f.contentType
+	req.StorageClass, req.ACL, req.AllowOverwrite = f.storageClass, f.acl, f.allowOverwrite
 	// A duration is counted from the signing instant, not from now: "1s"
 	// is a link that lasts one second, not one that expired while it was
 	// being signed.
-	var err error
 	if req.Expires, req.ExpiresAt, err = signing.ParseValidity(f.expires); err != nil {
 		return req, err
 	}
@@ -279,6 +290,9 @@ type presignOutput struct {
 	Bucket          string            `json:"bucket"`
 	Key             string            `json:"key"`
 	Curl            string            `json:"curl"`
+	// PageLink is the upload page with the share link in its fragment, when
+	// there is a page (the profile's, --page-url, or the sandbox's own).
+	PageLink string `json:"page_link,omitempty"`
 }
 
 func linkJSON(link *signing.Link, req signing.Request, file string) presignOutput {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -90,6 +91,9 @@ type requestOutput struct {
 	ContentTypePrefix string          `json:"content_type_prefix,omitempty"`
 	SignedAt          string          `json:"signed_at"`
 	ExpiresAt         string          `json:"expires_at"`
+	// PageLink is the upload page with the request link in its fragment,
+	// when there is a page; the page takes several files.
+	PageLink string `json:"page_link,omitempty"`
 }
 
 func requestJSON(l *signing.RequestLink, file string) requestOutput {
@@ -108,13 +112,21 @@ func presignRequest(env *Env, req signing.Request, f *presignFlags) int {
 	if err != nil {
 		return signFailure(env, err)
 	}
+	pageLink := ""
+	if f.pageURL != "" {
+		if pageLink, err = l.PageLink(f.pageURL); err != nil {
+			return failed(env, err.Error(), "")
+		}
+	}
 	if f.qr != "" {
-		if err := writeQR(f.qr, l.ShareLink()); err != nil {
+		if err := writeQR(f.qr, cmp.Or(pageLink, l.ShareLink())); err != nil {
 			return failed(env, err.Error(), "")
 		}
 	}
 	if f.asJSON {
-		return printJSON(env, requestJSON(l, f.file))
+		out := requestJSON(l, f.file)
+		out.PageLink = pageLink
+		return printJSON(env, out)
 	}
 	w := env.Stdout
 	fmt.Fprintf(w, "Request link for %s/%s, valid until %s (%s)\n", l.Bucket, l.ObjectKey(""),
@@ -129,8 +141,9 @@ func presignRequest(env *Env, req signing.Request, f *presignFlags) int {
 	if !l.ForbidOverwrite {
 		fmt.Fprintln(w, "\nNote: this link can replace a stored file of the same name every time it is used until it expires.")
 	}
+	printAudience(env, pageLink)
 	if f.qr != "" {
-		fmt.Fprintf(w, "\nQR code written to %s\n", f.qr)
+		fmt.Fprintf(w, "\nQR code of the %s written to %s\n", qrWhat(pageLink), f.qr)
 	}
 	return ExitOK
 }

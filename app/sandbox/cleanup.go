@@ -21,7 +21,8 @@ var dataFilePattern = regexp.MustCompile(`^[0-9a-f]{64}\.[0-9a-f]{16}$`)
 //   - every file in tmp/: uploads and sidecars being written;
 //   - every data file no sidecar names: moved into place just before a
 //     crash and never committed, or an old version whose removal failed
-//     (on Windows, while a reader had it open).
+//     (on Windows, while a reader had it open);
+//   - a bucket's CORS rules being written (privatefile's ".name.*.tmp").
 //
 // It returns how many files it removed.
 func (s *store) cleanup() (int, error) {
@@ -40,6 +41,14 @@ func (s *store) cleanup() (int, error) {
 	}
 	for _, e := range entries {
 		remove(filepath.Join(s.tmpDir(), e.Name()))
+	}
+	cors := filepath.Join(s.dir, "cors")
+	if entries, err := os.ReadDir(cors); err == nil {
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".") && strings.HasSuffix(e.Name(), ".tmp") {
+				remove(filepath.Join(cors, e.Name()))
+			}
+		}
 	}
 
 	dirs, err := s.bucketDirs()

@@ -8,13 +8,14 @@
 // SDK that signs, so a signing bug cannot hide behind a verifier that shares
 // it. It stores PUT bodies and PostObject forms (request links, whose V4
 // policy it checks with its own reading of OSS's rules) atomically under a
-// directory, serves them back to signed GETs, and performs upload
-// callbacks. A file per concern: verify.go (who signed), v4.go and v1.go
-// (how), canonical.go (request shapes), handler.go (routing and errors),
-// put.go, post.go and policy.go (forms and their conditions), get.go,
-// store.go, callback.go, limits.go (timeouts for stalled peers), dirlock.go
-// (one server per directory) and cleanup.go (what a killed server left
-// behind).
+// directory, serves them back to signed GETs, performs upload callbacks,
+// keeps each bucket's CORS rules and answers browsers' preflights with them,
+// and serves the browser upload page at PagePath. A file per concern:
+// verify.go (who signed), v4.go and v1.go (how), canonical.go (request
+// shapes), handler.go (routing and errors), put.go, post.go and policy.go
+// (forms and their conditions), get.go, store.go, callback.go, cors.go,
+// page.go, limits.go (timeouts for stalled peers), dirlock.go (one server
+// per directory) and cleanup.go (what a killed server left behind).
 package sandbox
 
 import (
@@ -24,6 +25,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -83,6 +85,7 @@ type Server struct {
 	cfg       Config
 	keys      KeyLookup
 	store     *store
+	cors      *corsStore
 	log       *slog.Logger
 	now       func() time.Time
 	callbacks *http.Client
@@ -139,6 +142,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	s.store, s.lock = st, lock
+	s.cors = newCORSStore(filepath.Join(st.dir, "cors"))
 	// Nothing else can write here now (the lock), so whatever a killed
 	// sandbox left half-done is garbage, however fresh.
 	if n, err := st.cleanup(); err != nil {

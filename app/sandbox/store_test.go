@@ -115,6 +115,13 @@ func TestStartupCleansCrashLeftovers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	os.MkdirAll(filepath.Join(dir, "cors"), 0o700)
+	leftovers = append(leftovers, filepath.Join(dir, "cors", ".demo.xml.123.tmp")) // CORS rules being written
+	for _, p := range leftovers[len(leftovers)-1:] {
+		if err := os.WriteFile(p, []byte("leftover"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	foreign := filepath.Join(bucket, "README")
 	os.WriteFile(foreign, []byte("not ours"), 0o600)
 

@@ -161,6 +161,18 @@ func VerifyRequest(req Request, keys KeyLookup, now time.Time) (*Signed, error) 
 	return nil, errorf(http.StatusForbidden, CodeAccessDenied, "", "You have no right to access this object: the request is not signed.")
 }
 
+// carriesSignature reports whether a request claims a signature at all, in
+// its query or its Authorization header; Verify decides whether it holds.
+func carriesSignature(u *url.URL, header http.Header) bool {
+	q := u.Query()
+	for _, name := range []string{"x-oss-signature-version", "x-oss-signature", "x-oss-credential", "OSSAccessKeyId", "Signature"} {
+		if q.Has(name) {
+			return true
+		}
+	}
+	return header.Get("Authorization") != ""
+}
+
 // request is one request being verified, with its query decoded once.
 type request struct {
 	method      string
