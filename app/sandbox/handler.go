@@ -89,10 +89,13 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) *Error 
 		return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox serves objects only: the request names no bucket.")
 	case !validBucket(c.bucket):
 		return errorf(http.StatusBadRequest, CodeInvalidBucketName, "", "The specified bucket is not valid.")
-	case c.key == "":
-		return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox serves objects only: the request names no object key.")
-	case !validKey(c.key):
+	case c.key == "" && s.bucketOp(r, c) == nil:
+		return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox serves objects and listings only: the request names no object key.")
+	case c.key != "" && !validKey(c.key):
 		return errorf(http.StatusBadRequest, CodeInvalidObjectName, "", "The specified object is not valid.")
+	case !s.bucketExists(c.bucket):
+		// OSS answers this before it looks at a signature: nobody owns the bucket.
+		return errorf(http.StatusNotFound, CodeNoSuchBucket, "", "The specified bucket does not exist.")
 	}
 	signed, err := Verify(r.Method, c.url, r.Header, s.keys, s.now())
 	if err != nil {
@@ -103,13 +106,29 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) *Error 
 		return errorf(http.StatusInternalServerError, CodeInternalError, "", "Verifying the signature failed.")
 	}
 	c.signed = signed
+	if c.key == "" {
+		return s.bucketOp(r, c)(w, r, c)
+	}
 	switch r.Method {
 	case http.MethodPut:
 		return s.put(w, r, c)
 	case http.MethodGet, http.MethodHead:
 		return s.get(w, r, c)
+	case http.MethodDelete:
+		return s.delete(w, r, c)
 	}
 	return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox does not implement %s on objects.", r.Method)
+}
+
+// bucketOp returns the handler of a request that names a bucket and no
+// key, or nil when the sandbox does not serve it.
+func (s *Server) bucketOp(r *http.Request, c *call) func(http.ResponseWriter, *http.Request, *call) *Error {
+	q := c.url.Query()
+	switch {
+	case r.Method == http.MethodGet && q.Get("list-type") == "2":
+		return s.listObjectsV2
+	}
+	return nil
 }
 
 // writeError answers with e as OSS's XML error body.

@@ -7,9 +7,10 @@
 // with its own implementation of OSS's rules (Verify), independent of the
 // SDK that signs, so a signing bug cannot hide behind a verifier that shares
 // it. It stores PUT bodies atomically under a directory, serves them back to
-// signed GETs, and performs upload callbacks. A file per concern: verify.go
-// (who signed), v4.go and v1.go (how), canonical.go (request shapes),
-// handler.go (routing and errors), put.go, get.go, store.go, callback.go.
+// signed GETs and listings, deletes them, and performs upload callbacks. A
+// file per concern: verify.go (who signed), v4.go and v1.go (how),
+// canonical.go (request shapes), handler.go (routing and errors), put.go,
+// get.go, list.go (ListObjectsV2), delete.go, store.go, callback.go.
 package sandbox
 
 import (
@@ -19,6 +20,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -43,6 +45,10 @@ type Config struct {
 	Dir string
 	// Keys are the AccessKey pairs requests may be signed with.
 	Keys []Key
+	// Buckets, when set, are the only buckets that exist: a request for any
+	// other gets 404 NoSuchBucket, as OSS answers for a bucket nobody made.
+	// Empty: every valid bucket name exists, empty until its first PUT.
+	Buckets []string
 	// Logger receives one line per request; nothing is logged when nil.
 	Logger *slog.Logger
 	// Now is the clock signatures are checked against; time.Now when nil.
@@ -77,6 +83,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	if len(cfg.Keys) == 0 {
 		return nil, errors.New("sandbox: no AccessKey pair: requests could never be signed")
+	}
+	for _, b := range cfg.Buckets {
+		if !validBucket(b) {
+			return nil, fmt.Errorf("sandbox: %q is not a valid bucket name", b)
+		}
 	}
 	for _, k := range cfg.Keys {
 		if k.ID == "" || k.Secret == "" {
@@ -221,6 +232,11 @@ func (s *Server) Stat(bucket, key string) (*ObjectInfo, error) {
 	}
 	f.Close()
 	return info, nil
+}
+
+// bucketExists reports whether requests may use bucket (Config.Buckets).
+func (s *Server) bucketExists(bucket string) bool {
+	return len(s.cfg.Buckets) == 0 || slices.Contains(s.cfg.Buckets, bucket)
 }
 
 // Objects lists every stored object, sorted by bucket and key.
