@@ -503,7 +503,9 @@ func TestVerifyHeaderSigned(t *testing.T) {
 		{name: "query", req: list, change: func(r *http.Request) { r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "in%2F", "out%2F", 1) }, code: CodeSignatureDoesNotMatch},
 		{name: "delete replayed as get", req: del, change: func(r *http.Request) { r.Method = "GET" }, code: CodeSignatureDoesNotMatch},
 		{name: "delete of another key", req: del, change: func(r *http.Request) { r.URL.Path = "/demo/in/q4.pdf" }, code: CodeSignatureDoesNotMatch},
-		{name: "list page size", req: list, change: func(r *http.Request) { r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "max-keys=100", "max-keys=1000", 1) }, code: CodeSignatureDoesNotMatch},
+		{name: "list page size", req: list, change: func(r *http.Request) {
+			r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "max-keys=100", "max-keys=1000", 1)
+		}, code: CodeSignatureDoesNotMatch},
 		{name: "list token added", req: list, change: func(r *http.Request) { r.URL.RawQuery += "&continuation-token=YQ" }, code: CodeSignatureDoesNotMatch},
 		{name: "list delimiter added", req: list, change: func(r *http.Request) { r.URL.RawQuery += "&delimiter=%2F" }, code: CodeSignatureDoesNotMatch},
 		{name: "header", req: cors, change: func(r *http.Request) { r.Header.Set("Content-Type", "text/xml") }, code: CodeSignatureDoesNotMatch},
