@@ -34,13 +34,20 @@ type Client struct {
 const requestTimeout = 30 * time.Second
 
 // New makes a client for t.Bucket. It sends nothing yet.
-func New(t Target) (*Client, error) {
+func New(t Target) (*Client, error) { return newClient(t, nil) }
+
+// newClient is New with another HTTP client, for tests that change what
+// travels on the wire; nil keeps the SDK's own.
+func newClient(t Target, hc *http.Client) (*Client, error) {
 	if t.Bucket == "" {
 		return nil, &Error{Sentence: "No bucket is set.", Hint: "Choose the bucket in the profile or the form."}
 	}
 	cfg := signing.SDKConfig(&t).
 		WithConnectTimeout(10 * time.Second).
 		WithRetryMaxAttempts(2)
+	if hc != nil {
+		cfg = cfg.WithHttpClient(hc)
+	}
 	return &Client{sdk: oss.NewClient(cfg), bucket: t.Bucket}, nil
 }
 
