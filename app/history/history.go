@@ -45,6 +45,7 @@ type Entry struct {
 	Profile string    `json:"profile,omitempty"`
 	Bucket  string    `json:"bucket"`
 	Key     string    `json:"key"`
+	Prefix  string    `json:"prefix,omitempty"`
 	Method  string    `json:"method"`
 	Created time.Time `json:"created"`
 	Expires time.Time `json:"expires"`
