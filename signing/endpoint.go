@@ -11,8 +11,9 @@ import (
 // place, whichever endpoint, domain or sandbox port it was signed for. It
 // returns a Request with Region (empty when the link carries no V4
 // credential), Bucket (empty when the host is a custom domain, which hides
-// it) and the endpoint fields: always EndpointCustom with the link's own
-// scheme and host, path style where the bucket is in the path. It accepts
+// it), Key (decoded; empty for a link to the bucket itself) and the
+// endpoint fields: always EndpointCustom with the link's own scheme and
+// host, path style where the bucket is in the path. It accepts
 // a share link, a bare URL or any text Inspect reads, and does no I/O.
 func LinkEndpoint(link string) (Request, error) {
 	raw, _, _ := strings.Cut(cleanPastedURL(link), "#")
@@ -25,18 +26,18 @@ func LinkEndpoint(link string) (Request, error) {
 		req.Region = cred[2]
 	}
 	host := u.Hostname()
-	first, _, _ := strings.Cut(strings.TrimPrefix(u.Path, "/"), "/")
+	first, rest, _ := strings.Cut(strings.TrimPrefix(u.Path, "/"), "/")
 	switch {
 	case isLocalHost(host):
-		req.PathStyle, req.Bucket = true, first
+		req.PathStyle, req.Bucket, req.Key = true, first, rest
 	case strings.HasSuffix(host, ".aliyuncs.com") && strings.HasPrefix(host, "oss-"):
 		// A region endpoint itself: path style, the bucket leads the path.
-		req.PathStyle, req.Bucket = true, first
+		req.PathStyle, req.Bucket, req.Key = true, first, rest
 	default:
 		// "<bucket>.oss-<region>.aliyuncs.com" and "<bucket>.localhost" name
 		// the bucket in the host; the SDK reaches them as a domain bound to
 		// the bucket (CNAME), which signs the same canonical request.
-		req.Bucket, _ = bucketAndKey(u)
+		req.Bucket, req.Key = bucketAndKey(u)
 	}
 	if fe := validateEndpoint(&req); fe != nil {
 		return Request{}, fmt.Errorf("%w: %s", ErrNotALink, fe.Msg)

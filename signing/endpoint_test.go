@@ -13,15 +13,15 @@ var linkEndpointCases = []struct {
 	bad        bool
 }{
 	{name: "sandbox path style", link: "http://127.0.0.1:9000/demo/in/a.txt?x-oss-credential=AK%2F20261201%2Fcn-hangzhou%2Foss%2Faliyun_v4_request&x-oss-signature=ab#ossdrop=1&method=PUT",
-		want: Request{Region: "cn-hangzhou", EndpointKind: EndpointCustom, Endpoint: "http://127.0.0.1:9000", PathStyle: true, Bucket: "demo"}},
-	{name: "localhost", link: "http://localhost:8080/demo/k", want: Request{EndpointKind: EndpointCustom, Endpoint: "http://localhost:8080", PathStyle: true, Bucket: "demo"}},
+		want: Request{Region: "cn-hangzhou", EndpointKind: EndpointCustom, Endpoint: "http://127.0.0.1:9000", PathStyle: true, Bucket: "demo", Key: "in/a.txt"}},
+	{name: "localhost", link: "http://localhost:8080/demo/k", want: Request{EndpointKind: EndpointCustom, Endpoint: "http://localhost:8080", PathStyle: true, Bucket: "demo", Key: "k"}},
 	{name: "virtual hosted public", link: "https://reports.oss-cn-shanghai.aliyuncs.com/in/q3.pdf?x-oss-credential=LTAI%2F20261201%2Fcn-shanghai%2Foss%2Faliyun_v4_request",
-		want: Request{Region: "cn-shanghai", EndpointKind: EndpointCustom, Endpoint: "https://reports.oss-cn-shanghai.aliyuncs.com", Bucket: "reports"}},
-	{name: "internal", link: "https://reports.oss-cn-shanghai-internal.aliyuncs.com/x", want: Request{EndpointKind: EndpointCustom, Endpoint: "https://reports.oss-cn-shanghai-internal.aliyuncs.com", Bucket: "reports"}},
-	{name: "region endpoint, path style", link: "https://oss-cn-shanghai.aliyuncs.com/reports/x", want: Request{EndpointKind: EndpointCustom, Endpoint: "https://oss-cn-shanghai.aliyuncs.com", PathStyle: true, Bucket: "reports"}},
-	{name: "bucket.localhost", link: "http://demo.localhost:9000/k", want: Request{EndpointKind: EndpointCustom, Endpoint: "http://demo.localhost:9000", Bucket: "demo"}},
-	{name: "custom domain", link: "https://files.example.com/dir/x.txt", want: Request{EndpointKind: EndpointCustom, Endpoint: "https://files.example.com"}},
-	{name: "pasted with angle brackets", link: "<https://reports.oss-cn-shanghai.aliyuncs.com/x>", want: Request{EndpointKind: EndpointCustom, Endpoint: "https://reports.oss-cn-shanghai.aliyuncs.com", Bucket: "reports"}},
+		want: Request{Region: "cn-shanghai", EndpointKind: EndpointCustom, Endpoint: "https://reports.oss-cn-shanghai.aliyuncs.com", Bucket: "reports", Key: "in/q3.pdf"}},
+	{name: "internal", link: "https://reports.oss-cn-shanghai-internal.aliyuncs.com/x", want: Request{EndpointKind: EndpointCustom, Endpoint: "https://reports.oss-cn-shanghai-internal.aliyuncs.com", Bucket: "reports", Key: "x"}},
+	{name: "region endpoint, path style", link: "https://oss-cn-shanghai.aliyuncs.com/reports/x", want: Request{EndpointKind: EndpointCustom, Endpoint: "https://oss-cn-shanghai.aliyuncs.com", PathStyle: true, Bucket: "reports", Key: "x"}},
+	{name: "bucket.localhost", link: "http://demo.localhost:9000/k", want: Request{EndpointKind: EndpointCustom, Endpoint: "http://demo.localhost:9000", Bucket: "demo", Key: "k"}},
+	{name: "custom domain", link: "https://files.example.com/dir/x.txt", want: Request{EndpointKind: EndpointCustom, Endpoint: "https://files.example.com", Key: "dir/x.txt"}},
+	{name: "pasted with angle brackets", link: "<https://reports.oss-cn-shanghai.aliyuncs.com/x>", want: Request{EndpointKind: EndpointCustom, Endpoint: "https://reports.oss-cn-shanghai.aliyuncs.com", Bucket: "reports", Key: "x"}},
 	{name: "no scheme", link: "reports.oss-cn-shanghai.aliyuncs.com/x", bad: true},
 	{name: "ftp", link: "ftp://127.0.0.1/demo/x", bad: true},
 	{name: "user info", link: "https://user:pw@files.example.com/x", bad: true},
@@ -43,7 +43,7 @@ func TestLinkEndpoint(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got.Region != tc.want.Region || got.EndpointKind != tc.want.EndpointKind || got.Endpoint != tc.want.Endpoint ||
-				got.PathStyle != tc.want.PathStyle || got.Bucket != tc.want.Bucket {
+				got.PathStyle != tc.want.PathStyle || got.Bucket != tc.want.Bucket || got.Key != tc.want.Key {
 				t.Fatalf("LinkEndpoint = %+v, want %+v", got, tc.want)
 			}
 		})
@@ -58,7 +58,7 @@ func TestLinkEndpointOfSignedLinks(t *testing.T) {
 		{Region: "cn-hangzhou", Bucket: "reports", Key: "in/q3.pdf"},
 		{Region: "cn-hangzhou", EndpointKind: EndpointInternal, Bucket: "reports", Key: "a b.txt"},
 		{Region: "cn-hangzhou", EndpointKind: EndpointCustom, Endpoint: "http://127.0.0.1:9000", PathStyle: true, Bucket: "demo", Key: "k"},
-		{Region: "cn-hangzhou", EndpointKind: EndpointCustom, Endpoint: "https://files.example.com", Bucket: "reports", Key: "k"},
+		{Region: "cn-hangzhou", EndpointKind: EndpointCustom, Endpoint: "https://files.example.com", Bucket: "reports", Key: "k/报告 1+1.pdf"},
 	} {
 		req.Credentials = Credentials{AccessKeyID: "LTAI5tEndpointTest01", AccessKeySecret: "s"}
 		link, err := Presign(t.Context(), req)
@@ -72,7 +72,7 @@ func TestLinkEndpointOfSignedLinks(t *testing.T) {
 		if got.Region != req.Region {
 			t.Errorf("%s: region %q", link.URL, got.Region)
 		}
-		if got.Bucket != "" && got.Bucket != req.Bucket {
+		if (got.Bucket != "" && got.Bucket != req.Bucket) || got.Key != req.Key {
 			t.Errorf("%s: bucket %q", link.URL, got.Bucket)
 		}
 		u, _ := url.Parse(link.URL)
@@ -82,7 +82,7 @@ func TestLinkEndpointOfSignedLinks(t *testing.T) {
 		if got.Bucket == "" {
 			got.Bucket = req.Bucket
 		}
-		got.Key, got.Credentials, got.Expires = req.Key, req.Credentials, req.Expires
+		got.Credentials, got.Expires = req.Credentials, req.Expires
 		again, err := Presign(t.Context(), got)
 		if err != nil {
 			t.Fatal(err)

@@ -21,6 +21,8 @@ const (
 // credentials and endpoint defaults from.
 type credentialFlags struct {
 	profile string
+	// used is the profile resolve signed with, for the history.
+	used string
 }
 
 func addCredentialFlags(fs *pflag.FlagSet) *credentialFlags {
@@ -43,6 +45,7 @@ func (cf *credentialFlags) resolve(env *Env, req *signing.Request) error {
 		return err
 	}
 	req.Credentials = c
+	cf.used = p.Name
 	fillFromProfile(req, p)
 	return nil
 }

@@ -68,6 +68,7 @@ func runPresign(args []string, env *Env) int {
 	fs.BoolVar(&f.pinMD5, "pin-md5", false, "bind the link to the exact bytes of --file (Content-MD5)")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object")
 	fs.StringVar(&f.qr, "qr", "", "also write the share link as a QR code PNG to this path")
+	noHistory := fs.Bool("no-history", false, "do not record the link in the history ('ossdrop status' and the app's History tab)")
 	creds := addCredentialFlags(fs)
 	if code, ok := parseFlags(fs, args, env); !ok {
 		return code
@@ -97,6 +98,9 @@ func runPresign(args []string, env *Env) int {
 		if err := writeQR(f.qr, link.ShareLink()); err != nil {
 			return failed(env, err.Error(), "")
 		}
+	}
+	if !*noHistory {
+		recordLink(env, creds.used, req, link)
 	}
 	if f.asJSON {
 		return printJSON(env, linkJSON(link, req, f.file))
