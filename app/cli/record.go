@@ -22,8 +22,14 @@ func openHistory() (*history.Store, error) {
 
 // recordLink adds a signed link to the history, so 'ossdrop status' and
 // the app's History tab know it. The link is made already: a history that
-// cannot be written is a warning, not a failure.
+// cannot be written is a warning, not a failure. A link signed with STS
+// credentials carries the security token in its query, and tokens never
+// go to a file: such a link is not recorded.
 func recordLink(env *Env, profile string, req signing.Request, link *signing.Link) {
+	if req.Credentials.SecurityToken != "" {
+		fmt.Fprintln(env.Stderr, "note: the link is not recorded in the history: it carries the STS security token, which is never written to a file")
+		return
+	}
 	h, err := openHistory()
 	if err == nil {
 		err = h.Add(history.NewEntry(profile, req, link, env.Now()))

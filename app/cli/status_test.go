@@ -97,6 +97,13 @@ func TestPresignRecordsHistory(t *testing.T) {
 	w := newOwnerWorld(t)
 	share := w.presign("in/q3.pdf")
 	w.presign("in/unrecorded.pdf", "--no-history")
+	// An STS link carries its token: it stays out of the history file.
+	w.vars[envSessionToken] = "sts-token-never-in-a-file"
+	code, _, stderr := w.run("presign", "--endpoint", w.srv.URL(), "--region", "cn-hangzhou", "--bucket", "demo", "--key", "in/sts.pdf")
+	if code != ExitOK || !strings.Contains(stderr, "not recorded in the history") {
+		t.Fatalf("STS presign: exit %d\n%s", code, stderr)
+	}
+	delete(w.vars, envSessionToken)
 	h, err := openHistory()
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +113,7 @@ func TestPresignRecordsHistory(t *testing.T) {
 		t.Fatalf("history %+v", entries)
 	}
 	raw, _ := os.ReadFile(h.Path())
-	if strings.Contains(string(raw), testSecret) {
+	if strings.Contains(string(raw), testSecret) || strings.Contains(string(raw), "sts-token-never") {
 		t.Fatal("the history holds the secret")
 	}
 }
