@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/signing"
@@ -22,6 +23,11 @@ type Services struct {
 	StartSandbox func() (*Sandbox, error)
 	// Now is the clock for expiry times and countdowns.
 	Now func() time.Time
+	// Arrivals remembers which arrivals were announced, each link's last
+	// status and where downloads went; nil keeps them in memory only.
+	Arrivals *arrivals.Store
+	// Reveal shows a downloaded file in the system's file manager.
+	Reveal func(path string) error
 }
 
 // Sandbox is a running local OSS endpoint and the in-memory key pair that

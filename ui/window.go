@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/assets"
 )
@@ -30,6 +31,13 @@ type mainWindow struct {
 
 	profiles []credentials.Profile
 	sandbox  *Sandbox
+
+	// arrivals checks the upload links; unseen counts the files that
+	// arrived since the History tab was last looked at.
+	arrivals *arrivalWatch
+	unseen   int
+	// notify sends a desktop notification; tests replace it.
+	notify func(*fyne.Notification)
 }
 
 func newMainWindow(win fyne.Window, svc *Services) *mainWindow {
@@ -42,11 +50,19 @@ func (m *mainWindow) buildUI() {
 	m.createTab = newCreateTab(m.win, m.svc)
 	m.upload = newUploadTab(m.win, m.svc)
 	m.history = newHistoryTab(m.win, m.svc)
+	m.arrivals = newArrivalWatch(m.svc)
+	m.arrivals.onStatuses = m.history.setStatuses
+	m.arrivals.onArrival = m.onArrival
+	m.history.lookup, m.history.store = m.arrivals.lookup, m.arrivals.watcher.Store
+	m.history.onHistoryChanged = m.arrivals.trigger
 	m.createTab.onTestUpload = func(share string) {
 		m.upload.setLink(share)
 		m.tabs.SelectIndex(1)
 	}
-	m.createTab.onHistoryChanged = func() { m.history.reload() }
+	m.createTab.onHistoryChanged = func() {
+		m.history.reload()
+		m.arrivals.trigger() // the new link gets its state at once
+	}
 	m.status = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
 
 	m.welcome = m.buildWelcome()
@@ -75,6 +91,8 @@ func (m *mainWindow) buildUI() {
 	)
 	m.tabs.OnSelected = func(t *container.TabItem) {
 		if t == m.tabs.Items[2] {
+			m.unseen = 0
+			m.refreshHistoryBadge()
 			m.history.reload()
 		}
 	}
@@ -167,11 +185,39 @@ func (m *mainWindow) setSandbox(sb *Sandbox, err error) {
 		return
 	}
 	m.sandbox = sb
+	m.arrivals.setSandbox(sb)
 	m.status.SetText(fmt.Sprintf(lang.L("Local sandbox running at %s: links you create here work only on this computer. Objects are kept in %s."), sb.Profile.Endpoint, sb.Dir))
 	m.refreshProfiles()
 	m.createTab.profile.SetSelected(sb.Profile.Name)
 	if m.createTab.key.Text == "" {
 		m.createTab.key.SetText("hello.txt")
+	}
+}
+
+// onArrival tells the owner that a file arrived: a desktop notification,
+// and a count on the History tab until it is looked at.
+func (m *mainWindow) onArrival(x arrivals.Arrival) {
+	n := arrivalNotification(x)
+	if m.notify != nil {
+		m.notify(n)
+	} else {
+		fyne.CurrentApp().SendNotification(n)
+	}
+	if m.tabs.Selected() != m.tabs.Items[2] {
+		m.unseen++
+		m.refreshHistoryBadge()
+	}
+}
+
+// refreshHistoryBadge shows the count of unseen arrivals on the History tab.
+func (m *mainWindow) refreshHistoryBadge() {
+	text := lang.L("History")
+	if m.unseen > 0 {
+		text = fmt.Sprintf(lang.L("History (%d new)"), m.unseen)
+	}
+	if m.tabs.Items[2].Text != text {
+		m.tabs.Items[2].Text = text
+		m.tabs.Refresh()
 	}
 }
 
@@ -189,6 +235,7 @@ func (m *mainWindow) onAbout() {
 
 // close stops what the window started.
 func (m *mainWindow) close() {
+	m.arrivals.stop()
 	if m.sandbox != nil && m.sandbox.Stop != nil {
 		m.sandbox.Stop()
 	}

@@ -130,7 +130,7 @@ func explain(what string, err error) error {
 		case se.Code == "InvalidAccessKeyId":
 			e.Sentence, e.Hint = "OSS does not know this AccessKey ID.", "Check the profile's AccessKey, or rotate it."
 		case se.Code == "SignatureDoesNotMatch":
-			e.Sentence, e.Hint = "OSS refused the profile's AccessKey secret.", "Rotate the profile's secret (Profiles… → Rotate)."
+			e.Sentence, e.Hint = "OSS refused the profile's AccessKey secret.", "Give the profile its current secret (Profiles… → New secret…, or ossdrop profile rotate)."
 		case se.Code == "RequestTimeTooSkewed":
 			e.Sentence, e.Hint = "This computer's clock is more than 15 minutes off.", "Set the date and time automatically, then try again."
 		case se.StatusCode == http.StatusForbidden:
