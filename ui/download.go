@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -84,7 +85,7 @@ func (h *historyTab) saveInto(e history.Entry, o arrivals.Object, dir string) {
 	}}
 	cancel := &widget.Button{Text: lang.L("Cancel"), OnTapped: func() { d.Hide() }}
 	text := &widget.Label{Text: fmt.Sprintf(lang.L("%s already exists in %s. Replace it with the downloaded file, or keep both?"), o.Name(), dir), Wrapping: fyne.TextWrapWord}
-	d = dialog.NewCustomWithoutButtons(lang.L("The file exists"), container.NewVBox(text, container.NewHBox(cancel, both, replace)), h.win)
+	d = dialog.NewCustomWithoutButtons(lang.L("The file exists"), container.NewVBox(text, container.NewHBox(layout.NewSpacer(), cancel, both, replace)), h.win)
 	d.Resize(fyne.NewSize(480, 200))
 	d.Show()
 }
@@ -109,7 +110,7 @@ func (h *historyTab) startDownload(e history.Entry, o arrivals.Object, dest stri
 		text: &widget.Label{Text: fmt.Sprintf(lang.L("Downloading %s to %s…"), o.Name(), dest), Wrapping: fyne.TextWrapWord}}
 	dl.bar.Max = float64(max(o.Size, 1))
 	stop := &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: cancel}
-	dl.dialog = dialog.NewCustomWithoutButtons(lang.L("Download"), container.NewVBox(dl.text, dl.bar, container.NewHBox(stop)), h.win)
+	dl.dialog = dialog.NewCustomWithoutButtons(lang.L("Download"), container.NewVBox(dl.text, dl.bar, container.NewHBox(layout.NewSpacer(), stop)), h.win)
 	dl.dialog.Resize(fyne.NewSize(520, 180))
 	dl.dialog.Show()
 	go func() {

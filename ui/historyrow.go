@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -47,7 +48,8 @@ func newHistoryRow() *historyRow {
 // CreateRenderer lays the row out: icon, texts, buttons on the right.
 func (r *historyRow) CreateRenderer() fyne.WidgetRenderer {
 	buttons := container.NewHBox(r.get, r.copyLink, r.qr, r.drop)
-	texts := container.NewVBox(r.title, r.detail, r.state)
+	// Three lines that belong together, closer than the list's rows.
+	texts := container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()), r.title, r.detail, r.state)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewCenter(r.icon), container.NewCenter(buttons), texts))
 }
 
@@ -168,5 +170,6 @@ func checkErrorText(err error) string {
 	case errors.Is(err, arrivals.ErrProfileGone):
 		return lang.L("Not checked: the profile that signed this link is gone.")
 	}
-	return fmt.Sprintf(lang.L("Could not check: %s"), ownerErrorText(err, false))
+	// app/bucket's sentence says what failed ("Could not look up …").
+	return ownerErrorText(err, false)
 }

@@ -466,3 +466,31 @@ func FuzzParseState(f *testing.F) {
 		}
 	})
 }
+
+// TestInvalidateDuringARound: the sandbox starts (Invalidate) while a
+// round is asking for its account; the link is not held back by that
+// round's failure, and the next round checks it with the new account.
+func TestInvalidateDuringARound(t *testing.T) {
+	w := newWorld(t)
+	now := time.Now()
+	e, link := w.link("in/race.pdf", time.Hour, now)
+	w.upload(link.ShareLink(), "raced")
+	store, _ := Open("")
+	var started atomic.Bool
+	var wa *Watcher
+	wa = &Watcher{History: w.hist.List, Store: store, Now: func() time.Time { return now },
+		Lookup: func(name string) (Account, error) {
+			if !started.Load() {
+				started.Store(true)
+				wa.Invalidate() // what the window does when its sandbox comes up
+				return Account{}, ProfileGone(name)
+			}
+			return w.lookup(name)
+		}}
+	if st := round(t, wa)[e.ID]; st.Err == nil {
+		t.Fatalf("first round: %+v", st)
+	}
+	if st := round(t, wa)[e.ID]; st.State != Received || st.Err != nil {
+		t.Fatalf("the round after Invalidate: %+v", st)
+	}
+}

@@ -64,6 +64,9 @@ type Watcher struct {
 	pace     map[string]*pacing
 	accounts map[string]cachedAccount
 	kick     chan struct{}
+	// gen counts Invalidate calls: what a round learnt about accounts
+	// before one is stale, and its failures are not held against a link.
+	gen uint64
 }
 
 // pacing is when a link is next checked.
@@ -153,9 +156,10 @@ func (w *Watcher) Trigger() {
 func (w *Watcher) Invalidate() {
 	w.init()
 	w.mu.Lock()
+	w.gen++
 	clear(w.accounts)
 	for _, p := range w.pace {
-		p.next = time.Time{}
+		*p = pacing{} // due at once, whatever failed before
 	}
 	w.mu.Unlock()
 	w.Trigger()
@@ -187,6 +191,7 @@ func (w *Watcher) round(ctx context.Context, forced bool) error {
 	var due []history.Entry
 	inHistory := map[string]bool{}
 	w.mu.Lock()
+	gen := w.gen
 	for _, e := range entries {
 		if !Watched(e) {
 			continue
@@ -237,7 +242,7 @@ func (w *Watcher) round(ctx context.Context, forced bool) error {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			results[i] = Check(ctx, e, w.lookup, prevp, now)
+			results[i] = Check(ctx, e, func(profile string) (Account, error) { return w.lookup(profile, gen) }, prevp, now)
 		}()
 	}
 	wg.Wait()
@@ -250,7 +255,11 @@ func (w *Watcher) round(ctx context.Context, forced bool) error {
 	w.mu.Lock()
 	for _, st := range results {
 		p := w.pace[st.EntryID]
-		if st.Err != nil {
+		switch {
+		case st.Err != nil && w.gen != gen:
+			// The accounts changed during the round (Invalidate): the
+			// link is due again at once, with the new ones.
+		case st.Err != nil:
 			p.fails++
 			p.next = now.Add(w.backoff(p.fails))
 			var be *bucket.Error
@@ -259,7 +268,7 @@ func (w *Watcher) round(ctx context.Context, forced bool) error {
 				// read it again next time.
 				delete(w.accounts, byID[st.EntryID].Profile)
 			}
-		} else {
+		default:
 			p.fails = 0
 			p.next = now.Add(w.interval())
 			w.Store.setStatus(st)
@@ -288,7 +297,7 @@ func (w *Watcher) round(ctx context.Context, forced bool) error {
 // lookup reads a profile's account, reusing it for accountTTL; a failed
 // lookup is reused until the next interval, so a locked keychain is not
 // asked again and again.
-func (w *Watcher) lookup(profile string) (Account, error) {
+func (w *Watcher) lookup(profile string, gen uint64) (Account, error) {
 	w.lookups.Lock()
 	defer w.lookups.Unlock()
 	now := w.now()
@@ -304,7 +313,9 @@ func (w *Watcher) lookup(profile string) (Account, error) {
 		c.until = now.Add(w.interval())
 	}
 	w.mu.Lock()
-	w.accounts[profile] = c
+	if w.gen == gen { // an account read before Invalidate is not kept
+		w.accounts[profile] = c
+	}
 	w.mu.Unlock()
 	return a, err
 }
