@@ -113,10 +113,10 @@ func (h *historyTab) startDownload(e history.Entry, o arrivals.Object, dest stri
 	dl.dialog = dialog.NewCustomWithoutButtons(lang.L("Download"), container.NewVBox(dl.text, dl.bar, container.NewHBox(layout.NewSpacer(), stop)), h.win)
 	dl.dialog.Resize(fyne.NewSize(520, 180))
 	dl.dialog.Show()
-	go func() {
+	h.background(func() {
 		res, err := h.runDownload(ctx, dl, overwrite)
 		fyne.Do(func() { h.downloaded(dl, res, err) })
-	}()
+	})
 }
 
 // runDownload fetches the object with the link's profile; off the UI goroutine.
@@ -140,18 +140,27 @@ func (h *historyTab) runDownload(ctx context.Context, dl *download, overwrite bo
 	return res, err
 }
 
-// clientFor is an SDK client for the bucket o is in, signed by the
-// profile that signed e; it reads the keychain, so off the UI goroutine.
-func (h *historyTab) clientFor(e history.Entry, o arrivals.Object) (*bucket.Client, error) {
+// targetFor is where requests about o go, signed by the profile that
+// signed e; it reads the keychain, so off the UI goroutine.
+func (h *historyTab) targetFor(e history.Entry, o arrivals.Object) (bucket.Target, error) {
 	if h.lookup == nil {
-		return nil, errors.New("no profile to sign with")
+		return bucket.Target{}, errors.New("no profile to sign with")
 	}
 	a, err := h.lookup(e.Profile)
 	if err != nil {
-		return nil, err
+		return bucket.Target{}, err
 	}
 	t := arrivals.TargetFor(e, a)
-	t.Bucket = o.Bucket
+	t.Bucket, t.Key = o.Bucket, o.Key
+	return t, nil
+}
+
+// clientFor is an SDK client for the bucket o is in; off the UI goroutine.
+func (h *historyTab) clientFor(e history.Entry, o arrivals.Object) (*bucket.Client, error) {
+	t, err := h.targetFor(e, o)
+	if err != nil {
+		return nil, err
+	}
 	return bucket.New(t)
 }
 
@@ -246,32 +255,19 @@ func (h *historyTab) onDownloadLink(e history.Entry, o arrivals.Object) {
 // signDownloadLink signs a GET link for o off the UI goroutine, records it
 // in the history as every issued link is, and copies it.
 func (h *historyTab) signDownloadLink(e history.Entry, o arrivals.Object, valid time.Duration) {
-	go func() {
+	h.background(func() {
 		link, err := h.presignGet(e, o, valid)
 		fyne.Do(func() { h.downloadLinkReady(o, link, err) })
-	}()
+	})
 }
 
 func (h *historyTab) presignGet(e history.Entry, o arrivals.Object, valid time.Duration) (*signing.Link, error) {
-	if h.lookup == nil {
-		return nil, errors.New("no profile to sign with")
-	}
-	a, err := h.lookup(e.Profile)
+	req, err := h.targetFor(e, o)
 	if err != nil {
 		return nil, err
 	}
-	req := arrivals.TargetFor(e, a)
-	req.Bucket, req.Key, req.Method, req.Expires = o.Bucket, o.Key, signing.MethodGet, valid
-	link, err := h.svc.Presign(context.Background(), req)
-	if err != nil {
-		return nil, err
-	}
-	if h.svc.History != nil {
-		if err := h.svc.History.Add(history.NewEntry(e.Profile, req, link, h.svc.Now())); err != nil {
-			fyne.LogError("record the download link in the history", err) // the link itself is fine
-		}
-	}
-	return link, nil
+	req.Method, req.Expires = signing.MethodGet, valid
+	return h.svc.presignAndRecord(e.Profile, req)
 }
 
 func (h *historyTab) downloadLinkReady(o arrivals.Object, link *signing.Link, err error) {

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -36,6 +37,19 @@ type historyTab struct {
 	list    *widget.List
 	status  *widget.Label
 	content fyne.CanvasObject
+
+	// work counts the goroutines this tab started (reads, changes,
+	// downloads, signing), so that a test can wait for them to finish.
+	work sync.WaitGroup
+}
+
+// background runs f off the UI goroutine, counted in h.work.
+func (h *historyTab) background(f func()) {
+	h.work.Add(1)
+	go func() {
+		defer h.work.Done()
+		f()
+	}()
 }
 
 func newHistoryTab(win fyne.Window, svc *Services) *historyTab {
@@ -44,7 +58,11 @@ func newHistoryTab(win fyne.Window, svc *Services) *historyTab {
 	h.list = widget.NewList(
 		func() int { return len(h.entries) },
 		func() fyne.CanvasObject { return newHistoryRow() },
-		func(i widget.ListItemID, obj fyne.CanvasObject) { h.fillRow(h.entries[i], obj.(*historyRow)) })
+		func(i widget.ListItemID, obj fyne.CanvasObject) {
+			if i < len(h.entries) { // a row laid out as the list shrinks
+				h.fillRow(h.entries[i], obj.(*historyRow))
+			}
+		})
 	clear := &widget.Button{Text: lang.L("Clear expired"), Icon: theme.DeleteIcon(), OnTapped: h.onClearExpired}
 	h.content = container.NewBorder(container.NewVBox(h.status), container.NewHBox(clear), nil, nil, h.list)
 	return h
@@ -119,10 +137,10 @@ func (h *historyTab) reload(note ...string) {
 	if h.svc.History == nil {
 		return
 	}
-	go func() {
+	h.background(func() {
 		entries, err := h.svc.History.List()
 		fyne.Do(func() { h.showEntries(entries, err, note) })
-	}()
+	})
 }
 
 // showEntries takes a freshly read history; on the UI goroutine.
@@ -155,10 +173,10 @@ func (h *historyTab) onClearExpired() {
 // change runs a history change off the UI goroutine, then reloads the list
 // with the change's note, or shows why it failed.
 func (h *historyTab) change(work func() (note string, err error)) {
-	go func() {
+	h.background(func() {
 		note, err := work()
 		fyne.Do(func() { h.changed(note, err) })
-	}()
+	})
 }
 
 func (h *historyTab) changed(note string, err error) {

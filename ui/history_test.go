@@ -33,17 +33,28 @@ func TestHistoryTab(t *testing.T) {
 	hist.entries = []history.Entry{fresh, old}
 	h := newHistoryTab(w, svc)
 	w.SetContent(h.content)
+	// The test driver runs fyne.Do on the goroutine that calls it: wait
+	// for the tab's goroutines before looking.
 	h.reload()
-	waitFor(t, "the list", func() bool { return len(h.entries) == 2 })
+	h.work.Wait()
+	if len(h.entries) != 2 {
+		t.Fatalf("%d entries", len(h.entries))
+	}
 	row := h.list.CreateItem().(*historyRow)
 	h.fillRow(old, row)
 	if row.title.Importance != widget.LowImportance || !strings.Contains(row.title.Text, "old.pdf") || row.get.Visible() {
 		t.Errorf("expired entry: importance %v, title %q, Get shown %v", row.title.Importance, row.title.Text, row.get.Visible())
 	}
 	h.onClearExpired()
-	waitFor(t, "clearing", func() bool { return len(h.entries) == 1 })
+	h.work.Wait()
+	if len(h.entries) != 1 || !strings.Contains(h.status.Text, "Removed 1") {
+		t.Fatalf("after Clear expired: %d entries, %q", len(h.entries), h.status.Text)
+	}
 	h.onDelete(h.entries[0])
-	waitFor(t, "deleting", func() bool { return len(h.entries) == 0 })
+	h.work.Wait()
+	if len(h.entries) != 0 || !strings.Contains(h.status.Text, "appear here") {
+		t.Fatalf("after Delete: %d entries, %q", len(h.entries), h.status.Text)
+	}
 }
 
 // TestHistoryRowViews pins what a row says in each state.
@@ -123,7 +134,8 @@ func (c *testClock) advance(by time.Duration) { c.offset.Add(int64(by)) }
 // owner downloads the file (CRC-64 checked), reveals it and copies a
 // download link that works.
 func TestArrivalsInTheWindow(t *testing.T) {
-	svc, _, hist := newFakeServices()
+	svc, profiles, hist := newFakeServices()
+	profiles.profiles = nil // the sandbox alone, as on a first run
 	clock := &testClock{}
 	svc.Now = clock.now
 	svc.StartSandbox = startSandbox
@@ -144,10 +156,23 @@ func TestArrivalsInTheWindow(t *testing.T) {
 		defer mu.Unlock()
 		return append([]*fyne.Notification(nil), notes...)
 	}
-	m.start(Options{})
+	// The test drives the watcher's rounds itself: Fyne's test driver runs
+	// fyne.Do on the calling goroutine, so a second goroutine refreshing
+	// the same widgets would race with this one.
+	m.loadProfiles()
 	defer m.close()
+	waitFor(t, "the welcome card", func() bool { return m.welcome.Visible() })
 	m.onTryLocally()
-	waitFor(t, "the sandbox", func() bool { return m.sandbox != nil })
+	waitFor(t, "the sandbox", func() bool {
+		return m.sandbox != nil && m.createTab.profile.Selected == SandboxProfileName && m.createTab.key.Text != ""
+	})
+	round := func() {
+		t.Helper()
+		clock.advance(2 * time.Minute)
+		if err := m.arrivals.watcher.Round(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	key := fmt.Sprintf("arrivals-%d/q3.pdf", time.Now().UnixNano()) // the test app's storage outlives the test
 	m.createTab.key.SetText(key)
@@ -160,7 +185,10 @@ func TestArrivalsInTheWindow(t *testing.T) {
 		s, ok := m.arrivals.watcher.Statuses()[e.ID]
 		return s, ok
 	}
-	waitFor(t, "the link's first check", func() bool { s, ok := status(); return ok && s.State == arrivals.Waiting })
+	round()
+	if s, ok := status(); !ok || s.State != arrivals.Waiting {
+		t.Fatalf("the link's first check: %+v", s)
+	}
 
 	content := strings.Repeat("quarterly figures\n", 4000)
 	file := filepath.Join(t.TempDir(), "q3.pdf")
@@ -168,13 +196,10 @@ func TestArrivalsInTheWindow(t *testing.T) {
 	if _, err := upload.Upload(context.Background(), upload.Request{LinkText: share, File: file}); err != nil {
 		t.Fatal(err)
 	}
-	clock.advance(2 * time.Minute)
-	if err := m.arrivals.watcher.Round(context.Background()); err != nil {
-		t.Fatal(err)
+	round()
+	if st := m.history.statuses[e.ID]; st.State != arrivals.Received {
+		t.Fatalf("the row's status after the upload: %+v", st)
 	}
-	waitFor(t, "the received state on the row", func() bool {
-		return m.history.statuses[e.ID].State == arrivals.Received
-	})
 	got := notified()
 	if len(got) != 1 || got[0].Title != "q3.pdf arrived" || !strings.Contains(got[0].Content, "from the link for "+key) {
 		t.Fatalf("notifications %+v", got)
@@ -186,7 +211,7 @@ func TestArrivalsInTheWindow(t *testing.T) {
 	if title := m.tabs.Items[2].Text; title != "History" {
 		t.Fatalf("History tab title after looking %q", title)
 	}
-	waitFor(t, "the history rows", func() bool { return len(m.history.entries) > 0 })
+	m.history.work.Wait()
 	row := m.history.list.CreateItem().(*historyRow)
 	m.history.fillRow(e, row)
 	if !row.get.Visible() || !strings.Contains(row.state.Text, "Received") || !strings.Contains(row.state.Text, "CRC-64") {
@@ -194,8 +219,7 @@ func TestArrivalsInTheWindow(t *testing.T) {
 	}
 
 	// Another round: the file is not announced again.
-	clock.advance(2 * time.Minute)
-	m.arrivals.watcher.Round(context.Background())
+	round()
 	if n := len(notified()); n != 1 {
 		t.Fatalf("%d notifications after another round", n)
 	}
@@ -208,8 +232,8 @@ func TestArrivalsInTheWindow(t *testing.T) {
 	}
 	dest := filepath.Join(t.TempDir(), "q3.pdf")
 	m.history.startDownload(e, o, dest, false)
-	waitFor(t, "the download", func() bool { return strings.Contains(m.history.status.Text, "Saved q3.pdf") })
-	if !strings.Contains(m.history.status.Text, "CRC-64 matches") {
+	m.history.work.Wait()
+	if !strings.Contains(m.history.status.Text, "Saved q3.pdf") || !strings.Contains(m.history.status.Text, "CRC-64 matches") {
 		t.Fatalf("after the download: %q", m.history.status.Text)
 	}
 	if got, _ := os.ReadFile(dest); string(got) != content {
@@ -225,13 +249,17 @@ func TestArrivalsInTheWindow(t *testing.T) {
 
 	// A second download to the same place never replaces it unasked.
 	m.history.startDownload(e, o, dest, false)
-	waitFor(t, "the refused download", func() bool { return strings.Contains(m.history.status.Text, "already exists") })
+	m.history.work.Wait()
+	if !strings.Contains(m.history.status.Text, "already exists") {
+		t.Fatalf("a second download over the file: %q", m.history.status.Text)
+	}
 
 	// Copy a download link: a GET link that fetches the same bytes.
 	m.history.signDownloadLink(e, o, time.Hour)
-	waitFor(t, "the download link", func() bool {
-		return strings.HasPrefix(fyne.CurrentApp().Clipboard().Content(), "http://127.0.0.1:")
-	})
+	m.history.work.Wait()
+	if !strings.HasPrefix(fyne.CurrentApp().Clipboard().Content(), "http://127.0.0.1:") {
+		t.Fatalf("clipboard %q", fyne.CurrentApp().Clipboard().Content())
+	}
 	resp, err := http.Get(fyne.CurrentApp().Clipboard().Content())
 	if err != nil {
 		t.Fatal(err)

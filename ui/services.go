@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
@@ -55,4 +57,19 @@ type History interface {
 	List() ([]history.Entry, error)
 	Delete(id string) error
 	ClearExpired(now time.Time) (int, error)
+}
+
+// presignAndRecord signs req and records the link in the history, as
+// every link the app issues is; off the UI goroutine.
+func (s *Services) presignAndRecord(profile string, req signing.Request) (*signing.Link, error) {
+	link, err := s.Presign(context.Background(), req)
+	if err != nil {
+		return nil, err
+	}
+	if s.History != nil {
+		if err := s.History.Add(history.NewEntry(profile, req, link, s.Now())); err != nil {
+			fyne.LogError("record the link in the history", err) // the link itself is fine
+		}
+	}
+	return link, nil
 }

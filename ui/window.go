@@ -185,13 +185,13 @@ func (m *mainWindow) setSandbox(sb *Sandbox, err error) {
 		return
 	}
 	m.sandbox = sb
-	m.arrivals.setSandbox(sb)
 	m.status.SetText(fmt.Sprintf(lang.L("Local sandbox running at %s: links you create here work only on this computer. Objects are kept in %s."), sb.Profile.Endpoint, sb.Dir))
 	m.refreshProfiles()
 	m.createTab.profile.SetSelected(sb.Profile.Name)
 	if m.createTab.key.Text == "" {
 		m.createTab.key.SetText("hello.txt")
 	}
+	m.arrivals.setSandbox(sb) // its links can be checked now
 }
 
 // onArrival tells the owner that a file arrived: a desktop notification,
