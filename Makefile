@@ -9,10 +9,11 @@ FYNE_CLI     := fyne.io/tools/cmd/fyne@v1.7.4
 
 # cgo and GLFW for the window; Xvfb, xdotool and ImageMagick for the GUI
 # smoke test; gnome-keyring and D-Bus for the keychain tests; zbar and curl
-# for end-to-end checks of QR codes and curl commands.
+# for end-to-end checks of QR codes and curl commands; Chromium for the
+# upload page's browser tests (driven over the DevTools protocol).
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth libgl1-mesa-dri \
-	gnome-keyring libsecret-tools dbus imagemagick xdotool zbar-tools curl fonts-noto-cjk
+	gnome-keyring libsecret-tools dbus imagemagick xdotool zbar-tools curl fonts-noto-cjk chromium
 
 SHELL       := bash
 .SHELLFLAGS := -o pipefail -ec
@@ -46,9 +47,11 @@ run: deps build
 test: deps test-unit test-fuzz test-keychain test-gui
 	@echo "make test: all test groups passed"
 
+# The upload page's browser tests must run here (make deps installed
+# Chromium); their screenshots go to $(ARTIFACTS).
 test-unit:
 	go vet -tags ci ./...
-	scripts/isolated go test -tags ci -count=1 ./...
+	OSSDROP_REQUIRE_BROWSER=1 OSSDROP_ARTIFACTS=$(ARTIFACTS) scripts/isolated go test -tags ci -count=1 ./...
 
 # Every fuzz target runs briefly (a count, not a time: with a large cached
 # corpus a short -fuzztime can end while the baseline is still being read,
@@ -72,10 +75,11 @@ test-keychain:
 test-gui: build
 	scripts/isolated scripts/gui-smoke $(BIN) $(ARTIFACTS)/gui-smoke.png --sandbox
 
-## bench: Go benchmarks (ns/op, MB/s), then ossdrop upload vs curl on loopback
+## bench: Go benchmarks (ns/op, MB/s), then ossdrop upload vs curl on loopback (PUT, and request links vs curl -F)
 bench: build
 	scripts/isolated go test -tags ci -run '^$$' -bench . -benchmem ./...
 	scripts/isolated scripts/bench-upload $(BIN)
+	scripts/isolated scripts/bench-request $(BIN)
 
 ## lint: go vet and staticcheck
 lint:

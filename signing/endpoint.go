@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // LinkEndpoint reads where a link sends its requests, so that the owner's
 // own requests about it (is the file there yet?) reach exactly the same
 // place, whichever endpoint, domain or sandbox port it was signed for. It
-// returns a Request with Region (empty when the link carries no V4
-// credential), Bucket (empty when the host is a custom domain, which hides
+// returns a Request with Region (of the V4 credential in the query, or in
+// a request link's policy; empty for a link that carries none), Bucket (empty when the host is a custom domain, which hides
 // it), Key (decoded; empty for a link to the bucket itself) and the
 // endpoint fields: always EndpointCustom with the link's own scheme and
 // host, path style where the bucket is in the path. It accepts
@@ -24,6 +25,9 @@ func LinkEndpoint(link string) (Request, error) {
 	req := Request{EndpointKind: EndpointCustom, Endpoint: u.Scheme + "://" + u.Host}
 	if cred := strings.Split(u.Query().Get("x-oss-credential"), "/"); len(cred) == 5 {
 		req.Region = cred[2]
+	} else if in, err := Inspect(link, time.Now()); err == nil {
+		// A request link's credential is in its policy, in the fragment.
+		req.Region = in.Region
 	}
 	host := u.Hostname()
 	first, rest, _ := strings.Cut(strings.TrimPrefix(u.Path, "/"), "/")

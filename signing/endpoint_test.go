@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 var linkEndpointCases = []struct {
@@ -89,6 +90,29 @@ func TestLinkEndpointOfSignedLinks(t *testing.T) {
 		}
 		if a, b := strings.Split(again.URL, "?")[0], strings.Split(link.URL, "?")[0]; a != b {
 			t.Errorf("signing with the endpoint read back goes to %s, the link to %s", a, b)
+		}
+	}
+}
+
+// TestLinkEndpointOfARequestLink: a request link's address is the bucket's,
+// and its region is in the policy the fragment carries.
+func TestLinkEndpointOfARequestLink(t *testing.T) {
+	for _, req := range []Request{
+		{Region: "cn-shanghai", Bucket: "reports", Prefix: "in/acme/"},
+		{Region: "cn-hangzhou", EndpointKind: EndpointCustom, Endpoint: "http://127.0.0.1:9000", PathStyle: true, Bucket: "demo", Prefix: "in/"},
+	} {
+		req.Credentials = Credentials{AccessKeyID: "LTAI5tEndpointTest01", AccessKeySecret: "s"}
+		req.Expires = time.Hour
+		l, err := NewRequestLink(req, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := LinkEndpoint(l.ShareLink())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Region != req.Region || got.Bucket != req.Bucket || got.Key != "" {
+			t.Errorf("%s: %+v", l.ShareLink(), got)
 		}
 	}
 }

@@ -91,6 +91,11 @@ func (a *arrivalWatch) trigger() {
 // setSandbox makes the running sandbox's links checkable.
 func (a *arrivalWatch) setSandbox(sb *Sandbox) {
 	a.sandbox.Store(sb)
+	a.profilesChanged()
+}
+
+// profilesChanged drops the accounts read so far and checks again.
+func (a *arrivalWatch) profilesChanged() {
 	if a.cancel != nil {
 		a.watcher.Invalidate()
 	}

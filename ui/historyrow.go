@@ -90,11 +90,12 @@ type rowView struct {
 
 // viewOf is the row for e given its status (nil: not checked yet) at now.
 func viewOf(e history.Entry, st *arrivals.Status, now time.Time) rowView {
-	v := rowView{title: e.Bucket + "/" + e.Key, dim: e.Expired(now), stateImportance: widget.LowImportance}
-	if e.Prefix != "" {
-		v.title = e.Bucket + "/" + e.Prefix
+	v := rowView{title: e.Bucket + "/" + e.Key + e.Prefix, dim: e.Expired(now), stateImportance: widget.LowImportance} // one of them is set
+	options := e.Options
+	if e.IsRequestLink() && e.MaxSize > 0 {
+		options += " · " + fmt.Sprintf(lang.L("up to %s"), upload.FormatSize(e.MaxSize))
 	}
-	v.detail = fmt.Sprintf("%s · %s · %s · %s", e.Profile, e.Created.Local().Format("2006-01-02 15:04"), untilText(e.Expires, now), e.Options)
+	v.detail = fmt.Sprintf("%s · %s · %s · %s", e.Profile, e.Created.Local().Format("2006-01-02 15:04"), untilText(e.Expires, now), options)
 	switch {
 	case !arrivals.Watched(e):
 		v.icon, v.state = theme.DownloadIcon(), lang.L("A download link: anyone with it can fetch the file until it expires.")

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/ossdrop/ossdrop/app/arrivals"
+	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/signing"
@@ -25,11 +26,21 @@ type Services struct {
 	StartSandbox func() (*Sandbox, error)
 	// Now is the clock for expiry times and countdowns.
 	Now func() time.Time
+	// Bucket makes the owner's own requests to a bucket: its CORS rules and
+	// the upload page (bucket.New in production).
+	Bucket func(bucket.Target) (BucketAdmin, error)
 	// Arrivals remembers which arrivals were announced, each link's last
 	// status and where downloads went; nil keeps them in memory only.
 	Arrivals *arrivals.Store
 	// Reveal shows a downloaded file in the system's file manager.
 	Reveal func(path string) error
+}
+
+// BucketAdmin is the part of bucket.Client the Browser uploads dialog uses.
+type BucketAdmin interface {
+	CORSRules(ctx context.Context) ([]bucket.CORSRule, error)
+	AllowOrigin(ctx context.Context, origin string) (*bucket.AllowResult, error)
+	PublishPage(ctx context.Context, page []byte, contentType string) (*bucket.Published, error)
 }
 
 // Sandbox is a running local OSS endpoint and the in-memory key pair that

@@ -63,12 +63,14 @@ func (m *mainWindow) buildUI() {
 		m.history.reload()
 		m.arrivals.trigger() // the new link gets its state at once
 	}
+	m.createTab.onProfilesChanged = m.loadProfiles
 	m.status = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
 
 	m.welcome = m.buildWelcome()
 	toolbar := container.NewHBox(
 		&widget.Button{Text: lang.L("Profiles…"), Icon: theme.AccountIcon(), Importance: widget.LowImportance, OnTapped: m.onProfiles},
 		&widget.Button{Text: lang.L("Try it locally"), Icon: theme.ComputerIcon(), Importance: widget.LowImportance, OnTapped: m.onTryLocally},
+		&widget.Button{Text: lang.L("Browser uploads…"), Icon: theme.UploadIcon(), Importance: widget.LowImportance, OnTapped: m.createTab.onBrowserUploads},
 		&widget.Button{Icon: theme.InfoIcon(), Importance: widget.LowImportance, OnTapped: m.onAbout},
 	)
 	create := container.NewVScroll(container.NewPadded(container.NewVBox(m.welcome, toolbar, m.status, m.createTab.content)))
@@ -136,6 +138,7 @@ func (m *mainWindow) loadProfiles() {
 // showProfiles takes a freshly read profile list; on the UI goroutine.
 func (m *mainWindow) showProfiles(ps []credentials.Profile, err error) {
 	m.profiles = ps
+	m.arrivals.profilesChanged() // one may have a new secret, or be gone
 	if err != nil {
 		m.status.SetText(errorSentence(err))
 	}

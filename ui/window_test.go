@@ -31,11 +31,9 @@ func TestFirstRunSandbox(t *testing.T) {
 	}
 
 	m.onTryLocally()
-	// setSandbox sets m.sandbox first and the form after; the test driver
-	// runs it on the sandbox's goroutine, so wait for the form too.
-	waitFor(t, "the sandbox", func() bool {
-		return m.sandbox != nil && m.createTab.profile.Selected == SandboxProfileName && !m.welcome.Visible()
-	})
+	// setSandbox fills in the sample key last, after the sandbox is set
+	// and the form shown: waiting for it sees the whole change.
+	waitFor(t, "the sandbox", func() bool { return m.createTab.key.Text == "hello.txt" })
 	defer m.close()
 	if m.welcome.Visible() || !m.createTab.content.Visible() || m.createTab.profile.Selected != SandboxProfileName {
 		t.Fatalf("after Try it locally: welcome %v, form %v, profile %q", m.welcome.Visible(), m.createTab.content.Visible(), m.createTab.profile.Selected)

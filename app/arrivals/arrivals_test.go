@@ -494,3 +494,50 @@ func TestInvalidateDuringARound(t *testing.T) {
 		t.Fatalf("the round after Invalidate: %+v", st)
 	}
 }
+
+// TestRequestLinkWaitingThenReceived: a real request link (a PostObject
+// form) goes from waiting to received as partners post files through it,
+// each file announced once.
+func TestRequestLinkWaitingThenReceived(t *testing.T) {
+	w := newWorld(t)
+	now := time.Now()
+	req := signing.Request{Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: w.srv.URL(), PathStyle: true,
+		Bucket: "demo", Prefix: "in/acme/", MaxSize: 1 << 20, Expires: time.Hour,
+		Credentials: signing.Credentials{AccessKeyID: testKey.ID, AccessKeySecret: testKey.Secret}}
+	l, err := signing.NewRequestLink(req, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := history.NewRequestEntry(w.profile.Name, req, l, now)
+	if err := w.hist.Add(e); err != nil {
+		t.Fatal(err)
+	}
+	wa, got := w.watcher(&now)
+	if st := round(t, wa)[e.ID]; st.State != Waiting || st.Err != nil {
+		t.Fatalf("before any upload: %+v", st)
+	}
+	files := map[string]string{"q3.pdf": "report", "photo.jpg": "pixels!"}
+	for name, content := range files {
+		path := filepath.Join(t.TempDir(), name)
+		os.WriteFile(path, []byte(content), 0o600)
+		if _, err := upload.Upload(context.Background(), upload.Request{LinkText: l.ShareLink(), File: path}); err != nil {
+			t.Fatalf("POST %s: %v", name, err)
+		}
+	}
+	now = now.Add(time.Minute)
+	st := round(t, wa)[e.ID]
+	if st.State != Received || len(st.Objects) != 2 || st.Err != nil {
+		t.Fatalf("after two posts: %+v", st)
+	}
+	for _, o := range st.Objects {
+		name := strings.TrimPrefix(o.Key, "in/acme/")
+		if files[name] == "" || o.Size != int64(len(files[name])) || o.CRC64 != crcOf(files[name]) {
+			t.Errorf("listed %+v", o)
+		}
+	}
+	now = now.Add(time.Minute)
+	round(t, wa)
+	if len(*got) != 2 {
+		t.Fatalf("announced %d times for two files: %+v", len(*got), *got)
+	}
+}

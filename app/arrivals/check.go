@@ -66,7 +66,7 @@ func check(ctx context.Context, e history.Entry, t bucket.Target, known []Object
 	if err != nil {
 		return nil, false, err
 	}
-	if e.Prefix == "" {
+	if e.Key != "" { // a PUT link, or a request link bound to one key
 		info, err := c.Head(ctx, e.Key)
 		if errors.Is(err, bucket.ErrNotFound) && !isNoSuchBucket(err) {
 			return nil, false, nil

@@ -27,6 +27,7 @@ type Target = signing.Request
 type Client struct {
 	sdk    *oss.Client
 	bucket string
+	target Target
 }
 
 // requestTimeout bounds one owner request that moves no object body; a
@@ -48,7 +49,7 @@ func newClient(t Target, hc *http.Client) (*Client, error) {
 	if hc != nil {
 		cfg = cfg.WithHttpClient(hc)
 	}
-	return &Client{sdk: oss.NewClient(cfg), bucket: t.Bucket}, nil
+	return &Client{sdk: oss.NewClient(cfg), bucket: t.Bucket, target: t}, nil
 }
 
 // SDK returns the underlying client, for operations this package does not wrap.

@@ -42,10 +42,8 @@ Examples:
 
 func runDownload(args []string, env *Env) int {
 	fs := newFlags(env, "download", downloadSynopsis)
-	region := fs.String("region", "", "OSS region ID, when the profile has none")
-	endpoint := fs.String("endpoint", "", "custom endpoint for a KEY, e.g. http://127.0.0.1:9000 for the sandbox")
-	pathStyle := fs.Bool("path-style", false, "put the bucket in the path (/bucket/key), for a KEY")
-	bucketName := fs.String("bucket", "", "bucket of a KEY (default: the profile's), or of a link on a custom domain")
+	var ef endpointFlags // the same endpoint flags as presign, for a KEY
+	ef.add(fs)
 	force := fs.Bool("force", false, "replace DEST if it exists")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	creds := addCredentialFlags(fs)
@@ -55,9 +53,9 @@ func runDownload(args []string, env *Env) int {
 	if fs.NArg() < 1 || fs.NArg() > 2 {
 		return invalid(env, "download takes a link or an object key, and optionally where to save it", "ossdrop download 'https://…' [DEST], or ossdrop download --bucket B in/q3.pdf [DEST]")
 	}
-	req := signing.Request{Region: *region, Bucket: *bucketName, PathStyle: *pathStyle}
-	if *endpoint != "" {
-		req.EndpointKind, req.Endpoint = signing.EndpointCustom, *endpoint
+	req, err := ef.request()
+	if err != nil {
+		return invalid(env, err.Error(), "run 'ossdrop download --help'")
 	}
 	arg := strings.TrimSpace(fs.Arg(0))
 	var fromLink *signing.Request
@@ -66,8 +64,8 @@ func runDownload(args []string, env *Env) int {
 		if err != nil {
 			return invalid(env, strings.TrimPrefix(err.Error(), signing.ErrNotALink.Error()+": "), "pass the whole link, or an object key with --bucket")
 		}
-		if *endpoint != "" || *pathStyle {
-			return invalid(env, "--endpoint and --path-style are for a KEY: a link says where it goes", "leave them out")
+		if ef.endpoint != "" || ef.internal || ef.accelerate || ef.pathStyle {
+			return invalid(env, "--endpoint, --internal, --accelerate and --path-style are for a KEY: a link says where it goes", "leave them out")
 		}
 		fromLink, req.Key = &at, at.Key
 	} else {
@@ -109,7 +107,7 @@ func runDownload(args []string, env *Env) int {
 
 	c, err := bucket.New(req)
 	if err != nil {
-		return bucketFailure(env, err, dest)
+		return bucketFailure(env, err)
 	}
 	opts := bucket.DownloadOptions{Overwrite: *force}
 	var bar *progressbar.ProgressBar
@@ -130,7 +128,7 @@ func runDownload(args []string, env *Env) int {
 		_ = bar.Clear()
 	}
 	if err != nil {
-		return bucketFailure(env, err, dest)
+		return downloadFailure(env, err)
 	}
 	if *asJSON {
 		return printJSON(env, downloadOutput{Path: d.Path, Bucket: req.Bucket, Key: d.Key, Size: d.Size, ETag: d.ETag,
@@ -164,16 +162,14 @@ func downloadDest(arg, key string) (string, error) {
 	return arg, nil
 }
 
-// bucketFailure prints a bucket error's sentence and hint.
-func bucketFailure(env *Env, err error, dest string) int {
+// downloadFailure prints why a download failed; a file in the way gets
+// the command line's own hint.
+func downloadFailure(env *Env, err error) int {
 	var e *bucket.Error
-	if !errors.As(err, &e) {
-		return failed(env, err.Error(), "")
-	}
-	if errors.Is(err, bucket.ErrExists) {
+	if errors.Is(err, bucket.ErrExists) && errors.As(err, &e) {
 		return failed(env, e.Sentence, "add --force to replace it, or give another DEST")
 	}
-	return failed(env, e.Sentence, e.Hint)
+	return bucketFailure(env, err)
 }
 
 // downloadOutput is the --json form of a finished download.

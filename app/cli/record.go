@@ -21,18 +21,29 @@ func openHistory() (*history.Store, error) {
 }
 
 // recordLink adds a signed link to the history, so 'ossdrop status' and
-// the app's History tab know it. The link is made already: a history that
-// cannot be written is a warning, not a failure. A link signed with STS
-// credentials carries the security token in its query, and tokens never
-// go to a file: such a link is not recorded.
+// the app's History tab know it.
 func recordLink(env *Env, profile string, req signing.Request, link *signing.Link) {
+	recordEntry(env, req, history.NewEntry(profile, req, link, env.Now()))
+}
+
+// recordRequestLink adds a request link to the history: 'ossdrop status'
+// lists the files under its prefix.
+func recordRequestLink(env *Env, profile string, req signing.Request, l *signing.RequestLink) {
+	recordEntry(env, req, history.NewRequestEntry(profile, req, l, env.Now()))
+}
+
+// recordEntry writes e to the history. The link is made already: a history
+// that cannot be written is a warning, not a failure. A link signed with
+// STS credentials carries the security token, and tokens never go to a
+// file: such a link is not recorded.
+func recordEntry(env *Env, req signing.Request, e history.Entry) {
 	if req.Credentials.SecurityToken != "" {
 		fmt.Fprintln(env.Stderr, "note: the link is not recorded in the history: it carries the STS security token, which is never written to a file")
 		return
 	}
 	h, err := openHistory()
 	if err == nil {
-		err = h.Add(history.NewEntry(profile, req, link, env.Now()))
+		err = h.Add(e)
 	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "warning: the link was not recorded in the history (%v); it works all the same\n", err)

@@ -287,3 +287,26 @@ func TestDownloadCommand(t *testing.T) {
 		t.Fatalf("%s holds %d files: a failed download left something behind", dir, len(entries))
 	}
 }
+
+// TestStatusOfARequestLink: 'presign --request' records the link, and
+// status lists every file posted under its prefix.
+func TestStatusOfARequestLink(t *testing.T) {
+	w := newOwnerWorld(t)
+	share := w.presign("", "--request", "--prefix", "in/photos/", "--max-size", "1MB")
+	dir := t.TempDir()
+	for _, name := range []string{"a.jpg", "b.jpg"} {
+		os.WriteFile(filepath.Join(dir, name), []byte("pixels of "+name), 0o600)
+	}
+	if code, stdout, stderr := w.run("upload", share, filepath.Join(dir, "a.jpg"), filepath.Join(dir, "b.jpg")); code != ExitOK {
+		t.Fatalf("upload: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, out := w.status()
+	if code != ExitOK || len(out) != 1 {
+		t.Fatalf("exit %d, %+v", code, out)
+	}
+	got := out[0]
+	if got.Prefix != "in/photos/" || got.Key != "" || got.Method != "POST" || got.State != "received" || len(got.Objects) != 2 ||
+		got.Objects[0].Key != "in/photos/a.jpg" || got.Objects[1].Size != int64(len("pixels of b.jpg")) {
+		t.Fatalf("request link: %+v", got)
+	}
+}
