@@ -20,7 +20,7 @@ var testKey = sandbox.Key{ID: "SANDBOXBUCKETTEST01", Secret: "sandbox-bucket-tes
 // startSandbox runs a sandbox on 127.0.0.1 and returns a Target for bucket demo.
 func startSandbox(t *testing.T) (*sandbox.Server, Target) {
 	t.Helper()
-	srv := sandboxtest.Start(t, nil, testKey)
+	srv := sandboxtest.Start(t, func(c *sandbox.Config) { c.Buckets = []string{"demo", "other"} }, testKey)
 	return srv, Target{Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: srv.URL(), PathStyle: true, Bucket: "demo",
 		Credentials: signing.Credentials{AccessKeyID: testKey.ID, AccessKeySecret: testKey.Secret}}
 }

@@ -13,6 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/ossdrop/ossdrop/app/arrivals"
+	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
@@ -314,5 +316,22 @@ func TestEveryUploadKindHasAName(t *testing.T) {
 			t.Errorf("%v: kind name %q", k, name)
 		}
 		seen[name] = true
+	}
+}
+
+// TestStatusShowsPartnerKeysSafely: a request link's file names are the
+// partner's choice, read back from the server; status prints them safe.
+func TestStatusShowsPartnerKeysSafely(t *testing.T) {
+	now := time.Now()
+	entry := history.Entry{ID: "1", Bucket: "demo", Prefix: "in/", Method: "POST", Expires: now.Add(time.Hour)}
+	obj := arrivals.Object{Bucket: "demo", Key: "in/\x1b]0;owned\x07\x1b[2J.txt", Size: 3, ETag: "E", ContentType: "text/plain\x1b[31m", LastModified: now}
+	rows := []statusRow{{entry: entry, status: arrivals.Status{EntryID: "1", State: arrivals.Received, Objects: []arrivals.Object{obj}}}}
+	var table, changes bytes.Buffer
+	printStatus(&table, rows, now)
+	printChanges(&changes, rows, map[string]arrivals.State{}, now)
+	for name, out := range map[string]string{"status": table.String(), "status --watch": changes.String()} {
+		if strings.ContainsAny(out, "\x1b\x07") || !strings.Contains(out, "]0;owned[2J.txt") {
+			t.Errorf("%s printed %q", name, out)
+		}
 	}
 }

@@ -107,11 +107,12 @@ func requestJSON(l *signing.RequestLink, file string) requestOutput {
 }
 
 // presignRequest signs and prints a request link.
-func presignRequest(env *Env, req signing.Request, f *presignFlags) int {
+func presignRequest(env *Env, req signing.Request, f *presignFlags, record func(*signing.RequestLink)) int {
 	l, err := signing.NewRequestLink(req, env.Now())
 	if err != nil {
 		return signFailure(env, err)
 	}
+	record(l)
 	pageLink := ""
 	if f.pageURL != "" {
 		if pageLink, err = l.PageLink(f.pageURL); err != nil {

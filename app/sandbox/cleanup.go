@@ -51,11 +51,12 @@ func (s *store) cleanup() (int, error) {
 		}
 	}
 
-	dirs, err := s.bucketDirs()
+	names, err := s.bucketNames()
 	if err != nil {
 		return removed, fmt.Errorf("clean up buckets: %w", err)
 	}
-	for _, dir := range dirs {
+	for _, name := range names {
+		dir := filepath.Join(s.dir, "buckets", name)
 		files, err := os.ReadDir(dir)
 		if err != nil {
 			errs = append(errs, err)
