@@ -107,7 +107,8 @@ func loadTranslations() {
 // secrets in the OS keychain, the history beside them, the SDK signer and
 // the embedded sandbox.
 func defaultServices() *Services {
-	svc := &Services{Presign: signing.Presign, StartSandbox: startSandbox, Now: time.Now, Bucket: newBucketAdmin, Reveal: revealFile}
+	svc := &Services{Presign: signing.Presign, Now: time.Now, Bucket: newBucketAdmin, Reveal: revealFile, Keychain: credentials.SystemItems()}
+	svc.StartSandbox = func() (*Sandbox, error) { return startSandbox(svc.Keychain) }
 	if store, err := credentials.OpenDefault(); err == nil {
 		svc.Profiles = store
 	} else {

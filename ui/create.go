@@ -401,7 +401,7 @@ func (t *createTab) onCreate() {
 	}
 	t.setBusy(true)
 	go func() {
-		link, err := t.sign(profile, sandbox, req)
+		link, kept, err := t.sign(profile, sandbox, req)
 		fyne.Do(func() {
 			t.setBusy(false)
 			if err != nil {
@@ -411,6 +411,7 @@ func (t *createTab) onCreate() {
 			t.formError.Hide()
 			t.result.page.pageURL = profile.PageURL
 			t.result.show(link, req)
+			t.result.showKept(kept)
 			if t.onResult != nil {
 				t.onResult(t.result.container)
 			}
@@ -421,14 +422,15 @@ func (t *createTab) onCreate() {
 	}()
 }
 
-// sign reads the secrets, signs, and records the link; off the UI goroutine.
-func (t *createTab) sign(profile credentials.Profile, sandbox *Sandbox, req signing.Request) (*signing.Link, error) {
+// sign reads the secrets, signs, and records the link; off the UI
+// goroutine. kept is false when the history could not keep the link.
+func (t *createTab) sign(profile credentials.Profile, sandbox *Sandbox, req signing.Request) (link *signing.Link, kept bool, err error) {
 	creds, err := t.credentials(profile, sandbox)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	req.Credentials = creds
-	return t.svc.presignAndRecord(profile.Name, req)
+	return t.svc.presignAndRecord(profile, req)
 }
 
 func (t *createTab) onDownloadLink(req signing.Request) {
@@ -437,7 +439,7 @@ func (t *createTab) onDownloadLink(req signing.Request) {
 	get := req
 	get.Method, get.ContentType, get.StorageClass, get.ACL, get.Metadata, get.Callback, get.ContentMD5 = signing.MethodGet, "", "", "", nil, nil, ""
 	go func() {
-		link, err := t.sign(profile, sandbox, get)
+		link, _, err := t.sign(profile, sandbox, get)
 		fyne.Do(func() {
 			if err != nil {
 				t.showError(err)

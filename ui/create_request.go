@@ -98,32 +98,34 @@ func (t *createTab) createRequestLink(req signing.Request, profile credentials.P
 	t.setBusy(true)
 	t.result.page.pageURL = profile.PageURL
 	go func() {
-		l, err := t.signRequestLink(profile, sandbox, req)
-		fyne.Do(func() { t.showRequestLink(req, l, err) })
+		l, kept, err := t.signRequestLink(profile, sandbox, req)
+		fyne.Do(func() { t.showRequestLink(req, l, kept, err) })
 	}()
 }
 
-// signRequestLink reads the secrets, signs and records the link; off the UI goroutine.
-func (t *createTab) signRequestLink(profile credentials.Profile, sandbox *Sandbox, req signing.Request) (*signing.RequestLink, error) {
+// signRequestLink reads the secrets, signs and records the link; off the
+// UI goroutine. kept is false when the history could not keep the link.
+func (t *createTab) signRequestLink(profile credentials.Profile, sandbox *Sandbox, req signing.Request) (l *signing.RequestLink, kept bool, err error) {
 	c, err := t.credentials(profile, sandbox)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	req.Credentials = c
-	l, err := signing.NewRequestLink(req, t.svc.Now())
+	l, err = signing.NewRequestLink(req, t.svc.Now())
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if t.svc.History != nil {
-		if err := t.svc.History.Add(history.NewRequestEntry(profile.Name, req, l, t.svc.Now())); err != nil {
-			fyne.LogError("record the link in the history", err) // the link itself is fine
+	e := history.NewRequestEntry(profile.Name, req, l, t.svc.Now())
+	if profile.PageURL != "" {
+		if _, err := l.PageLink(profile.PageURL); err == nil {
+			e.PageURL = profile.PageURL
 		}
 	}
-	return l, nil
+	return l, t.svc.record(e, l.ShareLink()), nil
 }
 
 // showRequestLink takes a signed request link (or why not); on the UI goroutine.
-func (t *createTab) showRequestLink(req signing.Request, l *signing.RequestLink, err error) {
+func (t *createTab) showRequestLink(req signing.Request, l *signing.RequestLink, kept bool, err error) {
 	t.setBusy(false)
 	if err != nil {
 		t.showError(err)
@@ -131,6 +133,7 @@ func (t *createTab) showRequestLink(req signing.Request, l *signing.RequestLink,
 	}
 	t.formError.Hide()
 	t.result.showRequest(l, req)
+	t.result.showKept(kept)
 	if t.onResult != nil {
 		t.onResult(t.result.container)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -102,6 +103,20 @@ func (h *fakeHistory) Delete(id string) error {
 	return errors.New("not found")
 }
 
+func (h *fakeHistory) MoveTokens(keep func(id, link string)) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for i, e := range h.entries {
+		if history.CarriesToken(e.ShareLink) {
+			keep(e.ID, e.ShareLink)
+			h.entries[i].ShareLink, h.entries[i].STS = "", true
+			n++
+		}
+	}
+	return n, nil
+}
+
 func (h *fakeHistory) ClearExpired(now time.Time) (int, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -116,12 +131,63 @@ func (h *fakeHistory) ClearExpired(now time.Time) (int, error) {
 	return n, nil
 }
 
+// memKeychain is a keychain in memory; err, when set, makes it unreachable.
+type memKeychain struct {
+	mu    sync.Mutex
+	items map[string]string
+	err   error
+}
+
+func (k *memKeychain) Get(name string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.err != nil {
+		return "", k.err
+	}
+	v, ok := k.items[name]
+	if !ok {
+		return "", credentials.ErrItemNotFound
+	}
+	return v, nil
+}
+
+func (k *memKeychain) Set(name, value string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.err != nil {
+		return k.err
+	}
+	k.items[name] = value
+	return nil
+}
+
+func (k *memKeychain) Delete(name string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.err != nil {
+		return k.err
+	}
+	delete(k.items, name)
+	return nil
+}
+
+// useTestSandbox makes svc start a real sandbox whose objects live in a
+// directory of the test's, with the test app's preferences (call after
+// test.NewTempApp) and svc's keychain, as the app's own does.
+func useTestSandbox(t *testing.T, svc *Services) {
+	dir := t.TempDir()
+	svc.StartSandbox = func() (*Sandbox, error) {
+		return sandboxStarter{dir: dir, prefs: fyne.CurrentApp().Preferences(), keychain: svc.Keychain}.start()
+	}
+}
+
 func newFakeServices() (*Services, *fakeProfiles, *fakeHistory) {
 	profiles := &fakeProfiles{secrets: map[string]credentials.Secrets{}}
 	profiles.profiles = []credentials.Profile{{Name: "work", AccessKeyID: "AKIDUITEST000001", Kind: credentials.KindPermanent, Region: "cn-hangzhou", Bucket: "reports", Default: true}}
 	profiles.secrets["work"] = credentials.Secrets{AccessKeySecret: "ui-test-secret"}
 	hist := &fakeHistory{}
-	svc := &Services{Profiles: profiles, History: hist, Presign: signing.Presign, Now: func() time.Time { return fakeNow }}
+	svc := &Services{Profiles: profiles, History: hist, Presign: signing.Presign, Now: func() time.Time { return fakeNow },
+		Keychain: &memKeychain{items: map[string]string{}}}
 	return svc, profiles, hist
 }
 

@@ -138,7 +138,6 @@ func TestArrivalsInTheWindow(t *testing.T) {
 	profiles.profiles = nil // the sandbox alone, as on a first run
 	clock := &testClock{}
 	svc.Now = clock.now
-	svc.StartSandbox = startSandbox
 	var err error
 	if svc.Arrivals, err = arrivals.Open(t.TempDir()); err != nil {
 		t.Fatal(err)
@@ -146,6 +145,7 @@ func TestArrivalsInTheWindow(t *testing.T) {
 	var revealed atomic.Value
 	svc.Reveal = func(path string) error { revealed.Store(path); return nil }
 	test.NewTempApp(t)
+	useTestSandbox(t, svc)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	m := newMainWindow(w, svc)
 	var mu sync.Mutex

@@ -39,6 +39,8 @@ type resultCard struct {
 	curl      *widget.Label
 	qr        *canvas.Image
 	qrNote    *widget.Label
+	// notKept says the history could not keep an STS-signed link.
+	notKept   *widget.Label
 	container *fyne.Container
 	// Labels and the button that differ for a request link.
 	urlTitle, headersTitle *widget.Label
@@ -61,6 +63,8 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 	r.qr = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
 	r.qr.SetMinSize(fyne.NewSize(240, 240))
 	r.qrNote = &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
+	r.notKept = &widget.Label{Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
+	r.notKept.Hide()
 
 	copyButton := func(get func() string) *widget.Button {
 		b := &widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon()}
@@ -91,7 +95,7 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 	)
 	qr := container.NewVBox(r.qr, r.qrNote)
 	card := widget.NewCard("", "", container.NewVBox(
-		r.title, r.countdown,
+		r.title, r.countdown, r.notKept,
 		container.NewBorder(nil, nil, nil, qr, texts),
 		actions,
 	))
@@ -127,6 +131,16 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.renderQR()
 	r.container.Show()
 	r.startCountdown()
+}
+
+// showKept says, when the history could not keep the link, that it is
+// shown here only: it carries an STS token, which goes only to the
+// keychain, and there was none.
+func (r *resultCard) showKept(kept bool) {
+	setOrHide(r.notKept, "")
+	if !kept {
+		setOrHide(r.notKept, lang.L("History keeps this link's details but not the link itself: it carries an STS token, which OSS Drop keeps only in the OS keychain, and the keychain is not available. Copy the link now."))
+	}
 }
 
 // plainURLNote says, under the plain URL, whether it works as it is: a

@@ -188,11 +188,11 @@ func (m *mainWindow) setSandbox(sb *Sandbox, err error) {
 		return
 	}
 	m.sandbox = sb
-	m.status.SetText(fmt.Sprintf(lang.L("Local sandbox running at %s: links you create here work only on this computer. Objects are kept in %s."), sb.Profile.Endpoint, sb.Dir))
+	m.status.SetText(sandboxNote(sb))
 	m.refreshProfiles()
 	m.createTab.profile.SetSelected(sb.Profile.Name)
 	if m.createTab.key.Text == "" {
-		m.createTab.key.SetText("hello.txt")
+		m.createTab.key.SetText(sb.SampleKey)
 	}
 	m.arrivals.setSandbox(sb) // its links can be checked now
 }

@@ -20,8 +20,8 @@ func TestFirstRunSandbox(t *testing.T) {
 	svc, profiles, _ := newFakeServices()
 	profiles.profiles = nil
 	svc.Now = time.Now
-	svc.StartSandbox = startSandbox
 	test.NewTempApp(t)
+	useTestSandbox(t, svc)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	m := newMainWindow(w, svc)
 	m.start(Options{})

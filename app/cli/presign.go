@@ -117,7 +117,7 @@ func runPresign(args []string, env *Env) int {
 	if rf.request {
 		return presignRequest(env, req, &f, func(l *signing.RequestLink) {
 			if !*noHistory {
-				recordRequestLink(env, creds.resolved.Name, req, l)
+				recordRequestLink(env, creds.resolved.Name, req, l, f.pageURL)
 			}
 		})
 	}
@@ -135,7 +135,11 @@ func runPresign(args []string, env *Env) int {
 		}
 	}
 	if !*noHistory {
-		recordLink(env, creds.resolved.Name, req, link)
+		page := ""
+		if pageLink != "" {
+			page = f.pageURL
+		}
+		recordLink(env, creds.resolved.Name, req, link, page)
 	}
 	if f.asJSON {
 		out := linkJSON(link, req, f.file)
