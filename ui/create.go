@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"mime"
@@ -16,7 +17,9 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/credentials"
+	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -439,18 +442,49 @@ func (t *createTab) onDownloadLink(req signing.Request) {
 	get := req
 	get.Method, get.ContentType, get.StorageClass, get.ACL, get.Metadata, get.Callback, get.ContentMD5 = signing.MethodGet, "", "", "", nil, nil, ""
 	go func() {
-		link, _, err := t.sign(profile, sandbox, get)
+		var link *signing.Link
+		creds, err := t.credentials(profile, sandbox)
+		if err == nil {
+			get.Credentials = creds
+			link, _, err = t.svc.presignAndRecord(profile, get)
+		}
+		note := ""
+		if err == nil {
+			note = storedNote(get, link)
+		}
 		fyne.Do(func() {
 			if err != nil {
 				t.showError(err)
 				return
 			}
-			showLinkDialog(t.win, lang.L("Download link"), link.URL)
+			showLinkDialog(t.win, lang.L("Download link"), link.URL, note)
 			if t.onHistoryChanged != nil {
 				t.onHistoryChanged()
 			}
 		})
 	}()
+}
+
+// storedNote says whether the object a download link fetches is there
+// yet (a HEAD with the link's own credentials): a download link made
+// right after the upload link usually comes before the file. Off the UI
+// goroutine.
+func storedNote(get signing.Request, link *signing.Link) string {
+	c, err := bucket.New(get)
+	var info *bucket.ObjectInfo
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		info, err = c.Head(ctx, get.Key)
+	}
+	until := link.ExpiresAt.Local().Format("2006-01-02 15:04")
+	switch {
+	case errors.Is(err, bucket.ErrNotFound):
+		return fmt.Sprintf(lang.L("Nothing is stored at %s yet: until a file is uploaded there, this link answers 404 NoSuchKey. Once it has arrived, anyone with the link can download it until %s."), get.Key, until)
+	case err != nil:
+		return fmt.Sprintf(lang.L("Whether %s is stored yet could not be checked (%s). Once it is, anyone with the link can download it until %s."), get.Key, ownerErrorText(err, false), until)
+	}
+	return fmt.Sprintf(lang.L("%s is stored (%s): anyone with the link can download it until %s."), get.Key, upload.FormatSize(info.Size), until)
 }
 
 func (t *createTab) setBusy(busy bool) {

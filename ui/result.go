@@ -66,13 +66,8 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 	r.notKept = &widget.Label{Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
 	r.notKept.Hide()
 
-	copyButton := func(get func() string) *widget.Button {
-		b := &widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon()}
-		b.OnTapped = func() { r.copy(b, get()) }
-		return b
-	}
 	section := func(title *widget.Label, body fyne.CanvasObject, copyOf func() string) fyne.CanvasObject {
-		head := container.NewBorder(nil, nil, title, copyButton(copyOf))
+		head := container.NewBorder(nil, nil, title, newCopyButton(lang.L("Copy"), copyOf))
 		return container.NewVBox(head, body)
 	}
 	bold := func(text string) *widget.Label {
@@ -227,10 +222,25 @@ func (r *resultCard) startCountdown() {
 	r.ticker.start(update)
 }
 
-func (r *resultCard) copy(b *widget.Button, text string) {
-	fyne.CurrentApp().Clipboard().SetContent(text)
-	b.SetText(lang.L("Copied"))
-	time.AfterFunc(2*time.Second, func() { fyne.Do(func() { b.SetText(lang.L("Copy")) }) })
+// copiedFor is how long a Copy button says "Copied".
+const copiedFor = 2 * time.Second
+
+// newCopyButton puts what get returns on the clipboard and says so on the
+// button for a moment, so a click that changes nothing else is seen.
+func newCopyButton(label string, get func() string) *widget.Button {
+	b := &widget.Button{Text: label, Icon: theme.ContentCopyIcon()}
+	b.OnTapped = func() {
+		fyne.CurrentApp().Clipboard().SetContent(get())
+		b.SetText(lang.L("Copied"))
+		b.SetIcon(theme.ConfirmIcon())
+		time.AfterFunc(copiedFor, func() {
+			fyne.Do(func() {
+				b.SetText(label)
+				b.SetIcon(theme.ContentCopyIcon())
+			})
+		})
+	}
+	return b
 }
 
 func (r *resultCard) onSaveQR() {
@@ -257,15 +267,16 @@ func (r *resultCard) onSaveQR() {
 	d.Show()
 }
 
-// showLinkDialog shows one link with a Copy button.
-func showLinkDialog(win fyne.Window, title, link string) {
+// showLinkDialog shows one link with a Copy button and a note under it.
+func showLinkDialog(win fyne.Window, title, link, note string) {
 	text := &widget.Label{Text: link, Wrapping: fyne.TextWrapBreak, Selectable: true}
-	var d dialog.Dialog
-	copyButton := &widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon(), Importance: widget.HighImportance, OnTapped: func() {
-		fyne.CurrentApp().Clipboard().SetContent(link)
-		d.Hide()
-	}}
-	d = dialog.NewCustom(title, lang.L("Close"), container.NewVBox(text, container.NewHBox(copyButton)), win)
-	d.Resize(fyne.NewSize(560, 260))
+	copyButton := newCopyButton(lang.L("Copy"), func() string { return link })
+	copyButton.Importance = widget.HighImportance
+	content := container.NewVBox(text, container.NewHBox(copyButton))
+	if note != "" {
+		content.Add(&widget.Label{Text: note, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance})
+	}
+	d := dialog.NewCustom(title, lang.L("Close"), content, win)
+	d.Resize(fyne.NewSize(560, 300))
 	d.Show()
 }

@@ -46,6 +46,14 @@ type uploadTab struct {
 
 	fileInfo    *widget.Label
 	fileWarning *widget.Label
+	// typeWarning says the file does not look like the type the link binds.
+	typeWarning *widget.Label
+	// sent is set once the chosen file is stored through the link: the
+	// next step is another file or another link, never the same again.
+	sent bool
+	// owns reports whether an AccessKey ID is the app's own (a profile's or
+	// the sandbox's): the uploader is then the link's owner too.
+	owns func(accessKeyID string) bool
 
 	upload       *widget.Button
 	cancelButton *widget.Button
@@ -57,6 +65,7 @@ type uploadTab struct {
 	resultText    *widget.Label
 	callbackText  *widget.Label
 	copyDetails   *widget.Button
+	another       *widget.Button
 	details4Owner string
 
 	cancel    context.CancelFunc
@@ -86,7 +95,9 @@ func (u *uploadTab) buildUI() {
 	u.linkError = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	u.linkError.Hide()
 
-	u.destination = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapBreak}
+	// Word wrap (long keys and hosts still break when they must): at 800
+	// pixels a break anywhere split "Uploads" itself.
+	u.destination = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	u.validUntil = &widget.Label{}
 	u.details = &widget.Label{Wrapping: fyne.TextWrapBreak}
 	u.warnings = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
@@ -97,6 +108,8 @@ func (u *uploadTab) buildUI() {
 	u.fileInfo = &widget.Label{Text: lang.L("Drop a file anywhere on this window, or choose one."), Wrapping: fyne.TextWrapWord}
 	u.fileWarning = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 	u.fileWarning.Hide()
+	u.typeWarning = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	u.typeWarning.Hide()
 
 	u.upload = &widget.Button{Text: lang.L("Upload"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: u.onUpload}
 	u.cancelButton = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: u.onCancel}
@@ -109,15 +122,13 @@ func (u *uploadTab) buildUI() {
 
 	u.resultText = &widget.Label{Wrapping: fyne.TextWrapWord, Selectable: true}
 	u.callbackText = &widget.Label{Wrapping: fyne.TextWrapBreak, TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true}
-	u.copyDetails = &widget.Button{Text: lang.L("Copy details for the sender"), Icon: theme.ContentCopyIcon(), OnTapped: func() {
-		fyne.CurrentApp().Clipboard().SetContent(u.details4Owner)
-	}}
-	another := &widget.Button{Text: lang.L("Upload another"), Icon: theme.ViewRefreshIcon(), OnTapped: u.reset}
-	u.result = widget.NewCard("", "", container.NewVBox(u.resultText, u.callbackText, container.NewHBox(u.copyDetails, another)))
+	u.copyDetails = newCopyButton(lang.L("Copy details for the sender"), func() string { return u.details4Owner })
+	u.another = &widget.Button{Text: lang.L("Upload another"), Icon: theme.ViewRefreshIcon(), OnTapped: u.reset}
+	u.result = widget.NewCard("", "", container.NewVBox(u.resultText, u.callbackText, container.NewHBox(u.copyDetails, u.another)))
 	u.result.Hide()
 
 	u.single = container.NewVBox(
-		container.NewBorder(nil, nil, nil, choose, u.fileInfo), u.fileWarning,
+		container.NewBorder(nil, nil, nil, choose, u.fileInfo), u.fileWarning, u.typeWarning,
 		container.NewHBox(u.upload, u.cancelButton), u.blocked, u.progress, u.progressText,
 		u.result,
 	)
@@ -136,10 +147,16 @@ func (u *uploadTab) setLink(text string) { u.paste.SetText(text) }
 
 // onLinkChanged inspects the pasted text and fills the card.
 func (u *uploadTab) onLinkChanged() {
+	if u.cancel != nil {
+		return // the running upload keeps its link; its card stays
+	}
 	u.link = nil
 	text := strings.TrimSpace(u.paste.Text)
 	u.linkError.Hide()
 	u.card.Hide()
+	// Another link is moving on: the last result was about the old one.
+	u.sent = false
+	u.result.Hide()
 	if text != "" {
 		in, err := signing.Inspect(text, u.svc.Now())
 		if err != nil {
@@ -261,6 +278,8 @@ func (u *uploadTab) refreshUploadButton() {
 		reason = lang.L("Paste a link to start.")
 	case u.file == "":
 		reason = lang.L("Now choose the file to upload.")
+	case u.sent:
+		reason = lang.L("Done: this file is uploaded. Drop or choose another file, or paste another link.")
 	default:
 		if err := upload.Check(u.request()); err != nil {
 			reason = uploadErrorText(err)
@@ -321,7 +340,7 @@ func (u *uploadTab) setFile(path string) {
 		u.showFileProblem(fmt.Sprintf(lang.L("%s is a folder, but one link uploads one file: zip the folder and drop the zip."), filepath.Base(path)))
 		return
 	}
-	u.file = path
+	u.file, u.sent = path, false
 	u.fileInfo.SetText(fmt.Sprintf(lang.L("File: %s, %s, %s"), filepath.Base(path), upload.FormatSize(st.Size()), fileContentType(path)))
 	u.fileWarning.Hide()
 	u.result.Hide()
@@ -341,15 +360,15 @@ func (u *uploadTab) showFileProblem(msg string) {
 // the upload still sends the link's type, as it must.
 func (u *uploadTab) checkContentType() {
 	if u.link == nil || u.file == "" {
+		u.typeWarning.Hide() // a warning about a link no longer there
 		return
 	}
 	bound, ok := u.link.Headers.Get("content-type")
 	detected := fileContentType(u.file)
 	if ok && !strings.EqualFold(mediaType(bound), mediaType(detected)) {
-		u.fileWarning.SetText(fmt.Sprintf(lang.L("The link was made for %s files, and this looks like %s. It will be uploaded as %s; if that is wrong, ask the sender."), bound, detected, bound))
-		u.fileWarning.Show()
+		setOrHide(u.typeWarning, fmt.Sprintf(lang.L("The link was made for %s files, and this looks like %s. It will be uploaded as %s; if that is wrong, ask the sender."), bound, detected, bound))
 	} else {
-		u.fileWarning.Hide()
+		u.typeWarning.Hide()
 	}
 }
 
@@ -435,9 +454,17 @@ func (u *uploadTab) finish(res *upload.Result, err error) {
 	u.cancelButton.Hide()
 	u.progress.Hide()
 	setOrHide(u.progressText, "")
+	// Once stored (or refused as already stored), the same file through
+	// the same link cannot do better: the next step is another one.
+	u.sent = res != nil || errors.Is(err, upload.ErrExists)
 	u.refreshUploadButton()
 	u.callbackText.Hide()
 	u.details4Owner = u.detailsForSender(res, err)
+	u.another.Importance = widget.MediumImportance
+	if u.sent {
+		u.another.Importance = widget.HighImportance
+	}
+	u.another.Refresh()
 	switch {
 	case err == nil:
 		u.result.SetTitle(lang.L("Uploaded"))
@@ -450,6 +477,9 @@ func (u *uploadTab) finish(res *upload.Result, err error) {
 	default:
 		u.result.SetTitle(lang.L("Upload failed"))
 		text := uploadErrorText(err)
+		if errors.Is(err, upload.ErrExists) && u.owns != nil && u.owns(u.link.AccessKeyID) {
+			text = u.ownersTakenText()
+		}
 		switch {
 		case res != nil && errors.Is(err, upload.ErrUnverified):
 			u.result.SetTitle(lang.L("Not confirmed"))
@@ -466,7 +496,21 @@ func (u *uploadTab) finish(res *upload.Result, err error) {
 		u.callbackText.Show()
 	}
 	u.result.Show()
+	u.showResult()
+}
+
+// showResult scrolls the result card fully into view. The scroll's
+// content grew by the card: refreshing the scroll lays it out now, so the
+// bottom is the card's bottom, not the one before it was shown.
+func (u *uploadTab) showResult() {
+	u.scroll.Refresh()
 	u.scroll.ScrollToBottom()
+}
+
+// ownersTakenText is the answer to "already stored" when the uploader made
+// the link: there is nobody to ask, and two ways on.
+func (u *uploadTab) ownersTakenText() string {
+	return fmt.Sprintf(lang.L("%s is already stored, and this link, which you made, keeps it from being replaced (overwrite protection). Make a new link in Create link with another key, or with overwrite protection off to replace the stored file."), u.link.Key)
 }
 
 func (u *uploadTab) successText(res *upload.Result) string {
@@ -490,7 +534,11 @@ func (u *uploadTab) successText(res *upload.Result) string {
 	if res.ETag != "" {
 		lines = append(lines, "ETag "+res.ETag)
 	}
-	lines = append(lines, fmt.Sprintf(lang.L("Took %s at %s/s on average."), humanDuration(res.Elapsed.Round(time.Second)), upload.FormatSize(int64(rate))))
+	took := lang.L("Took less than a second.")
+	if res.Elapsed >= time.Second {
+		took = fmt.Sprintf(lang.L("Took %s at %s/s on average."), humanDuration(res.Elapsed.Round(time.Second)), upload.FormatSize(int64(rate)))
+	}
+	lines = append(lines, took)
 	return strings.Join(lines, "\n")
 }
 
@@ -515,9 +563,10 @@ func (u *uploadTab) detailsForSender(res *upload.Result, err error) string {
 
 // reset clears the file and the result for the next upload with the same link.
 func (u *uploadTab) reset() {
-	u.file = ""
+	u.file, u.sent = "", false
 	u.fileInfo.SetText(lang.L("Drop a file anywhere on this window, or choose one."))
 	u.fileWarning.Hide()
+	u.typeWarning.Hide()
 	u.result.Hide()
 	u.refreshUploadButton()
 }

@@ -64,6 +64,7 @@ func (m *mainWindow) buildUI() {
 		m.arrivals.trigger() // the new link gets its state at once
 	}
 	m.createTab.onProfilesChanged = m.loadProfiles
+	m.upload.owns = m.owns
 	m.status = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
 
 	m.welcome = m.buildWelcome()
@@ -195,6 +196,20 @@ func (m *mainWindow) setSandbox(sb *Sandbox, err error) {
 		m.createTab.key.SetText(sb.SampleKey)
 	}
 	m.arrivals.setSandbox(sb) // its links can be checked now
+}
+
+// owns reports whether a link's AccessKey ID is one the app signs with:
+// the person uploading then made the link. On the UI goroutine.
+func (m *mainWindow) owns(accessKeyID string) bool {
+	if m.sandbox != nil && m.sandbox.Credentials.AccessKeyID == accessKeyID {
+		return true
+	}
+	for _, p := range m.profiles {
+		if p.AccessKeyID == accessKeyID {
+			return true
+		}
+	}
+	return false
 }
 
 // onArrival tells the owner that a file arrived: a desktop notification,
