@@ -192,6 +192,63 @@ func newFakeServices() (*Services, *fakeProfiles, *fakeHistory) {
 }
 
 // newTestCreateTab builds the tab in a test window with the profiles loaded.
+// TestFreshFieldsWait: a field just revealed and not typed in yet (Custom
+// expiry chosen, the callback turned on) gets no red message: what is
+// missing waits below the form, as for a fresh bucket or key. A wrong
+// expiry hides the "Until …" line that would contradict it.
+func TestFreshFieldsWait(t *testing.T) {
+	svc, _, _ := newFakeServices()
+	tests := []struct {
+		name    string
+		apply   func(*createTab)
+		pending string
+	}{
+		{"custom expiry chosen", func(tab *createTab) { tab.expiry.SetSelectedIndex(4) }, "duration"},
+		{"callback turned on", func(tab *createTab) { tab.callback.enabled.SetChecked(true) }, "no URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := newTestCreateTab(t, svc)
+			tab.key.SetText("ok.txt")
+			tt.apply(tab)
+			if errs := visibleErrors(tab); len(errs) > 0 || tab.callback.urlsError.Visible() {
+				t.Errorf("red before typing: %v", errs)
+			}
+			if !tab.create.Disabled() || !tab.pending.Visible() || !strings.Contains(tab.pending.Text, tt.pending) {
+				t.Errorf("pending %q, Create disabled %v", tab.pending.Text, tab.create.Disabled())
+			}
+		})
+	}
+	tab := newTestCreateTab(t, svc)
+	tab.key.SetText("ok.txt")
+	tab.expiry.SetSelectedIndex(4)
+	for _, typed := range []string{fakeNow.Format(time.RFC3339), "0s"} {
+		tab.customExpiry.SetText(typed)
+		if tab.expiryAt.Visible() || !tab.fieldErrors[signing.FieldExpiry].Visible() || !tab.create.Disabled() {
+			t.Errorf("%s: until line %q shown %v beside %q", typed, tab.expiryAt.Text, tab.expiryAt.Visible(), tab.fieldErrors[signing.FieldExpiry].Text)
+		}
+	}
+}
+
+// TestResultCardGoesWithItsForm: once the form describes another link, the
+// card of the last one goes (it stays in History).
+func TestResultCardGoesWithItsForm(t *testing.T) {
+	svc, _, _ := newFakeServices()
+	svc.Now = time.Now
+	tab := newTestCreateTab(t, svc)
+	tab.key.SetText("a.pdf")
+	test.Tap(tab.create)
+	waitFor(t, "the result card", func() bool { return tab.result.container.Visible() })
+	tab.validate() // nothing changed: the card stays
+	if !tab.result.container.Visible() {
+		t.Fatal("the card went without a change")
+	}
+	tab.key.SetText("b.pdf")
+	if tab.result.container.Visible() {
+		t.Error("the card for a.pdf stays under a form for b.pdf")
+	}
+}
+
 func newTestCreateTab(t *testing.T, svc *Services) *createTab {
 	t.Helper()
 	test.NewTempApp(t)
@@ -242,7 +299,15 @@ func TestCreateFormValidation(t *testing.T) {
 		{"custom expiry over 7 days", func(tab *createTab) { tab.expiry.SetSelectedIndex(4); tab.customExpiry.SetText("8d") }, signing.FieldExpiry, "at most 7 days"},
 		{"custom expiry unreadable", func(tab *createTab) { tab.expiry.SetSelectedIndex(4); tab.customExpiry.SetText("soon") }, signing.FieldExpiry, "duration"},
 		{"metadata name", func(tab *createTab) { tab.meta.add("a b", "1") }, signing.FieldMetadata, "letters, digits and hyphens"},
-		{"callback without URL", func(tab *createTab) { tab.callback.enabled.SetChecked(true) }, signing.FieldCallback, "no URL"},
+		{"callback URL typed, then cleared", func(tab *createTab) {
+			tab.callback.enabled.SetChecked(true)
+			tab.callback.urls.SetText("h")
+			tab.callback.urls.SetText("")
+		}, fieldCallbackURLs, "no URL"},
+		{"callback with an FTP URL", func(tab *createTab) {
+			tab.callback.enabled.SetChecked(true)
+			tab.callback.urls.SetText("ftp://example.com/x")
+		}, fieldCallbackURLs, "http"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -253,6 +318,9 @@ func TestCreateFormValidation(t *testing.T) {
 			}
 			tt.apply(tab)
 			l := tab.fieldErrors[tt.field]
+			if tt.field == fieldCallbackURLs {
+				l = tab.callback.urlsError // under the URLs, not under the whole section
+			}
 			if !tab.create.Disabled() || !l.Visible() || !strings.Contains(l.Text, tt.says) {
 				t.Errorf("field %s: visible %v text %q; Create disabled %v", tt.field, l.Visible(), l.Text, tab.create.Disabled())
 			}

@@ -38,13 +38,15 @@ type resultCard struct {
 	headers   *fyne.Container
 	curl      *widget.Label
 	qr        *canvas.Image
-	qrNote    *widget.Label
+	// shareAbout and urlAbout say what each link is and who it is for.
+	shareAbout, urlAbout *widget.Label
+	qrNote               *widget.Label
 	// notKept says the history could not keep an STS-signed link.
 	notKept   *widget.Label
 	container *fyne.Container
 	// Labels and the button that differ for a request link.
-	urlTitle, headersTitle *widget.Label
-	download               *widget.Button
+	shareTitle, urlTitle, headersTitle *widget.Label
+	download                           *widget.Button
 	// page is the page link and who gets which form (resultpage.go).
 	page resultPagePart
 
@@ -60,6 +62,9 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 	r.urlNote = &widget.Label{Wrapping: fyne.TextWrapWord}
 	r.curl = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true, TextStyle: fyne.TextStyle{Monospace: true}}
 	r.headers = container.New(layout.NewFormLayout())
+	// The two links look alike: a line under each title says which is which.
+	r.shareAbout = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	r.urlAbout = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
 	r.qr = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
 	r.qr.SetMinSize(fyne.NewSize(240, 240))
 	r.qrNote = &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
@@ -73,7 +78,7 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 	bold := func(text string) *widget.Label {
 		return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}}
 	}
-	r.urlTitle, r.headersTitle = bold(lang.L("Plain URL")), bold(lang.L("Headers the uploader must send, exactly"))
+	r.shareTitle, r.urlTitle, r.headersTitle = bold(lang.L("Share link (carries its headers)")), bold(lang.L("Plain URL")), bold(lang.L("Headers the uploader must send, exactly"))
 	r.download = &widget.Button{Text: lang.L("Download link"), Icon: theme.DownloadIcon(), OnTapped: func() { onDownload(r.req) }}
 	actions := container.NewHBox(
 		&widget.Button{Text: lang.L("Save QR as PNG…"), Icon: theme.DocumentSaveIcon(), OnTapped: r.onSaveQR},
@@ -82,8 +87,8 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 	)
 	texts := container.NewVBox(
 		r.page.build(section, bold),
-		section(bold(lang.L("Share link (carries its headers)")), r.share, func() string { return r.shareText }),
-		section(r.urlTitle, container.NewVBox(r.url, r.urlNote), func() string { return r.urlText }),
+		section(r.shareTitle, container.NewVBox(r.shareAbout, r.share), func() string { return r.shareText }),
+		section(r.urlTitle, container.NewVBox(r.urlAbout, r.url, r.urlNote), func() string { return r.urlText }),
 		r.headersTitle,
 		r.headers,
 		section(bold(lang.L("curl command")), r.curl, func() string { return r.curlText }),
@@ -103,7 +108,10 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.link, r.req = link, req
 	r.shareText, r.urlText, r.curlText, r.expires = link.ShareLink(), link.URL, link.Curl(""), link.ExpiresAt
+	r.shareTitle.SetText(lang.L("Share link (carries its headers)"))
+	r.shareAbout.SetText(lang.L("For OSS Drop, ossdrop upload and the upload page: the part after # tells them the headers to send."))
 	r.urlTitle.SetText(lang.L("Plain URL"))
+	r.urlAbout.SetText(lang.L("The presigned URL alone, without the part after #: for clients you set the headers in yourself."))
 	r.headersTitle.SetText(lang.L("Headers the uploader must send, exactly"))
 	r.download.Show()
 	r.title.SetText(fmt.Sprintf(lang.L("Upload link for %s/%s, valid until %s"), req.Bucket, req.Key, link.ExpiresAt.Local().Format("2006-01-02 15:04:05")))
@@ -126,6 +134,13 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.renderQR()
 	r.container.Show()
 	r.startCountdown()
+}
+
+// hide takes the card away (the form changed since its link was made)
+// and stops its countdown.
+func (r *resultCard) hide() {
+	r.ticker.cancel()
+	r.container.Hide()
 }
 
 // showKept says, when the history could not keep the link, that it is

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -28,6 +27,9 @@ type mainWindow struct {
 	history   *historyTab
 	welcome   *fyne.Container
 	status    *widget.Label
+	// tryLocally is the toolbar's Try it locally, hidden beside the
+	// welcome card's own.
+	tryLocally *widget.Button
 
 	profiles []credentials.Profile
 	sandbox  *Sandbox
@@ -68,24 +70,24 @@ func (m *mainWindow) buildUI() {
 	m.status = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
 
 	m.welcome = m.buildWelcome()
+	// The welcome card has its own Try it locally: the toolbar's shows
+	// only once the card is gone, so the first screen offers it once.
+	m.tryLocally = &widget.Button{Text: lang.L("Try it locally"), Icon: theme.ComputerIcon(), Importance: widget.LowImportance, OnTapped: m.onTryLocally}
 	toolbar := container.NewHBox(
 		&widget.Button{Text: lang.L("Profiles…"), Icon: theme.AccountIcon(), Importance: widget.LowImportance, OnTapped: m.onProfiles},
-		&widget.Button{Text: lang.L("Try it locally"), Icon: theme.ComputerIcon(), Importance: widget.LowImportance, OnTapped: m.onTryLocally},
+		m.tryLocally,
 		&widget.Button{Text: lang.L("Browser uploads…"), Icon: theme.UploadIcon(), Importance: widget.LowImportance, OnTapped: m.createTab.onBrowserUploads},
 		&widget.Button{Icon: theme.InfoIcon(), Importance: widget.LowImportance, OnTapped: m.onAbout},
 	)
 	create := container.NewVScroll(container.NewPadded(container.NewVBox(m.welcome, toolbar, m.status, m.createTab.content)))
 	m.createTab.onResult = func(card fyne.CanvasObject) {
-		// The card sits below the form; once the next frame has laid it out,
-		// scroll so that its top is in view.
-		go func() {
-			time.Sleep(100 * time.Millisecond)
-			fyne.Do(func() {
-				d := fyne.CurrentApp().Driver()
-				y := d.AbsolutePositionForObject(card).Y - d.AbsolutePositionForObject(create.Content).Y
-				create.ScrollToOffset(fyne.NewPos(0, y))
-			})
-		}()
+		// The card below the form has just been shown: refreshing the
+		// scroll lays it out now, so its place is known without waiting
+		// for a frame.
+		create.Refresh()
+		d := fyne.CurrentApp().Driver()
+		y := d.AbsolutePositionForObject(card).Y - d.AbsolutePositionForObject(create.Content).Y
+		create.ScrollToOffset(fyne.NewPos(0, y))
 	}
 	m.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Create link"), theme.ContentAddIcon(), create),
@@ -152,9 +154,11 @@ func (m *mainWindow) refreshProfiles() {
 	// would only show errors.
 	if len(m.profiles) == 0 && m.sandbox == nil {
 		m.welcome.Show()
+		m.tryLocally.Hide()
 		m.createTab.content.Hide()
 	} else {
 		m.welcome.Hide()
+		m.tryLocally.Show()
 		m.createTab.content.Show()
 	}
 }

@@ -42,7 +42,7 @@ flags each add a header the client must send too.
 Examples:
   ossdrop presign --region cn-hangzhou --bucket reports --key in/q3.pdf --content-type application/pdf
   ossdrop presign --endpoint http://127.0.0.1:9000 --region cn-hangzhou --bucket demo --key hello.txt --json
-  ossdrop presign --request --bucket reports --prefix in/acme/ --max-size 200MB --content-type-prefix image/`
+  ossdrop presign --request --bucket reports --prefix in/acme/ --max-size 200MiB --content-type-prefix image/`
 
 // presignFlags holds the raw flag values before they become a signing.Request.
 type presignFlags struct {
