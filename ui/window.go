@@ -30,6 +30,8 @@ type mainWindow struct {
 	// tryLocally is the toolbar's Try it locally, hidden beside the
 	// welcome card's own.
 	tryLocally *widget.Button
+	// createScroll scrolls the Create link tab.
+	createScroll *container.Scroll
 
 	profiles []credentials.Profile
 	sandbox  *Sandbox
@@ -79,7 +81,8 @@ func (m *mainWindow) buildUI() {
 		&widget.Button{Text: lang.L("Browser uploads…"), Icon: theme.UploadIcon(), Importance: widget.LowImportance, OnTapped: m.createTab.onBrowserUploads},
 		&widget.Button{Icon: theme.InfoIcon(), Importance: widget.LowImportance, OnTapped: m.onAbout},
 	)
-	create := container.NewVScroll(container.NewPadded(container.NewVBox(m.welcome, toolbar, m.status, m.createTab.content)))
+	create, createView := wheelScroll(container.NewPadded(container.NewVBox(m.welcome, toolbar, m.status, m.createTab.content)))
+	m.createScroll = create
 	m.createTab.onResult = func(card fyne.CanvasObject) {
 		// The card below the form has just been shown: refreshing the
 		// scroll lays it out now, so its place is known without waiting
@@ -90,7 +93,7 @@ func (m *mainWindow) buildUI() {
 		create.ScrollToOffset(fyne.NewPos(0, y))
 	}
 	m.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon(lang.L("Create link"), theme.ContentAddIcon(), create),
+		container.NewTabItemWithIcon(lang.L("Create link"), theme.ContentAddIcon(), createView),
 		container.NewTabItemWithIcon(lang.L("Upload"), theme.UploadIcon(), m.upload.content),
 		container.NewTabItemWithIcon(lang.L("History"), theme.HistoryIcon(), m.history.content),
 	)
