@@ -29,6 +29,7 @@ type fakeProfiles struct {
 	profiles []credentials.Profile
 	secrets  map[string]credentials.Secrets
 	loadErr  error
+	addErr   error
 }
 
 func (f *fakeProfiles) List() ([]credentials.Profile, error) {
@@ -40,6 +41,9 @@ func (f *fakeProfiles) List() ([]credentials.Profile, error) {
 func (f *fakeProfiles) Add(p credentials.Profile, s credentials.Secrets) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.addErr != nil {
+		return f.addErr
+	}
 	f.profiles = append(f.profiles, p)
 	f.secrets[p.Name] = s
 	return nil
