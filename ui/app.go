@@ -81,6 +81,7 @@ func Run(args []string) {
 // each window focus) and applies the command line.
 func (m *mainWindow) start(opts Options) {
 	m.loadProfiles()
+	m.history.moveTokens() // STS links an older OSS Drop wrote to the file
 	m.arrivals.start()
 	fyne.CurrentApp().Lifecycle().SetOnEnteredForeground(m.arrivals.trigger)
 	if opts.Sandbox {

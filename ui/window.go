@@ -32,6 +32,8 @@ type mainWindow struct {
 	tryLocally *widget.Button
 	// createScroll scrolls the Create link tab.
 	createScroll *container.Scroll
+	// tips draws tooltips above everything.
+	tips *tipLayer
 
 	profiles []credentials.Profile
 	sandbox  *Sandbox
@@ -53,7 +55,9 @@ func newMainWindow(win fyne.Window, svc *Services) *mainWindow {
 func (m *mainWindow) buildUI() {
 	m.createTab = newCreateTab(m.win, m.svc)
 	m.upload = newUploadTab(m.win, m.svc)
+	m.tips = newTipLayer()
 	m.history = newHistoryTab(m.win, m.svc)
+	m.history.tips = m.tips
 	m.arrivals = newArrivalWatch(m.svc)
 	m.arrivals.onStatuses = m.history.setStatuses
 	m.arrivals.onArrival = m.onArrival
@@ -79,7 +83,7 @@ func (m *mainWindow) buildUI() {
 		&widget.Button{Text: lang.L("Profiles…"), Icon: theme.AccountIcon(), Importance: widget.LowImportance, OnTapped: m.onProfiles},
 		m.tryLocally,
 		&widget.Button{Text: lang.L("Browser uploads…"), Icon: theme.UploadIcon(), Importance: widget.LowImportance, OnTapped: m.createTab.onBrowserUploads},
-		&widget.Button{Icon: theme.InfoIcon(), Importance: widget.LowImportance, OnTapped: m.onAbout},
+		newTipButton(theme.InfoIcon(), lang.L("About OSS Drop"), m.tips, m.onAbout),
 	)
 	create, createView := wheelScroll(container.NewPadded(container.NewVBox(m.welcome, toolbar, m.status, m.createTab.content)))
 	m.createScroll = create
@@ -98,13 +102,15 @@ func (m *mainWindow) buildUI() {
 		container.NewTabItemWithIcon(lang.L("History"), theme.HistoryIcon(), m.history.content),
 	)
 	m.tabs.OnSelected = func(t *container.TabItem) {
+		m.tips.hide()
+		m.history.shown(t == m.tabs.Items[2])
 		if t == m.tabs.Items[2] {
 			m.unseen = 0
 			m.refreshHistoryBadge()
 			m.history.reload()
 		}
 	}
-	m.win.SetContent(m.tabs)
+	m.win.SetContent(container.NewStack(m.tabs, m.tips.layer))
 	m.win.SetOnDropped(m.onDropped)
 }
 
@@ -261,6 +267,7 @@ func (m *mainWindow) onAbout() {
 // close stops what the window started.
 func (m *mainWindow) close() {
 	m.arrivals.stop()
+	m.history.ticker.cancel()
 	if m.sandbox != nil && m.sandbox.Stop != nil {
 		m.sandbox.Stop()
 	}
