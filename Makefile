@@ -10,10 +10,12 @@ FYNE_CLI     := fyne.io/tools/cmd/fyne@v1.7.4
 # cgo and GLFW for the window; Xvfb, xdotool and ImageMagick for the GUI
 # smoke test; gnome-keyring and D-Bus for the keychain tests; zbar and curl
 # for end-to-end checks of QR codes and curl commands; Chromium for the
-# upload page's browser tests (driven over the DevTools protocol).
+# upload page's browser tests (driven over the DevTools protocol); GTK's
+# Python bindings for the drag source of the drag-and-drop test.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth libgl1-mesa-dri \
-	gnome-keyring libsecret-tools dbus imagemagick xdotool zbar-tools curl fonts-noto-cjk chromium
+	gnome-keyring libsecret-tools dbus imagemagick xdotool zbar-tools curl fonts-noto-cjk chromium \
+	python3-gi gir1.2-gtk-3.0
 
 SHELL       := bash
 .SHELLFLAGS := -o pipefail -ec
@@ -71,10 +73,12 @@ test-keychain:
 	OSSDROP_NO_KEYRING_TEST=1 DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus \
 	  scripts/isolated go test -tags ci -count=1 -v -run Keyring ./app/credentials/ ./app/cli/ | grep -E "^(---|ok|FAIL|PASS)"
 
-# A real window under Xvfb; the screenshot is kept as a CI artifact. Then
-# the same binary where no window can open: a sentence, never a stack trace.
+# A real window under Xvfb; the screenshot is kept as a CI artifact. A real
+# drag and drop from a GTK drag source. Then the same binary where no
+# window can open: a sentence, never a stack trace.
 test-gui: build
 	scripts/isolated scripts/gui-smoke $(BIN) $(ARTIFACTS)/gui-smoke.png --sandbox
+	scripts/isolated scripts/gui-drag $(BIN) $(ARTIFACTS)/gui-drag
 	scripts/isolated scripts/no-window $(BIN)
 
 ## bench: Go benchmarks (ns/op, MB/s), then ossdrop upload vs curl on loopback (PUT, and request links vs curl -F)

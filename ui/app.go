@@ -74,6 +74,7 @@ func Run(args []string) {
 	m.start(opts)
 	w.Resize(fyne.NewSize(1000, 760))
 	w.SetOnClosed(m.close)
+	a.Lifecycle().SetOnStarted(func() { watchDrags(w, m.onDragEnter, m.onDragLeave) })
 	w.ShowAndRun()
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -34,6 +35,8 @@ type mainWindow struct {
 	createScroll *container.Scroll
 	// tips draws tooltips above everything.
 	tips *tipLayer
+	// drop says, while files are dragged over the window, that a drop is taken.
+	drop *dropHint
 
 	profiles []credentials.Profile
 	sandbox  *Sandbox
@@ -110,7 +113,8 @@ func (m *mainWindow) buildUI() {
 			m.history.reload()
 		}
 	}
-	m.win.SetContent(container.NewStack(m.tabs, m.tips.layer))
+	m.drop = newDropHint()
+	m.win.SetContent(container.NewStack(m.tabs, m.drop.overlay, m.tips.layer))
 	m.win.SetOnDropped(m.onDropped)
 }
 
@@ -254,14 +258,21 @@ func (m *mainWindow) refreshHistoryBadge() {
 
 // onDropped routes files dropped anywhere on the window to the Upload tab.
 func (m *mainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
+	m.onDragLeave()
 	m.tabs.SelectIndex(1)
 	m.upload.onDropped(uris)
 }
 
+// onAbout shows the version and what OSS Drop is, with room to read it:
+// a dialog sized to its content alone squeezed the text into a column.
 func (m *mainWindow) onAbout() {
-	icon := widget.NewIcon(assets.Icon)
+	icon := canvas.NewImageFromResource(assets.Icon)
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSize(64, 64))
 	text := &widget.Label{Text: fmt.Sprintf(lang.L("OSS Drop %s\nUpload links for Alibaba Cloud OSS that work the first time.\nSecrets stay in the OS keychain."), fyne.CurrentApp().Metadata().Version), Wrapping: fyne.TextWrapWord}
-	dialog.ShowCustom(lang.L("About OSS Drop"), lang.L("Close"), container.NewBorder(nil, nil, icon, nil, text), m.win)
+	d := dialog.NewCustom(lang.L("About OSS Drop"), lang.L("Close"), container.NewBorder(nil, nil, container.NewCenter(icon), nil, text), m.win)
+	d.Resize(fyne.NewSize(min(520, m.win.Canvas().Size().Width-40), 220))
+	d.Show()
 }
 
 // close stops what the window started.

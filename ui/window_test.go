@@ -97,3 +97,30 @@ func TestWheelScrollsTheFormOverEntries(t *testing.T) {
 }
 
 func is[T any](v any) bool { _, ok := v.(T); return ok }
+
+// TestDropHint: while files are dragged over the window it says a drop is
+// taken and where it goes; a drag of something else is told it is not;
+// the drop (or leaving) takes the hint away. The X11 messages that call
+// these are driven for real by scripts/gui-drag.
+func TestDropHint(t *testing.T) {
+	svc, _, _ := newFakeServices()
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	m := newMainWindow(w, svc)
+	if m.drop.overlay.Visible() {
+		t.Fatal("the drop hint shows with nothing dragged")
+	}
+	m.onDragEnter(true)
+	if !m.drop.overlay.Visible() || !strings.Contains(m.drop.text.Text, "Drop the file to upload it") {
+		t.Errorf("a file over the window: shown %v, %q", m.drop.overlay.Visible(), m.drop.text.Text)
+	}
+	m.onDragLeave()
+	m.onDragEnter(false)
+	if !strings.Contains(m.drop.text.Text, "Only files") {
+		t.Errorf("text dragged: %q", m.drop.text.Text)
+	}
+	m.onDropped(fyne.NewPos(1, 1), nil)
+	if m.drop.overlay.Visible() {
+		t.Error("the hint stays after the drop")
+	}
+}
