@@ -87,6 +87,8 @@ func (m *mainWindow) start(opts Options) {
 	fyne.CurrentApp().Lifecycle().SetOnEnteredForeground(m.arrivals.trigger)
 	if opts.Sandbox {
 		m.onTryLocally()
+	} else {
+		m.resumeSandbox()
 	}
 	if opts.Link != "" {
 		m.upload.setLink(opts.Link)

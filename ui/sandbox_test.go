@@ -10,8 +10,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/ossdrop/ossdrop/app/credentials"
+	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
@@ -105,5 +107,46 @@ func TestFreeKey(t *testing.T) {
 		if got := freeKey(exists, in); got != want {
 			t.Errorf("freeKey(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestSandboxResumesForItsOpenLinks: after a restart, the app starts its
+// sandbox by itself when History holds links it signed that still work,
+// so that they meet their sandbox; not for expired ones or others' links.
+func TestSandboxResumesForItsOpenLinks(t *testing.T) {
+	now := time.Now()
+	link := func(profile string, expires time.Duration) history.Entry {
+		return history.Entry{Profile: profile, Created: now.Add(-2 * time.Hour), Expires: now.Add(expires)}
+	}
+	for _, tt := range []struct {
+		name    string
+		entries []history.Entry
+		want    bool
+	}{
+		{"open sandbox link", []history.Entry{link("work", time.Hour), link(SandboxProfileName, time.Hour)}, true},
+		{"expired sandbox link", []history.Entry{link(SandboxProfileName, -time.Hour)}, false},
+		{"another profile's link", []history.Entry{link("work", time.Hour)}, false},
+	} {
+		if got := hasOpenSandboxLinks(tt.entries, now); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+
+	svc, _, hist := newFakeServices()
+	svc.Now = time.Now
+	test.NewTempApp(t)
+	fyne.CurrentApp().Preferences().SetString(prefSandboxKeyID, "SANDBOXKEPT")
+	started := make(chan struct{}, 1)
+	svc.StartSandbox = func() (*Sandbox, error) {
+		started <- struct{}{}
+		return nil, errors.New("not in this test")
+	}
+	hist.entries = []history.Entry{link(SandboxProfileName, time.Hour)}
+	m := newMainWindow(test.NewTempWindow(t, widget.NewLabel("")), svc)
+	m.resumeSandbox()
+	select {
+	case <-started:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the sandbox did not start for its open link")
 	}
 }

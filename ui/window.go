@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"slices"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
+	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/assets"
 )
 
@@ -40,6 +43,8 @@ type mainWindow struct {
 
 	profiles []credentials.Profile
 	sandbox  *Sandbox
+	// sandboxStarting is set while the sandbox starts, so it starts once.
+	sandboxStarting bool
 
 	// arrivals checks the upload links; unseen counts the files that
 	// arrived since the History tab was last looked at.
@@ -189,18 +194,55 @@ func (m *mainWindow) onTryLocally() {
 		m.createTab.profile.SetSelected(m.sandbox.Profile.Name)
 		return
 	}
-	if m.svc.StartSandbox == nil {
+	m.startSandbox(true)
+}
+
+// startSandbox starts the sandbox off the UI goroutine; choose selects its
+// profile in the form (Try it locally), else only a form with nothing
+// else to sign with gets it.
+func (m *mainWindow) startSandbox(choose bool) {
+	if m.svc.StartSandbox == nil || m.sandboxStarting {
 		return
 	}
+	m.sandboxStarting = true
 	m.status.SetText(lang.L("Starting the local sandbox…"))
 	go func() {
 		sb, err := m.svc.StartSandbox()
-		fyne.Do(func() { m.setSandbox(sb, err) })
+		fyne.Do(func() { m.setSandbox(sb, err, choose) })
 	}()
 }
 
+// resumeSandbox starts the sandbox when the history holds links it signed
+// that still work: they point at its address and carry its key, both kept
+// across restarts, and would otherwise meet nothing there.
+func (m *mainWindow) resumeSandbox() {
+	if m.svc.History == nil || m.svc.StartSandbox == nil || fyne.CurrentApp().Preferences().String(prefSandboxKeyID) == "" {
+		return
+	}
+	go func() {
+		entries, err := m.svc.History.List()
+		if err != nil {
+			return
+		}
+		if hasOpenSandboxLinks(entries, m.svc.Now()) {
+			fyne.Do(func() {
+				if m.sandbox == nil {
+					m.startSandbox(false)
+				}
+			})
+		}
+	}()
+}
+
+// hasOpenSandboxLinks reports whether any of entries is a link the
+// sandbox signed that still works at now.
+func hasOpenSandboxLinks(entries []history.Entry, now time.Time) bool {
+	return slices.ContainsFunc(entries, func(e history.Entry) bool { return e.Profile == SandboxProfileName && !e.Expired(now) })
+}
+
 // setSandbox takes the started sandbox (or why it did not start); on the UI goroutine.
-func (m *mainWindow) setSandbox(sb *Sandbox, err error) {
+func (m *mainWindow) setSandbox(sb *Sandbox, err error, choose bool) {
+	m.sandboxStarting = false
 	if err != nil {
 		m.status.SetText(errorSentence(err))
 		return
@@ -208,9 +250,11 @@ func (m *mainWindow) setSandbox(sb *Sandbox, err error) {
 	m.sandbox = sb
 	m.status.SetText(sandboxNote(sb))
 	m.refreshProfiles()
-	m.createTab.profile.SetSelected(sb.Profile.Name)
-	if m.createTab.key.Text == "" {
-		m.createTab.key.SetText(sb.SampleKey)
+	if choose || len(m.profiles) == 0 {
+		m.createTab.profile.SetSelected(sb.Profile.Name)
+		if m.createTab.key.Text == "" {
+			m.createTab.key.SetText(sb.SampleKey)
+		}
 	}
 	m.arrivals.setSandbox(sb) // its links can be checked now
 }
