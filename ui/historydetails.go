@@ -38,7 +38,7 @@ func (h *historyTab) showDetails(e history.Entry) {
 	if e.PageURL != "" {
 		grid.add(lang.L("Upload page"), wrap(e.PageURL))
 	}
-	grid.add(lang.L("ID"), wrap(e.ID))
+	grid.add(lang.L("Link ID"), wrap(e.ID))
 	link := wrap(e.ShareLink)
 	if e.STS {
 		link.SetText(lang.L("Kept in the OS keychain: it carries an STS token, which never goes to a file."))
