@@ -74,9 +74,17 @@ func Run(args []string) {
 	m.start(opts)
 	w.Resize(fyne.NewSize(1000, 760))
 	w.SetOnClosed(m.close)
-	a.Lifecycle().SetOnStarted(func() { watchDrags(w, m.onDragEnter, m.onDragLeave) })
+	a.Lifecycle().SetOnStarted(func() {
+		watchDrags(w, m.onDragEnter, m.onDragLeave)
+		if tourHook != nil {
+			tourHook(m)
+		}
+	})
 	w.ShowAndRun()
 }
+
+// tourHook runs the screenshot tour (tour.go, a build of its own).
+var tourHook func(*mainWindow)
 
 // start loads the profiles, starts checking the upload links (again at
 // each window focus) and applies the command line.

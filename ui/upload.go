@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,6 +37,7 @@ type uploadTab struct {
 	file string
 
 	paste     *widget.Entry
+	pasteRows int
 	linkError *widget.Label
 
 	card        *widget.Card
@@ -48,9 +50,10 @@ type uploadTab struct {
 	fileWarning *widget.Label
 	// typeWarning says the file does not look like the type the link binds.
 	typeWarning *widget.Label
-	// sent is set once the chosen file is stored through the link: the
-	// next step is another file or another link, never the same again.
-	sent bool
+	// sent is set once the chosen file is stored through the link, taken
+	// once the link refused it as already stored: the next step is
+	// another file or another link, never the same again.
+	sent, taken bool
 	// owns reports whether an AccessKey ID is the app's own (a profile's or
 	// the sandbox's): the uploader is then the link's owner too.
 	owns func(accessKeyID string) bool
@@ -87,7 +90,8 @@ func newUploadTab(win fyne.Window, svc *Services) *uploadTab {
 
 func (u *uploadTab) buildUI() {
 	u.paste = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: lang.L("Paste the link or the curl command you were sent"), OnChanged: func(string) { u.onLinkChanged() }}
-	u.paste.SetMinRowsVisible(3)
+	u.pasteRows = minPasteRows
+	u.paste.SetMinRowsVisible(minPasteRows)
 	pasteButton := &widget.Button{Text: lang.L("Paste"), Icon: theme.ContentPasteIcon(), OnTapped: func() {
 		u.paste.SetText(fyne.CurrentApp().Clipboard().Content())
 	}}
@@ -142,6 +146,32 @@ func (u *uploadTab) buildUI() {
 	u.refreshUploadButton()
 }
 
+// Rows the paste box shows: at least minPasteRows, and as many as a
+// pasted link or curl command needs, up to maxPasteRows.
+const minPasteRows, maxPasteRows = 3, 10
+
+// fitPaste grows the paste box to what it holds: a box of three rows
+// showed a long link's fourth row cut in half at its bottom edge.
+func (u *uploadTab) fitPaste() {
+	// The box spans the tab, which may not have been laid out yet (a link
+	// from Test upload arrives while the Create tab shows): the window
+	// says how wide it will be.
+	width := u.win.Canvas().Size().Width - 4*theme.Padding() - 2*theme.InnerPadding()
+	rows := minPasteRows
+	if width > 0 {
+		n := 0
+		for _, line := range strings.Split(u.paste.Text, "\n") {
+			w := fyne.MeasureText(line, theme.TextSize(), fyne.TextStyle{}).Width
+			n += max(1, int(math.Ceil(float64(w/width))))
+		}
+		rows = min(max(n, minPasteRows), maxPasteRows)
+	}
+	if rows != u.pasteRows {
+		u.pasteRows = rows
+		u.paste.SetMinRowsVisible(rows)
+	}
+}
+
 // setLink fills the paste box, as "Test upload" and a link argument do.
 func (u *uploadTab) setLink(text string) { u.paste.SetText(text) }
 
@@ -150,12 +180,13 @@ func (u *uploadTab) onLinkChanged() {
 	if u.cancel != nil {
 		return // the running upload keeps its link; its card stays
 	}
+	u.fitPaste()
 	u.link = nil
 	text := strings.TrimSpace(u.paste.Text)
 	u.linkError.Hide()
 	u.card.Hide()
 	// Another link is moving on: the last result was about the old one.
-	u.sent = false
+	u.sent, u.taken = false, false
 	u.result.Hide()
 	if text != "" {
 		in, err := signing.Inspect(text, u.svc.Now())
@@ -172,6 +203,9 @@ func (u *uploadTab) onLinkChanged() {
 	u.checkContentType()
 	u.refreshValidity()
 	u.startTicker()
+	if u.scroll != nil {
+		u.scroll.Refresh() // the content may be shorter now: no scrolling past its end
+	}
 }
 
 func (u *uploadTab) fillCard() {
@@ -280,6 +314,8 @@ func (u *uploadTab) refreshUploadButton() {
 		reason = lang.L("Now choose the file to upload.")
 	case u.sent:
 		reason = lang.L("Done: this file is uploaded. Drop or choose another file, or paste another link.")
+	case u.taken:
+		reason = lang.L("This link cannot store this file: a file of its name is already there (below).")
 	default:
 		if err := upload.Check(u.request()); err != nil {
 			reason = uploadErrorText(err)
@@ -340,7 +376,7 @@ func (u *uploadTab) setFile(path string) {
 		u.showFileProblem(fmt.Sprintf(lang.L("%s is a folder, but one link uploads one file: zip the folder and drop the zip."), filepath.Base(path)))
 		return
 	}
-	u.file, u.sent = path, false
+	u.file, u.sent, u.taken = path, false, false
 	u.fileInfo.SetText(fmt.Sprintf(lang.L("File: %s, %s, %s"), filepath.Base(path), upload.FormatSize(st.Size()), fileContentType(path)))
 	u.fileWarning.Hide()
 	u.result.Hide()
@@ -456,12 +492,12 @@ func (u *uploadTab) finish(res *upload.Result, err error) {
 	setOrHide(u.progressText, "")
 	// Once stored (or refused as already stored), the same file through
 	// the same link cannot do better: the next step is another one.
-	u.sent = res != nil || errors.Is(err, upload.ErrExists)
+	u.sent, u.taken = res != nil, errors.Is(err, upload.ErrExists)
 	u.refreshUploadButton()
 	u.callbackText.Hide()
 	u.details4Owner = u.detailsForSender(res, err)
 	u.another.Importance = widget.MediumImportance
-	if u.sent {
+	if u.sent || u.taken {
 		u.another.Importance = widget.HighImportance
 	}
 	u.another.Refresh()
@@ -563,7 +599,7 @@ func (u *uploadTab) detailsForSender(res *upload.Result, err error) string {
 
 // reset clears the file and the result for the next upload with the same link.
 func (u *uploadTab) reset() {
-	u.file, u.sent = "", false
+	u.file, u.sent, u.taken = "", false, false
 	u.fileInfo.SetText(lang.L("Drop a file anywhere on this window, or choose one."))
 	u.fileWarning.Hide()
 	u.typeWarning.Hide()

@@ -177,7 +177,8 @@ func TestUploadTabDropAndUpload(t *testing.T) {
 	}
 	test.Tap(u.upload)
 	waitFor(t, "the failure", func() bool { return u.result.Visible() })
-	if u.result.Title != "Upload failed" || !strings.Contains(u.resultText.Text, "protected it from being replaced") || !u.copyDetails.Visible() || !u.upload.Disabled() {
+	if u.result.Title != "Upload failed" || !strings.Contains(u.resultText.Text, "protected it from being replaced") || !u.copyDetails.Visible() || !u.upload.Disabled() ||
+		!strings.Contains(u.blocked.Text, "already there") {
 		t.Errorf("%s: %s", u.result.Title, u.resultText.Text)
 	}
 	if !strings.Contains(u.details4Owner, "status: 409") || !strings.Contains(u.details4Owner, "request id: ") || strings.Contains(u.details4Owner, "x-oss-signature") {
@@ -285,5 +286,20 @@ func TestUploadTabContentTypeWarning(t *testing.T) {
 	u.setLink("not a link at all")
 	if u.typeWarning.Visible() {
 		t.Errorf("the old link's warning stays: %q", u.typeWarning.Text)
+	}
+}
+
+// TestPasteBoxFitsItsLink: the paste box grows to show a long link whole
+// (three rows cut its fourth in half), within bounds.
+func TestPasteBoxFitsItsLink(t *testing.T) {
+	u := newTestUploadTab(t, time.Now)
+	u.win.Resize(fyne.NewSize(800, 600))
+	u.setLink("https://b.oss-cn-hangzhou.aliyuncs.com/k?" + strings.Repeat("x-oss-signature=abcdef0123456789&", 20))
+	if u.pasteRows <= minPasteRows || u.pasteRows > maxPasteRows {
+		t.Errorf("a 700-character link in %d rows", u.pasteRows)
+	}
+	u.setLink("short")
+	if u.pasteRows != minPasteRows {
+		t.Errorf("a short text in %d rows", u.pasteRows)
 	}
 }

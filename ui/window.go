@@ -96,13 +96,11 @@ func (m *mainWindow) buildUI() {
 	create, createView := wheelScroll(container.NewPadded(container.NewVBox(m.welcome, toolbar, m.status, m.createTab.content)))
 	m.createScroll = create
 	m.createTab.onResult = func(card fyne.CanvasObject) {
-		// The card below the form has just been shown: refreshing the
-		// scroll lays it out now, so its place is known without waiting
-		// for a frame.
-		create.Refresh()
-		d := fyne.CurrentApp().Driver()
-		y := d.AbsolutePositionForObject(card).Y - d.AbsolutePositionForObject(create.Content).Y
-		create.ScrollToOffset(fyne.NewPos(0, y))
+		// The card, just shown, is the last thing in the tab: its top is
+		// the content's height less its own (and the padding around the
+		// content), whatever the last frame laid out.
+		y := create.Content.MinSize().Height - card.MinSize().Height - theme.Padding()
+		create.ScrollToOffset(fyne.NewPos(0, max(y, 0)))
 	}
 	m.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Create link"), theme.ContentAddIcon(), createView),
