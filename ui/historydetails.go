@@ -51,7 +51,8 @@ func (h *historyTab) showDetails(e history.Entry) {
 			h.withLink(e, func(share string) { showQRDialog(h.win, e, share) })
 		}},
 	)
-	d := dialog.NewCustom(e.Bucket+"/"+e.Key+e.Prefix, lang.L("Close"), container.NewVScroll(container.NewVBox(grid.box, buttons)), h.win)
+	// The buttons stay in view below the facts, which scroll.
+	d := dialog.NewCustom(e.Bucket+"/"+e.Key+e.Prefix, lang.L("Close"), container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(grid.box)), h.win)
 	d.Resize(fyne.NewSize(min(720, h.win.Canvas().Size().Width-40), min(520, h.win.Canvas().Size().Height-40)))
 	d.Show()
 }
