@@ -8,6 +8,7 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
+	"syscall"
 )
 
 // Ingesting a body: the handler's goroutine reads the socket into a few
@@ -33,6 +34,31 @@ const (
 // form's file may be followed by its closing boundary).
 type source interface {
 	fill(buf []byte) (int, error)
+}
+
+// writebackEvery is how often the disk writer asks the kernel to start
+// writing what it has (see startWriteback).
+const writebackEvery = 8 << 20
+
+// diskWriter writes an upload to its temporary file and has the kernel
+// write it to disk as it goes, so the fsync before the commit (kept: an
+// answered upload survives a crash) has little left to do.
+type diskWriter struct {
+	f       io.Writer
+	written int64
+	flushed int64 // start of the range not yet handed to writeback
+}
+
+func (d *diskWriter) Write(p []byte) (int, error) {
+	n, err := d.f.Write(p)
+	d.written += int64(n)
+	if d.written-d.flushed >= writebackEvery {
+		if c, ok := d.f.(syscall.Conn); ok {
+			startWriteback(c, d.flushed, d.written-d.flushed)
+		}
+		d.flushed = d.written
+	}
+	return n, err
 }
 
 // readerSource is a plain body (PutObject).
