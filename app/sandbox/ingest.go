@@ -4,11 +4,12 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"hash"
-	"hash/crc64"
 	"io"
 	"sync"
 	"sync/atomic"
 	"syscall"
+
+	"github.com/ossdrop/ossdrop/app/osscrc"
 )
 
 // Ingesting a body: the handler's goroutine reads the socket into a few
@@ -134,7 +135,7 @@ func ingest(w io.Writer, src source, withSHA256 bool) ingested {
 			failed.Store(true)
 		}
 	})
-	md5sum, crc := md5.New(), crc64.New(crcTable)
+	md5sum, crc := md5.New(), osscrc.New()
 	hashInto := func(h hash.Hash) { consume(func(b []byte) { h.Write(b) }) }
 	hashInto(md5sum)
 	hashInto(crc)

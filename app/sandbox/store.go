@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc64"
 	"io"
 	"io/fs"
 	"os"
@@ -40,9 +39,6 @@ var (
 	errMD5      = errors.New("body does not match Content-MD5")
 	errSHA256   = errors.New("body does not match x-oss-content-sha256")
 )
-
-// crcTable is CRC-64/ECMA-182 as OSS computes x-oss-hash-crc64ecma.
-var crcTable = crc64.MakeTable(crc64.ECMA)
 
 // ObjectInfo is what the sandbox knows about a stored object.
 type ObjectInfo struct {

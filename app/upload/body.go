@@ -5,10 +5,11 @@ import (
 	"crypto/md5"
 	"errors"
 	"hash"
-	"hash/crc64"
 	"io"
 	"sync"
 	"sync/atomic"
+
+	"github.com/ossdrop/ossdrop/app/osscrc"
 )
 
 // The body pipeline. One goroutine reads the file into a few large buffers,
@@ -94,7 +95,7 @@ type body struct {
 func newBody(ctx context.Context, r io.Reader, total int64, progress *progress) *body {
 	b := &body{ctx: ctx, total: total, progress: progress,
 		free: make(chan *chunk, chunks), send: make(chan *chunk, chunks), hashq: make(chan *chunk, chunks),
-		stop: make(chan struct{}), crc: crc64.New(crcTable)}
+		stop: make(chan struct{}), crc: osscrc.New()}
 	if total <= md5HotPathMax {
 		b.md5 = md5.New()
 	}
