@@ -253,10 +253,13 @@ func (b *body) WriteTo(w io.Writer) (int64, error) {
 			}
 			return total, err
 		}
+		// Counted before the write, as Read counts what it hands over: the
+		// server may answer (and the attempt finish) as soon as the last
+		// byte is out, before Write returns here.
+		b.rest = nil
+		b.account(len(rest), nil)
 		n, werr := w.Write(rest)
-		b.rest = rest[n:]
 		total += int64(n)
-		b.account(n, nil)
 		if werr != nil {
 			return total, werr
 		}

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 )
@@ -195,25 +194,12 @@ func TestUploadLargeFileMD5(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
-				rec := httptest.NewRecorder()
-				ossHandler(rec, r)
-				for k, v := range rec.Header() {
-					w.Header()[k] = v
-				}
-				tt.header(w.Header())
-				w.WriteHeader(200)
-			})
+			srv := ossServerWith(t, tt.header)
 			res, err := Upload(context.Background(), quick(presignPut(t, srv.URL, nil), path))
 			if res == nil {
 				t.Fatalf("no result: %v", err)
 			}
-			switch {
-			case tt.kind == nil && err != nil:
-				t.Errorf("err %v, want none", err)
-			case tt.kind != nil && (!errors.Is(err, tt.kind) || !strings.Contains(err.Error(), tt.sentence)):
-				t.Errorf("err %v, want %v with %q", err, tt.kind, tt.sentence)
-			}
+			wantError(t, err, tt.kind, tt.sentence)
 			if res.CRCVerified != tt.crc || res.MD5Verified != tt.md || res.MD5 != tt.md5 || res.MD5Note != tt.md5Note {
 				t.Errorf("crc %v md5 %v %q note %q, want %v %v %q %q", res.CRCVerified, res.MD5Verified, res.MD5, res.MD5Note, tt.crc, tt.md, tt.md5, tt.md5Note)
 			}
