@@ -41,17 +41,43 @@ type Env struct {
 	StdinIsTerminal bool
 }
 
-// Std returns the process's real environment.
+// Std returns the process's real environment. On Windows it first
+// attaches to the console of the shell that started ossdrop.exe (see
+// stdio_windows.go).
 func Std() *Env {
+	stdin, stdout, stderr := stdio()
 	return &Env{
-		Stdin:            os.Stdin,
-		Stdout:           os.Stdout,
-		Stderr:           os.Stderr,
+		Stdin:            stdin,
+		Stdout:           stdout,
+		Stderr:           stderr,
 		Getenv:           os.Getenv,
 		Now:              time.Now,
-		StdoutIsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
-		StdinIsTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
+		StdoutIsTerminal: isTerminal(stdout),
+		StdinIsTerminal:  isTerminal(stdin),
 	}
+}
+
+// isTerminal reports whether s is a file open on a terminal (a console on
+// Windows).
+func isTerminal(s any) bool {
+	f, ok := s.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// readArgOrStdin returns arg, or standard input when arg is "-"; usage is
+// the command line that pipes it in, for the error when stdin was empty.
+func readArgOrStdin(arg string, env *Env, usage string) (string, error) {
+	if arg != "-" {
+		return arg, nil
+	}
+	raw, err := io.ReadAll(io.LimitReader(env.Stdin, 1<<20))
+	if err != nil {
+		return "", fmt.Errorf("cannot read standard input: %w", err)
+	}
+	if strings.TrimSpace(string(raw)) == "" {
+		return "", fmt.Errorf("standard input was empty: pipe the link or curl command into '%s'", usage)
+	}
+	return string(raw), nil
 }
 
 // command is one subcommand.

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -29,9 +28,9 @@ func runInspect(args []string, env *Env) int {
 	if fs.NArg() != 1 {
 		return invalid(env, "inspect takes one link or curl command", "quote it: ossdrop inspect 'https://…', or pipe it: … | ossdrop inspect -")
 	}
-	text, err := readArgOrStdin(fs.Arg(0), env)
+	text, err := readArgOrStdin(fs.Arg(0), env, "ossdrop inspect -")
 	if err != nil {
-		return failed(env, err.Error(), "")
+		return failed(env, err.Error(), stdinHint)
 	}
 	now := env.Now()
 	in, err := signing.Inspect(text, now)
@@ -47,21 +46,6 @@ func runInspect(args []string, env *Env) int {
 		return failed(env, fmt.Sprintf("the link expired at %s (%s)", in.ExpiresAt.Local().Format(time.DateTime), untilPhrase(in.ExpiresAt, now)), "ask the sender for a new link")
 	}
 	return ExitOK
-}
-
-// readArgOrStdin returns arg, or standard input when arg is "-".
-func readArgOrStdin(arg string, env *Env) (string, error) {
-	if arg != "-" {
-		return arg, nil
-	}
-	raw, err := io.ReadAll(io.LimitReader(env.Stdin, 1<<20))
-	if err != nil {
-		return "", fmt.Errorf("cannot read standard input: %w", err)
-	}
-	if len(strings.TrimSpace(string(raw))) == 0 {
-		return "", errors.New("standard input was empty: pipe the link or curl command into 'ossdrop inspect -'")
-	}
-	return string(raw), nil
 }
 
 // inspectionOutput is the --json form of an inspection.
@@ -86,7 +70,9 @@ type inspectionOutput struct {
 	Callback     string            `json:"callback,omitempty"`
 	CallbackVars string            `json:"callback_vars,omitempty"`
 	Curl         string            `json:"curl"`
-	Warnings     []string          `json:"warnings"`
+	// CurlCommands has the curl command for every shell.
+	CurlCommands map[signing.Shell]string `json:"curl_commands"`
+	Warnings     []string                 `json:"warnings"`
 }
 
 func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {
@@ -95,7 +81,7 @@ func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {
 		ShareLink: in.ShareLink(), Host: in.Host, Bucket: in.Bucket, Key: in.Key, Region: in.Region,
 		AccessKeyID: in.AccessKeyID, STSToken: in.HasSTSToken, ExpiresAt: in.ExpiresAt.UTC().Format(time.RFC3339),
 		Expired: in.Expired(now), Headers: in.Headers.Map(), HeadersKnown: in.HeadersKnown,
-		Callback: in.Callback, CallbackVars: in.CallbackVars, Curl: in.Curl(""), Warnings: in.Warnings,
+		Callback: in.Callback, CallbackVars: in.CallbackVars, Curl: in.CurlIn(signing.NaturalShell, ""), CurlCommands: curlCommands(in.CurlIn, ""), Warnings: in.Warnings,
 	}
 	if !in.SignedAt.IsZero() {
 		out.SignedAt = in.SignedAt.UTC().Format(time.RFC3339)

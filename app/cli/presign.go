@@ -68,6 +68,7 @@ func runPresign(args []string, env *Env) int {
 	fs.BoolVar(&f.pinMD5, "pin-md5", false, "bind the link to the exact bytes of --file (Content-MD5)")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object")
 	fs.StringVar(&f.qr, "qr", "", "also write the share link as a QR code PNG to this path")
+	curlShell := addCurlShellFlag(fs)
 	creds := addCredentialFlags(fs)
 	if code, ok := parseFlags(fs, args, env); !ok {
 		return code
@@ -79,6 +80,10 @@ func runPresign(args []string, env *Env) int {
 	req, err := f.request(env.Now())
 	if err != nil {
 		return invalid(env, err.Error(), "run 'ossdrop presign --help' for the accepted forms")
+	}
+	sh, err := curlShell.shell()
+	if err != nil {
+		return invalid(env, "--curl-shell: "+err.Error(), "")
 	}
 	if err := creds.resolve(env, &req); err != nil {
 		return credentialFailure(env, err)
@@ -99,9 +104,9 @@ func runPresign(args []string, env *Env) int {
 		}
 	}
 	if f.asJSON {
-		return printJSON(env, linkJSON(link, req, f.file))
+		return printJSON(env, linkJSON(link, req, f.file, sh))
 	}
-	printLink(env, link, req, f.file)
+	printLink(env, link, req, f.file, sh)
 	if f.qr != "" {
 		fmt.Fprintf(env.Stdout, "\nQR code written to %s\n", f.qr)
 	}
@@ -242,14 +247,17 @@ type presignOutput struct {
 	ExpiresAt string            `json:"expires_at"`
 	Bucket    string            `json:"bucket"`
 	Key       string            `json:"key"`
-	Curl      string            `json:"curl"`
+	// Curl is written for CurlShell (--curl-shell); CurlCommands has every form.
+	Curl         string                   `json:"curl"`
+	CurlShell    signing.Shell            `json:"curl_shell"`
+	CurlCommands map[signing.Shell]string `json:"curl_commands"`
 }
 
-func linkJSON(link *signing.Link, req signing.Request, file string) presignOutput {
+func linkJSON(link *signing.Link, req signing.Request, file string, sh signing.Shell) presignOutput {
 	return presignOutput{
 		URL: link.URL, ShareLink: link.ShareLink(), Method: link.Method, Headers: link.Headers.Map(),
 		SignedAt: link.SignedAt.UTC().Format(time.RFC3339), ExpiresAt: link.ExpiresAt.UTC().Format(time.RFC3339),
-		Bucket: req.Bucket, Key: req.Key, Curl: link.Curl(file),
+		Bucket: req.Bucket, Key: req.Key, Curl: link.CurlIn(sh, file), CurlShell: sh, CurlCommands: curlCommands(link.CurlIn, file),
 	}
 }
 
@@ -263,7 +271,7 @@ func printJSON(env *Env, v any) int {
 	return ExitOK
 }
 
-func printLink(env *Env, link *signing.Link, req signing.Request, file string) {
+func printLink(env *Env, link *signing.Link, req signing.Request, file string, sh signing.Shell) {
 	w := env.Stdout
 	kind := "Upload"
 	if link.Method == signing.MethodGet {
@@ -279,7 +287,7 @@ func printLink(env *Env, link *signing.Link, req signing.Request, file string) {
 			fmt.Fprintf(w, "  %s: %s\n", h.Name, h.Value)
 		}
 	}
-	fmt.Fprintf(w, "\ncurl:\n  %s\n", link.Curl(file))
+	fmt.Fprintf(w, "\n%s:\n  %s\n", curlLabel(sh), link.CurlIn(sh, file))
 	if link.Method == signing.MethodPut && req.AllowOverwrite {
 		fmt.Fprintln(w, "\nNote: this link can replace the object every time it is used until it expires.")
 	}

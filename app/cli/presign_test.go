@@ -86,6 +86,39 @@ func TestPresignJSON(t *testing.T) {
 	}
 }
 
+func TestPresignCurlShell(t *testing.T) {
+	base := []string{"--region", "cn-hangzhou", "--bucket", "demo", "--key", "in/a b.txt", "--meta", "note=100% \"sure\""}
+	tests := []struct {
+		shell, prefix, label string
+	}{
+		{"posix", `curl -X PUT -T 'a b.txt' -H 'x-oss-forbid-overwrite: true'`, "curl:"},
+		{"powershell", `curl.exe --% -X PUT -T "a b.txt" -H "x-oss-forbid-overwrite: true"`, "curl (PowerShell):"},
+		{"cmd", `curl.exe -X PUT -T ^"a b.txt^" -H ^"x-oss-forbid-overwrite: true^"`, "curl (cmd.exe):"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.shell, func(t *testing.T) {
+			out := presignJSON(t, append([]string{"--curl-shell", tt.shell, "--file", "a b.txt"}, base...)...)
+			if string(out.CurlShell) != tt.shell || out.Curl != out.CurlCommands[out.CurlShell] || len(out.CurlCommands) != 3 {
+				t.Errorf("curl_shell %q, curl %q, curl_commands %q", out.CurlShell, out.Curl, out.CurlCommands)
+			}
+			if !strings.HasPrefix(out.Curl, tt.prefix) {
+				t.Errorf("curl %s\ndoes not start with %s", out.Curl, tt.prefix)
+			}
+			code, stdout, _ := runCLI(t, "", append([]string{"presign", "--curl-shell", tt.shell}, base...)...)
+			program, _, _ := strings.Cut(tt.prefix, " ")
+			if code != ExitOK || !strings.Contains(stdout, "\n"+tt.label+"\n  "+program+" ") {
+				t.Errorf("exit %d; the text output lacks %q:\n%s", code, tt.label, stdout)
+			}
+		})
+	}
+	t.Run("an unknown shell", func(t *testing.T) {
+		code, _, stderr := runCLI(t, "", append([]string{"presign", "--curl-shell", "fish"}, base...)...)
+		if code != ExitInvalid || !strings.Contains(stderr, `error: --curl-shell: unknown shell "fish": choose posix, powershell or cmd`) {
+			t.Errorf("exit %d: %s", code, stderr)
+		}
+	})
+}
+
 func TestPresignHumanOutput(t *testing.T) {
 	code, stdout, _ := runCLI(t, "", "presign", "--region", "cn-hangzhou", "--bucket", "demo", "--key", "a.txt", "--allow-overwrite")
 	if code != ExitOK {

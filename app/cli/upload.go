@@ -59,9 +59,9 @@ func runUpload(args []string, env *Env) int {
 	if err != nil {
 		return invalid(env, err.Error(), "write each header as --header 'Name: value'")
 	}
-	text, err := readLinkArg(fs.Arg(0), env)
+	text, err := readArgOrStdin(fs.Arg(0), env, "ossdrop upload - FILE")
 	if err != nil {
-		return failed(env, err.Error(), "")
+		return failed(env, err.Error(), stdinHint)
 	}
 
 	req := upload.Request{LinkText: text, File: fs.Arg(1), ExtraHeaders: headers, Retries: *retries, Now: env.Now}
@@ -107,21 +107,6 @@ func runUpload(args []string, env *Env) int {
 		return uploadFailure(env, err)
 	}
 	return ExitOK
-}
-
-// readLinkArg returns arg, or the link piped to standard input for "-".
-func readLinkArg(arg string, env *Env) (string, error) {
-	if arg != "-" {
-		return arg, nil
-	}
-	raw, err := io.ReadAll(io.LimitReader(env.Stdin, 1<<20))
-	if err != nil {
-		return "", fmt.Errorf("cannot read standard input: %w", err)
-	}
-	if strings.TrimSpace(string(raw)) == "" {
-		return "", errors.New("standard input was empty: pipe the link or curl command into 'ossdrop upload - FILE'")
-	}
-	return string(raw), nil
 }
 
 // parseHeaderFlags reads --header values the way curl's -H does.
