@@ -11,6 +11,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
 
+	"github.com/ossdrop/ossdrop/app/appinfo"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
 	_ "github.com/ossdrop/ossdrop/app/locale" // a C locale reads as English
@@ -50,6 +51,7 @@ func ParseArgs(args []string) Options {
 // Run starts the desktop app and blocks until its window closes.
 func Run(args []string) {
 	opts := ParseArgs(args)
+	fyneapp.SetMetadata(metadata(appinfo.Get()))
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(assets.Icon)
 	loadTranslations()
@@ -61,6 +63,17 @@ func Run(args []string) {
 	w.Resize(fyne.NewSize(1000, 760))
 	w.SetOnClosed(m.close)
 	w.ShowAndRun()
+}
+
+// metadata is FyneApp.toml as Fyne wants it; a plain 'go build' binary
+// would otherwise look for FyneApp.toml next to itself and, not finding
+// it, call itself version 0.0.1. The fyneDo migration is left to the
+// migrated_fynedo build tag (release packages): without it Fyne's thread
+// checker keeps speaking in development builds.
+func metadata(i appinfo.Info) fyne.AppMetadata {
+	return fyne.AppMetadata{
+		ID: i.Details.ID, Name: i.Details.Name, Version: i.Details.Version, Build: i.Details.Build, Icon: assets.Icon,
+	}
 }
 
 // start loads the profiles and applies the command line.

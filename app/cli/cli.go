@@ -17,6 +17,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
+
+	"github.com/ossdrop/ossdrop/app/appinfo"
 )
 
 // Exit codes shared by every command.
@@ -127,7 +129,7 @@ func Run(args []string, env *Env) int {
 		return ExitOK
 	}
 	if args[0] == "version" || args[0] == "--version" {
-		fmt.Fprintln(env.Stdout, "ossdrop", Version)
+		fmt.Fprintln(env.Stdout, "ossdrop", appinfo.Get().Details.Version)
 		return ExitOK
 	}
 	c := lookup(args[0])
@@ -137,9 +139,6 @@ func Run(args []string, env *Env) int {
 	}
 	return c.run(args[1:], env)
 }
-
-// Version is the version the binary reports.
-var Version = "0.1.0"
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "ossdrop makes and uses presigned upload links for Alibaba Cloud OSS.")
