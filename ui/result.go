@@ -25,6 +25,8 @@ type resultCard struct {
 
 	link *signing.Link
 	req  signing.Request
+	// shell is the shell the curl command is written for.
+	shell signing.Shell
 
 	title     *widget.Label
 	countdown *widget.Label
@@ -32,6 +34,7 @@ type resultCard struct {
 	url       *widget.Label
 	headers   *fyne.Container
 	curl      *widget.Label
+	shellPick *widget.Select
 	qr        *canvas.Image
 	qrNote    *widget.Label
 	container *fyne.Container
@@ -40,7 +43,7 @@ type resultCard struct {
 }
 
 func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Request), onTestUpload func(string)) *resultCard {
-	r := &resultCard{win: win, svc: svc}
+	r := &resultCard{win: win, svc: svc, shell: preferredShell()}
 	r.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	r.countdown = &widget.Label{}
 	r.share = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
@@ -56,10 +59,13 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 		b.OnTapped = func() { r.copy(b, get()) }
 		return b
 	}
-	section := func(label string, body fyne.CanvasObject, copyOf func() string) fyne.CanvasObject {
-		head := container.NewBorder(nil, nil, &widget.Label{Text: label, TextStyle: fyne.TextStyle{Bold: true}}, copyButton(copyOf))
+	section := func(label string, body fyne.CanvasObject, copyOf func() string, extra ...fyne.CanvasObject) fyne.CanvasObject {
+		left := container.NewHBox(append([]fyne.CanvasObject{&widget.Label{Text: label, TextStyle: fyne.TextStyle{Bold: true}}}, extra...)...)
+		head := container.NewBorder(nil, nil, left, copyButton(copyOf))
 		return container.NewVBox(head, body)
 	}
+	r.shellPick = widget.NewSelect(shellLabels(), r.onShell)
+	r.shellPick.Selected = shellLabel(r.shell)
 	actions := container.NewHBox(
 		&widget.Button{Text: lang.L("Save QR as PNG…"), Icon: theme.DocumentSaveIcon(), OnTapped: r.onSaveQR},
 		&widget.Button{Text: lang.L("Download link"), Icon: theme.DownloadIcon(), OnTapped: func() { onDownload(r.req) }},
@@ -70,7 +76,7 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 		section(lang.L("Plain URL"), r.url, func() string { return r.link.URL }),
 		&widget.Label{Text: lang.L("Headers the uploader must send, exactly"), TextStyle: fyne.TextStyle{Bold: true}},
 		r.headers,
-		section(lang.L("curl command"), r.curl, func() string { return r.link.Curl("") }),
+		section(lang.L("curl command"), r.curl, func() string { return r.link.CurlIn(r.shell, "") }, r.shellPick),
 	)
 	qr := container.NewVBox(r.qr, r.qrNote)
 	card := widget.NewCard("", "", container.NewVBox(
@@ -89,7 +95,7 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.title.SetText(fmt.Sprintf(lang.L("Upload link for %s/%s, valid until %s"), req.Bucket, req.Key, link.ExpiresAt.Local().Format("2006-01-02 15:04:05")))
 	r.share.SetText(link.ShareLink())
 	r.url.SetText(link.URL)
-	r.curl.SetText(link.Curl(""))
+	r.curl.SetText(link.CurlIn(r.shell, ""))
 	r.headers.RemoveAll()
 	if len(link.Headers) == 0 {
 		r.headers.Add(&widget.Label{Text: lang.L("none"), Importance: widget.LowImportance})
@@ -102,6 +108,20 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.renderQR()
 	r.container.Show()
 	r.startCountdown()
+}
+
+// onShell rewrites the curl command for the chosen shell and remembers the
+// choice for the next link.
+func (r *resultCard) onShell(label string) {
+	sh, ok := shellOfLabel(label)
+	if !ok {
+		return
+	}
+	r.shell = sh
+	fyne.CurrentApp().Preferences().SetString(prefCurlShell, string(sh))
+	if r.link != nil {
+		r.curl.SetText(r.link.CurlIn(sh, ""))
+	}
 }
 
 // renderQR shows the share link's QR code, or why there is none.
