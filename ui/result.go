@@ -34,7 +34,7 @@ type resultCard struct {
 	url       *widget.Label
 	headers   *fyne.Container
 	curl      *widget.Label
-	shellPick *widget.Select
+	shellPick *widget.RadioGroup
 	qr        *canvas.Image
 	qrNote    *widget.Label
 	container *fyne.Container
@@ -64,8 +64,7 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 		head := container.NewBorder(nil, nil, left, copyButton(copyOf))
 		return container.NewVBox(head, body)
 	}
-	r.shellPick = widget.NewSelect(shellLabels(), r.onShell)
-	r.shellPick.Selected = shellLabel(r.shell)
+	r.shellPick = &widget.RadioGroup{Options: shellLabels(), Selected: shellLabel(r.shell), Horizontal: true, Required: true, OnChanged: r.onShell}
 	actions := container.NewHBox(
 		&widget.Button{Text: lang.L("Save QR as PNG…"), Icon: theme.DocumentSaveIcon(), OnTapped: r.onSaveQR},
 		&widget.Button{Text: lang.L("Download link"), Icon: theme.DownloadIcon(), OnTapped: func() { onDownload(r.req) }},

@@ -23,11 +23,11 @@ func preferredShell() signing.Shell {
 func shellLabel(sh signing.Shell) string {
 	switch sh {
 	case signing.ShellPowerShell:
-		return lang.L("PowerShell (Windows)")
+		return "PowerShell"
 	case signing.ShellCmd:
-		return lang.L("Command Prompt (cmd.exe)")
+		return lang.L("Command Prompt")
 	}
-	return lang.L("Terminal (macOS, Linux)")
+	return "macOS / Linux"
 }
 
 func shellLabels() []string {

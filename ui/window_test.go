@@ -33,7 +33,8 @@ func TestFirstRunSandbox(t *testing.T) {
 	}
 
 	m.onTryLocally()
-	waitFor(t, "the sandbox", func() bool { return m.sandbox != nil })
+	// setSandbox runs on the UI goroutine: the form shows once it is done.
+	waitFor(t, "the sandbox", func() bool { return m.sandbox != nil && m.createTab.content.Visible() })
 	defer m.close()
 	if m.welcome.Visible() || !m.createTab.content.Visible() || m.createTab.profile.Selected != SandboxProfileName {
 		t.Fatalf("after Try it locally: welcome %v, form %v, profile %q", m.welcome.Visible(), m.createTab.content.Visible(), m.createTab.profile.Selected)
@@ -41,7 +42,7 @@ func TestFirstRunSandbox(t *testing.T) {
 	if m.createTab.create.Disabled() {
 		t.Fatalf("Create disabled in the sandbox: %v", visibleErrors(m.createTab))
 	}
-	// The test app's storage, and so the sandbox's objects, outlive the test.
+	// The sandbox's objects (in the cache directory) outlive the test.
 	m.createTab.key.SetText(fmt.Sprintf("first-run-%d.txt", time.Now().UnixNano()))
 	test.Tap(m.createTab.create)
 	waitFor(t, "the link", func() bool { return m.createTab.result.container.Visible() })
