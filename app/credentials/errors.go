@@ -3,7 +3,6 @@ package credentials
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"time"
 
 	"github.com/ossdrop/ossdrop/signing"
@@ -91,16 +90,12 @@ func tokenExpired(p Profile) error {
 		fmt.Sprintf("get new temporary credentials and enter them with 'ossdrop profile rotate %s --access-key-id ID --sts-expires TIME'", p.Name))
 }
 
-// keychainUnavailable explains the one fix that matters on each system. The
-// cause is shown because "no such name on the bus" and "prompt dismissed"
-// need different fixes; bus errors never carry the secret.
+// keychainUnavailable explains the one fix that matters on each system
+// (keychainHint, per platform). The cause is shown because "no such name
+// on the bus" and "prompt dismissed" need different fixes; keychain errors
+// never carry the secret.
 func keychainUnavailable(name string, cause error) error {
-	hint := "unlock the login keychain, or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) for this shell instead"
-	if runtime.GOOS != "darwin" && runtime.GOOS != "windows" {
-		hint = "start and unlock a Secret Service (gnome-keyring-daemon --start --components=secrets, or KeePassXC with its Secret Service integration on), " +
-			"or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) for this shell instead"
-	}
 	return newError(name, ErrKeychainUnavailable, cause,
 		fmt.Sprintf("the OS keychain cannot be reached (%v), and OSS Drop never keeps secrets in a file", cause),
-		hint)
+		keychainHint+", or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) for this shell instead")
 }
