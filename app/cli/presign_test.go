@@ -61,7 +61,8 @@ func TestPresignJSON(t *testing.T) {
 	if err != nil || time.Until(expires) > 15*time.Minute || time.Until(expires) < 14*time.Minute {
 		t.Errorf("expires_at %q is not 15 minutes from now", out.ExpiresAt)
 	}
-	if !strings.HasPrefix(out.ShareLink, out.URL+"#ossdrop=1&") || !strings.HasPrefix(out.Curl, "curl -X PUT -T ./FILE ") {
+	// curl is in the system's natural shell (curl.exe and PowerShell on Windows).
+	if !strings.HasPrefix(out.ShareLink, out.URL+"#ossdrop=1&") || !strings.HasPrefix(out.Curl, "curl") || !strings.Contains(out.Curl, " -X PUT -T ./FILE ") {
 		t.Errorf("share link %q / curl %q", out.ShareLink, out.Curl)
 	}
 
@@ -124,7 +125,7 @@ func TestPresignHumanOutput(t *testing.T) {
 	if code != ExitOK {
 		t.Fatal(code)
 	}
-	for _, part := range []string{"Upload link for demo/a.txt", "(in 59 minutes", "Share link", "curl -X PUT", "can replace the object"} {
+	for _, part := range []string{"Upload link for demo/a.txt", "(in 59 minutes", "Share link", " -X PUT -T ./FILE ", "can replace the object"} {
 		if !strings.Contains(stdout, part) {
 			t.Errorf("output lacks %q:\n%s", part, stdout)
 		}
@@ -178,6 +179,7 @@ func TestPresignInvalidInput(t *testing.T) {
 }
 
 func TestPresignWithoutCredentials(t *testing.T) {
+	profileHome(t) // no profiles.json of the user's (on Windows, in %AppData%)
 	var out, errOut bytes.Buffer
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Now: time.Now, Getenv: func(string) string { return "" }}
 	code := Run([]string{"presign", "--region", "cn-hangzhou", "--bucket", "demo", "--key", "k"}, env)
@@ -197,7 +199,7 @@ func TestPresignPinAndQR(t *testing.T) {
 	if out.Headers["content-md5"] != "XUFAKrxLKna5cZ2REBfFkg==" {
 		t.Errorf("content-md5 = %q", out.Headers["content-md5"])
 	}
-	if !strings.Contains(out.Curl, "-T "+file) {
+	if !strings.Contains(out.Curl, " -T ") || !strings.Contains(out.Curl, file) {
 		t.Errorf("curl %q does not upload %s", out.Curl, file)
 	}
 	png, err := os.ReadFile(qr)
