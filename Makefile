@@ -11,12 +11,13 @@ WINDOWS_ZIP  := dist/ossdrop-$(VERSION)-windows-amd64.zip
 
 # cgo and GLFW for the window; Xvfb, xdotool and ImageMagick for the GUI
 # smoke test; gnome-keyring and D-Bus for the keychain tests; zbar and curl
-# for end-to-end checks of QR codes and curl commands. For Windows: MinGW-w64
-# to cross-compile ossdrop.exe, zip to pack it, and wine (64-bit), icoutils
-# and unzip to test it.
+# for end-to-end checks of QR codes and curl commands; Chromium for the
+# upload page's browser tests (driven over the DevTools protocol). For
+# Windows: MinGW-w64 to cross-compile ossdrop.exe, zip to pack it, and wine
+# (64-bit), icoutils and unzip to test it.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth libgl1-mesa-dri \
-	gnome-keyring libsecret-tools dbus imagemagick xdotool zbar-tools curl fonts-noto-cjk \
+	gnome-keyring libsecret-tools dbus imagemagick xdotool zbar-tools curl fonts-noto-cjk chromium \
 	gcc-mingw-w64-x86-64 zip unzip wine wine64 icoutils
 
 SHELL       := bash
@@ -51,12 +52,14 @@ run: deps build
 test: deps test-unit test-fuzz test-keychain test-gui test-windows
 	@echo "make test: all test groups passed"
 
-# The unit tests are not run under wine (its t.TempDir cleanup fails), but
-# they and everything else must compile for Windows.
+# The upload page's browser tests must run here (make deps installed
+# Chromium); their screenshots go to $(ARTIFACTS). The unit tests are not
+# run under wine (its t.TempDir cleanup fails), but they and everything
+# else must compile for Windows.
 test-unit:
 	go vet -tags ci ./...
 	GOOS=windows go vet -tags ci ./...
-	scripts/isolated go test -tags ci -count=1 ./...
+	OSSDROP_REQUIRE_BROWSER=1 OSSDROP_ARTIFACTS=$(ARTIFACTS) scripts/isolated go test -tags ci -count=1 ./...
 
 # Every fuzz target runs briefly (a count, not a time: with a large cached
 # corpus a short -fuzztime can end while the baseline is still being read,
@@ -89,10 +92,11 @@ test-windows: build
 	scripts/package-windows $(WINDOWS_ZIP); \
 	scripts/isolated scripts/windows-e2e $(WINDOWS_ZIP) $(BIN) $(ARTIFACTS)
 
-## bench: Go benchmarks (ns/op, MB/s), then ossdrop upload vs curl on loopback
+## bench: Go benchmarks (ns/op, MB/s), then ossdrop upload vs curl on loopback (PUT, and request links vs curl -F)
 bench: build
 	scripts/isolated go test -tags ci -run '^$$' -bench . -benchmem ./...
 	scripts/isolated scripts/bench-upload $(BIN)
+	scripts/isolated scripts/bench-request $(BIN)
 
 ## lint: go vet and staticcheck
 lint:

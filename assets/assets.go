@@ -15,7 +15,9 @@ var iconPNG []byte
 var Icon = fyne.NewStaticResource("icon.png", iconPNG)
 
 // Translations holds translations/<lang>.json for fyne/lang; the English
-// strings are the keys, so en.json only lists what reads differently.
+// strings are the keys, so en.json only lists what reads differently. The
+// directory is also the Fyne-free package translations (the upload page's
+// strings), whose Go file is left out here.
 //
-//go:embed translations
+//go:embed translations/*.json
 var Translations embed.FS

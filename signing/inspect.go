@@ -29,6 +29,8 @@ const (
 	SourceShareLink = "share link"
 	SourceURL       = "URL"
 	SourceCurl      = "curl command"
+	// SourcePageLink is an upload page's link carrying a share link.
+	SourcePageLink = "page link"
 )
 
 // ClockSkewAllowance is how far in the future OSS accepts a link's signing time.
@@ -39,8 +41,10 @@ var ErrNotALink = errors.New("not a presigned link")
 
 // Inspection is what a pasted link or curl command allows, and until when.
 type Inspection struct {
-	Source string // SourceShareLink, SourceURL or SourceCurl
-	Format string // FormatOSSV4, FormatOSSV1 or FormatS3V4
+	Source string // SourceShareLink, SourceURL, SourceCurl or SourcePageLink
+	// PageURL is the upload page a page link opens (empty otherwise).
+	PageURL string
+	Format  string // FormatOSSV4, FormatOSSV1 or FormatS3V4
 	// Method is the HTTP method; for a bare URL it is guessed (PUT).
 	Method      string
 	MethodKnown bool
@@ -69,8 +73,13 @@ type Inspection struct {
 	Callback     string
 	CallbackVars string
 
-	// File is the path a curl command uploads (-T), if any.
+	// File is the path a curl command uploads (-T, or -F file=@ for a
+	// request link), if any.
 	File string
+
+	// Request is set for a request link (Method MethodPost): the folder,
+	// size range, types and fields of its policy. Headers are then empty.
+	Request *RequestLink
 
 	Warnings []string
 }
@@ -84,12 +93,20 @@ func (in *Inspection) Link() *Link {
 }
 
 // ShareLink returns the share-link form of the inspected link.
-func (in *Inspection) ShareLink() string { return buildShareLink(in.URL, in.Method, in.Headers) }
+func (in *Inspection) ShareLink() string {
+	if in.Request != nil {
+		return in.Request.ShareLink()
+	}
+	return buildShareLink(in.URL, in.Method, in.Headers)
+}
 
 // Curl returns the curl command for the inspected link.
 func (in *Inspection) Curl(file string) string {
 	if file == "" {
 		file = in.File
+	}
+	if in.Request != nil {
+		return in.Request.Curl(file)
 	}
 	return buildCurl(in.Method, in.URL, in.Headers, file)
 }
@@ -105,7 +122,30 @@ func Inspect(text string, now time.Time) (*Inspection, error) {
 	if isCurl(text) {
 		return inspectCurl(text, now)
 	}
-	return inspectURL(cleanPastedURL(text), SourceURL, now)
+	text = cleanPastedURL(text)
+	if parts, ok, err := ParsePageLink(text); ok {
+		return inspectPageLink(parts, err, now)
+	}
+	return inspectURL(text, SourceURL, now)
+}
+
+// inspectPageLink reads the link an upload page's link carries.
+func inspectPageLink(parts PageLinkParts, err error, now time.Time) (*Inspection, error) {
+	if err != nil {
+		return nil, notALink("%v", err)
+	}
+	if _, nested, _ := ParsePageLink(parts.Link); nested {
+		return nil, notALink("the page link carries another page link instead of an upload link: ask the sender for the link again")
+	}
+	in, err := inspectURL(parts.Link, SourceShareLink, now)
+	if err != nil {
+		return nil, err
+	}
+	if (parts.Kind == PageKindRequest) != (in.Request != nil) {
+		return nil, notALink("the page link says it carries a %q link, but it carries another kind: ask the sender for the link again", parts.Kind)
+	}
+	in.Source, in.PageURL = SourcePageLink, parts.PageURL
+	return in, nil
 }
 
 func notALink(format string, args ...any) error {
@@ -140,6 +180,11 @@ func inspectURL(raw, source string, now time.Time) (*Inspection, error) {
 	frag, isShare, err := parseShareFragment(fragment)
 	if err != nil {
 		return nil, notALink("%v", err)
+	}
+	if isShare && frag.method == MethodPost {
+		policy, _ := frag.headers.Get(FormPolicy)
+		signature, _ := frag.headers.Get(FormSignature)
+		return inspectRequestLink(raw, SourceShareLink, Fields{{FormPolicy, fragmentPolicy(policy)}, {FormSignature, signature}}, now)
 	}
 	if isShare {
 		in.Source = SourceShareLink
@@ -313,7 +358,7 @@ func (in *Inspection) warn(now time.Time) {
 	if in.Format == FormatS3V4 {
 		add("This is an S3 link, not an OSS one: OSS Drop can try it but cannot check what it allows.")
 	}
-	if in.MethodKnown && in.Method != MethodPut {
+	if in.MethodKnown && in.Method != MethodPut && in.Request == nil {
 		add("This link is for %s, not for uploading (PUT).", in.Method)
 	}
 }
@@ -328,6 +373,7 @@ func inspectCurl(text string, now time.Time) (*Inspection, error) {
 	var (
 		method, rawURL, file string
 		headers              = map[string]string{}
+		form                 Fields
 		hasData              bool
 	)
 	for i := 1; i < len(args); i++ {
@@ -365,7 +411,12 @@ func inspectCurl(text string, now time.Time) (*Inspection, error) {
 			file = value
 		case "--url":
 			rawURL = value
-		case "-d", "--data", "--data-binary", "--data-raw", "--data-ascii", "--data-urlencode", "-F", "--form":
+		case "-F", "--form", "--form-string":
+			hasData = true
+			if name, value, ok := strings.Cut(value, "="); ok {
+				form = append(form, Field{name, value})
+			}
+		case "-d", "--data", "--data-binary", "--data-raw", "--data-ascii", "--data-urlencode":
 			hasData = true
 		case "-I", "--head":
 			method = "HEAD"
@@ -373,6 +424,13 @@ func inspectCurl(text string, now time.Time) (*Inspection, error) {
 	}
 	if rawURL == "" {
 		return nil, notALink("the curl command has no https:// address: copy the whole command again")
+	}
+	if _, ok := form.Get(FormPolicy); ok {
+		in, err := inspectRequestLink(cleanPastedURL(rawURL), SourceCurl, form, now)
+		if err == nil {
+			in.File = curlFormFile(form)
+		}
+		return in, err
 	}
 	in, err := inspectURL(rawURL, SourceCurl, now)
 	if err != nil {
@@ -428,9 +486,26 @@ var curlTakesValue = func() map[string]bool {
 	for _, o := range strings.Fields(`-X --request -H --header -T --upload-file -o --output -d --data
 		--data-binary --data-raw --data-ascii --data-urlencode -F --form -u --user -A --user-agent -e --referer
 		--connect-timeout -m --max-time --retry --retry-delay --retry-max-time -w --write-out -b --cookie
-		-c --cookie-jar -x --proxy --resolve --limit-rate --url --cacert --cert --key -r --range -K --config
+		-c --cookie-jar -x --proxy --form-string --resolve --limit-rate --url --cacert --cert --key -r --range -K --config
 		-E --interface -Y --speed-limit -y --speed-time --max-filesize -z --time-cond --expect100-timeout`) {
 		m[o] = true
 	}
 	return m
 }()
+
+// curlFormFile is the path of a request-link curl command's file=@PATH
+// field, quotes removed.
+func curlFormFile(form Fields) string {
+	v, ok := form.Get(FormFile)
+	if !ok || !strings.HasPrefix(v, "@") {
+		return ""
+	}
+	v = strings.TrimPrefix(v, "@")
+	if unq, err := strconv.Unquote(v); err == nil && strings.HasPrefix(v, `"`) {
+		return unq
+	}
+	if i := strings.IndexByte(v, ';'); i >= 0 {
+		v = v[:i] // curl's ;type= and ;filename= options
+	}
+	return v
+}

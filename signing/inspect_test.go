@@ -174,7 +174,7 @@ func TestInspectRejects(t *testing.T) {
 		{"wrong version", strings.Replace(v4URL, "OSS4-HMAC-SHA256", "OSS5", 1), "x-oss-signature-version"},
 		{"no key", "https://b.oss-cn-hangzhou.aliyuncs.com/?" + strings.SplitN(v4URL, "?", 2)[1], "names no object"},
 		{"V1 without expires", "https://b.oss-cn-hangzhou.aliyuncs.com/k?OSSAccessKeyId=A&Signature=x", "Expires"},
-		{"future share format", v4URL + "#ossdrop=2&method=PUT", "newer OSS Drop"},
+		{"future share format", v4URL + "#ossdrop=3&method=PUT", "newer OSS Drop"},
 		{"damaged fragment", v4URL + "#ossdrop=1&a=%zz", "damaged"},
 		{"bad header in fragment", v4URL + "#ossdrop=1&bad%20name=1", "not valid"},
 		{"header twice in fragment", v4URL + "#ossdrop=1&x-oss-meta-a=1&X-Oss-Meta-A=2", "twice"},

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -94,5 +95,30 @@ func TestDecodeQR(t *testing.T) {
 	}
 	if _, err := DecodeQR(strings.NewReader("not an image")); !errors.Is(err, ErrNoQR) || !strings.Contains(err.Error(), "PNG or JPEG") {
 		t.Errorf("text file: %v", err)
+	}
+}
+
+// TestDecodeQRLargeCodes reads back codes of the sizes page links take
+// (versions 13 to 21); the finder-pattern search alone missed about one in
+// twenty of these.
+func TestDecodeQRLargeCodes(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	const chars = "abcdefghijklmnopqrstuvwxyz0123456789%&=/:?"
+	for i := range 200 {
+		b := []byte("https://x/")
+		for n := 300 + r.IntN(400); len(b) < n; {
+			b = append(b, chars[r.IntN(len(chars))])
+		}
+		qr, err := EncodeQR(string(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		png, err := qr.PNG(4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := DecodeQR(bytes.NewReader(png)); err != nil || got != string(b) {
+			t.Fatalf("code %d (version %d): decoded %q, %v", i, qr.Version(), got, err)
+		}
 	}
 }

@@ -125,6 +125,15 @@ type Request struct {
 	// ContentMD5 (base64 of the MD5) pins the exact bytes the link accepts.
 	ContentMD5 string
 
+	// Request links (Method MethodPost, see NewRequestLink) take many files:
+	// Prefix is the folder their keys start with (or Key names the one
+	// object the link takes); MinSize and MaxSize bound each file in bytes
+	// (MaxSize 0 means OSS's 5 GiB); ContentTypePrefix admits every type
+	// that starts with it, such as "image/" (ContentType binds one type).
+	Prefix            string
+	MinSize, MaxSize  int64
+	ContentTypePrefix string
+
 	Credentials Credentials
 }
 

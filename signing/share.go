@@ -57,7 +57,7 @@ func parseShareFragment(fragment string) (frag shareFragment, ok bool, err error
 	if err != nil {
 		return frag, true, fmt.Errorf("the part after # is damaged (%v): copy the whole link again", err)
 	}
-	if v := values.Get(fragmentVersionKey); v != ShareLinkVersion {
+	if v := values.Get(fragmentVersionKey); v != ShareLinkVersion && v != RequestLinkVersion {
 		return frag, true, fmt.Errorf("the link was made by a newer OSS Drop (share-link format %q): update OSS Drop", v)
 	}
 	headers, seen := map[string]string{}, map[string]bool{}

@@ -52,14 +52,28 @@ func (in *Inspection) CurlIn(sh Shell, file string) string {
 	return buildCurlIn(sh, in.Method, in.URL, in.Headers, file)
 }
 
-func buildCurlIn(sh Shell, method, rawURL string, headers Headers, file string) string {
-	switch sh {
-	case ShellPowerShell:
-		return powerShellCommand(curlArgs(method, rawURL, headers, file))
-	case ShellCmd:
-		return cmdCommand(curlArgs(method, rawURL, headers, file))
+// CurlIn returns the curl command that uploads file through the request
+// link, written for sh. ShellPOSIX gives the same text as Curl.
+func (l *RequestLink) CurlIn(sh Shell, file string) string {
+	if sh == ShellPOSIX {
+		return l.Curl(file)
 	}
-	return buildCurl(method, rawURL, headers, file)
+	return windowsCommand(sh, l.curlArgs(file))
+}
+
+func buildCurlIn(sh Shell, method, rawURL string, headers Headers, file string) string {
+	if sh == ShellPOSIX {
+		return buildCurl(method, rawURL, headers, file)
+	}
+	return windowsCommand(sh, curlArgs(method, rawURL, headers, file))
+}
+
+// windowsCommand writes curl.exe and its arguments for PowerShell or cmd.
+func windowsCommand(sh Shell, args []string) string {
+	if sh == ShellCmd {
+		return cmdCommand(args)
+	}
+	return powerShellCommand(args)
 }
 
 // curlArgs are the arguments after the program name, unquoted: what curl

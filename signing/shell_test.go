@@ -363,3 +363,27 @@ func FuzzCurlShells(f *testing.F) {
 		}
 	})
 }
+
+// TestRequestLinkCurlShells: a request link's curl -F command, with odd
+// form values and a Windows path, reaches curl intact in every shell.
+func TestRequestLinkCurlShells(t *testing.T) {
+	req := requestLinkRequest()
+	req.Metadata = map[string]string{"note": `it's "odd"; @home <x> & 100% ^!`}
+	l, err := NewRequestLink(req, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{"", `C:\Users\Ada Lovelace\q3 "final".pdf`} {
+		for _, sh := range Shells {
+			t.Run(string(sh)+"/"+file, func(t *testing.T) {
+				cmd := l.CurlIn(sh, file)
+				if got, want := shellModels[sh](t, cmd, shellEnv), l.curlArgs(file); !reflect.DeepEqual(got, want) {
+					t.Errorf("%s\n got %q\nwant %q", cmd, got, want)
+				}
+			})
+		}
+	}
+	if l.CurlIn(ShellPOSIX, "x") != l.Curl("x") {
+		t.Error("the POSIX form is not Curl")
+	}
+}

@@ -127,7 +127,13 @@ func (r *Request) Validate(now time.Time) error {
 	add(validateRegion(r))
 	add(validateEndpoint(r))
 	add(ValidateBucket(r.Bucket))
-	add(ValidateKey(r.Key))
+	if r.method() == MethodPost {
+		for _, e := range validateRequestLink(r) {
+			add(e)
+		}
+	} else {
+		add(ValidateKey(r.Key))
+	}
 	add(validateMethod(r))
 	add(validateExpiry(r, now))
 	add(validateCredentials(r.Credentials, now))
@@ -237,7 +243,7 @@ func ValidateKey(key string) *FieldError {
 
 func validateMethod(r *Request) *FieldError {
 	switch r.method() {
-	case MethodPut:
+	case MethodPut, MethodPost:
 		return nil
 	case MethodGet:
 		if r.ContentType != "" || r.StorageClass != "" || r.ACL != "" || len(r.Metadata) > 0 || r.Callback != nil || r.ContentMD5 != "" {
@@ -245,7 +251,7 @@ func validateMethod(r *Request) *FieldError {
 		}
 		return nil
 	}
-	return fieldErr(FieldMethod, ErrMethod, "The method %q is not supported: use PUT for upload links or GET for download links.", r.Method)
+	return fieldErr(FieldMethod, ErrMethod, "The method %q is not supported: use PUT for upload links, POST for request links or GET for download links.", r.Method)
 }
 
 func validateExpiry(r *Request, now time.Time) *FieldError {

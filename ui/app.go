@@ -101,7 +101,7 @@ func loadTranslations() {
 // secrets in the OS keychain, the history beside them, the SDK signer and
 // the embedded sandbox.
 func defaultServices() *Services {
-	svc := &Services{Presign: signing.Presign, StartSandbox: startSandbox, Now: time.Now}
+	svc := &Services{Presign: signing.Presign, StartSandbox: startSandbox, Now: time.Now, Bucket: newBucketAdmin}
 	if store, err := credentials.OpenDefault(); err == nil {
 		svc.Profiles = store
 	} else {

@@ -47,6 +47,9 @@ type createTab struct {
 	onHistoryChanged func()
 	// onResult brings a new result card into view.
 	onResult func(fyne.CanvasObject)
+	// onProfilesChanged reloads the profiles (the Browser uploads dialog
+	// saves a profile's upload page).
+	onProfilesChanged func()
 
 	profiles []credentials.Profile
 	sandbox  *Sandbox
@@ -71,6 +74,12 @@ type createTab struct {
 
 	result  *resultCard
 	content *fyne.Container
+
+	// many switches the form to a request link (create_request.go).
+	many    *requestSection
+	form    *widget.Form
+	keyItem *widget.FormItem
+	pick    *widget.Button
 }
 
 func newCreateTab(win fyne.Window, svc *Services) *createTab {
@@ -95,7 +104,7 @@ func (t *createTab) buildUI() {
 	}
 	t.bucket = &widget.Entry{PlaceHolder: "my-bucket", OnChanged: touch(signing.FieldBucket)}
 	t.key = &widget.Entry{PlaceHolder: lang.L("uploads/report.pdf"), OnChanged: touch(signing.FieldKey)}
-	pick := &widget.Button{Text: lang.L("Pick a sample file…"), OnTapped: t.onPickSample}
+	t.pick = &widget.Button{Text: lang.L("Pick a sample file…"), OnTapped: t.onPickSample}
 
 	var presetLabels []string
 	for _, p := range expiryPresets {
@@ -130,10 +139,13 @@ func (t *createTab) buildUI() {
 	t.formError = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	t.formError.Hide()
 
+	t.many = newRequestSection(t.onModeChanged, t.withError)
+	t.keyItem = widget.NewFormItem(lang.L("Object key"), t.withError(container.NewBorder(nil, nil, nil, t.pick, t.key), signing.FieldKey))
+	t.fieldErrors[signing.FieldPrefix] = t.fieldErrors[signing.FieldKey] // the key field holds the folder
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Profile"), t.withError(t.profile, signing.FieldCredentials)),
 		widget.NewFormItem(lang.L("Bucket"), t.withError(t.bucket, signing.FieldBucket)),
-		widget.NewFormItem(lang.L("Object key"), t.withError(container.NewBorder(nil, nil, nil, pick, t.key), signing.FieldKey)),
+		t.keyItem,
 		widget.NewFormItem(lang.L("Expires in"), t.withError(container.NewVBox(t.expiry, t.customExpiry, t.expiryAt), signing.FieldExpiry)),
 		widget.NewFormItem(lang.L("Content type"), t.withError(t.contentType, signing.FieldContentType)),
 		widget.NewFormItem(lang.L("Storage class"), t.withError(t.storageClass, signing.FieldStorageClass)),
@@ -152,7 +164,9 @@ func (t *createTab) buildUI() {
 			t.onTestUpload(share)
 		}
 	})
-	t.content = container.NewVBox(form, callback, t.formError, container.NewHBox(t.create), t.pending, t.busy, t.result.container)
+	t.result.page.onBrowserUploads = t.onBrowserUploads
+	t.form = form
+	t.content = container.NewVBox(t.many.choice, form, t.many.limits, callback, t.formError, container.NewHBox(t.create), t.pending, t.busy, t.result.container)
 	t.expiry.SetSelectedIndex(1)
 	t.storageClass.SetSelectedIndex(0)
 	t.acl.SetSelectedIndex(0)
@@ -264,6 +278,9 @@ func (t *createTab) request() (signing.Request, error) {
 	if req.Callback, err = t.callback.value(); err != nil {
 		return req, &signing.FieldError{Field: signing.FieldCallback, Err: signing.ErrCallbackVarName, Msg: err.Error()}
 	}
+	if t.many != nil && t.many.many() {
+		return req, t.many.apply(&req)
+	}
 	return req, nil
 }
 
@@ -328,8 +345,8 @@ func (t *createTab) untouchedAndEmpty(field string) bool {
 	switch field {
 	case signing.FieldBucket:
 		return t.bucket.Text == "" && !t.touched[field]
-	case signing.FieldKey:
-		return t.key.Text == "" && !t.touched[field]
+	case signing.FieldKey, signing.FieldPrefix:
+		return t.key.Text == "" && !t.touched[signing.FieldKey]
 	}
 	return false
 }
@@ -370,6 +387,10 @@ func (t *createTab) onCreate() {
 	}
 	profile, _ := t.selectedProfile()
 	sandbox := t.sandbox
+	if req.Method == signing.MethodPost {
+		t.createRequestLink(req, profile, sandbox)
+		return
+	}
 	t.setBusy(true)
 	go func() {
 		link, err := t.sign(profile, sandbox, req)
@@ -380,6 +401,7 @@ func (t *createTab) onCreate() {
 				return
 			}
 			t.formError.Hide()
+			t.result.page.pageURL = profile.PageURL
 			t.result.show(link, req)
 			if t.onResult != nil {
 				t.onResult(t.result.container)
@@ -393,15 +415,11 @@ func (t *createTab) onCreate() {
 
 // sign reads the secrets, signs, and records the link; off the UI goroutine.
 func (t *createTab) sign(profile credentials.Profile, sandbox *Sandbox, req signing.Request) (*signing.Link, error) {
-	if sandbox != nil && profile.Name == sandbox.Profile.Name {
-		req.Credentials = sandbox.Credentials
-	} else {
-		_, creds, err := t.svc.Profiles.Load(profile.Name)
-		if err != nil {
-			return nil, err
-		}
-		req.Credentials = creds
+	creds, err := t.credentials(profile, sandbox)
+	if err != nil {
+		return nil, err
 	}
+	req.Credentials = creds
 	link, err := t.svc.Presign(context.Background(), req)
 	if err != nil {
 		return nil, err

@@ -44,7 +44,16 @@ func (f *fakeProfiles) Add(p credentials.Profile, s credentials.Secrets) error {
 	f.secrets[p.Name] = s
 	return nil
 }
-func (f *fakeProfiles) Update(p credentials.Profile) error                        { return nil }
+func (f *fakeProfiles) Update(p credentials.Profile) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.profiles {
+		if f.profiles[i].Name == p.Name {
+			f.profiles[i] = p
+		}
+	}
+	return nil
+}
 func (f *fakeProfiles) Rotate(p credentials.Profile, s credentials.Secrets) error { return nil }
 func (f *fakeProfiles) Remove(name string) error                                  { return nil }
 

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ossdrop/ossdrop/app/history"
+	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -50,7 +51,12 @@ func (h *historyTab) fillRow(e history.Entry, row *fyne.Container) {
 	title, detail := texts[0].(*widget.Label), texts[1].(*widget.Label)
 	title.SetText(e.Bucket + "/" + e.Key)
 	state := untilText(e.Expires, now)
-	detail.SetText(fmt.Sprintf("%s · %s · %s · %s", e.Profile, e.Created.Local().Format("2006-01-02 15:04"), state, e.Options))
+	options := e.Options
+	if e.IsRequestLink() {
+		title.SetText(e.Bucket + "/" + e.Key + e.Prefix) // one of them is set
+		options += " · " + fmt.Sprintf(lang.L("up to %s"), upload.FormatSize(e.MaxSize))
+	}
+	detail.SetText(fmt.Sprintf("%s · %s · %s · %s", e.Profile, e.Created.Local().Format("2006-01-02 15:04"), state, options))
 	importance := widget.MediumImportance
 	if e.Expired(now) {
 		importance = widget.LowImportance

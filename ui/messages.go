@@ -36,6 +36,8 @@ var ruleSentences = []struct {
 	{signing.ErrCallbackHost, "The callback host is a host name such as example.com, without http://."},
 	{signing.ErrCallbackBody, "Enter a callback body, such as object=${object}&size=${size}."},
 	{signing.ErrCallbackVarName, "Custom variable names start with x: followed by lowercase letters or digits."},
+	{signing.ErrPrefix, "A request link's folder ends with / and is a valid start of an object key, such as in/acme/."},
+	{signing.ErrSizeRange, "Sizes are 0 to 5 GiB, the smallest no larger than the largest."},
 }
 
 // fieldMessage is the sentence shown under a field: signing's detailed
@@ -63,7 +65,10 @@ var uploadSentences = []struct {
 	{upload.ErrMethod, "This link is not for uploading: ask the sender for an upload link."},
 	{upload.ErrHeader, "A header for this upload is not valid."},
 	{upload.ErrFile, "This file cannot be uploaded: check that it exists and can be read."},
-	{upload.ErrTooLarge, "This file is larger than 5 GiB, the most one link can take: ask the sender for another way."},
+	{upload.ErrTooLarge, "This file is larger than the link takes (no link takes more than 5 GiB): ask the sender for another way."},
+	{upload.ErrTooSmall, "This file is smaller than the link takes: check that it is the right file."},
+	{upload.ErrType, "This file's type is not one the link takes: choose a file of that type, or ask the sender."},
+	{upload.ErrPolicy, "The link's policy does not allow this file: send the details to the sender."},
 	{upload.ErrSignature, "OSS refused the upload because it does not match the link's signature: ask the sender for the share link or the curl command."},
 	{upload.ErrDenied, "OSS refused the upload: ask the sender for a new link."},
 	{upload.ErrExists, "A file with this name is already stored and protected from being replaced: ask the sender for a new link or name."},

@@ -158,6 +158,7 @@ func (d *profilesDialog) edit(p credentials.Profile, adding bool) {
 	endpoint := &widget.Entry{Text: p.Endpoint, PlaceHolder: "files.example.com"}
 	bucket := &widget.Entry{Text: p.Bucket, PlaceHolder: lang.L("optional")}
 	pathStyle := &widget.Check{Text: lang.L("Path-style addresses (/bucket/key)"), Checked: p.PathStyle}
+	pageURL := &widget.Entry{Text: p.PageURL, PlaceHolder: "https://files.example.com/_ossdrop/upload.html"}
 	items := []*widget.FormItem{
 		widget.NewFormItem(lang.L("Name"), name),
 		widget.NewFormItem(lang.L("AccessKey ID"), akID),
@@ -178,6 +179,7 @@ func (d *profilesDialog) edit(p credentials.Profile, adding bool) {
 		widget.NewFormItem(lang.L("Custom endpoint"), endpoint),
 		widget.NewFormItem(lang.L("Default bucket"), bucket),
 		widget.NewFormItem("", pathStyle),
+		widget.NewFormItem(lang.L("Upload page (optional)"), pageURL),
 	)
 	title := lang.L("Edit profile")
 	if adding {
@@ -191,7 +193,7 @@ func (d *profilesDialog) edit(p credentials.Profile, adding bool) {
 			Name: strings.TrimSpace(name.Text), AccessKeyID: strings.TrimSpace(akID.Text), Kind: credentials.KindPermanent,
 			Region: signing.NormalizeRegion(region.Text), EndpointKind: signing.EndpointKind(max(endpointKind.SelectedIndex(), 0)),
 			Endpoint: strings.TrimSpace(endpoint.Text), Bucket: strings.TrimSpace(bucket.Text), PathStyle: pathStyle.Checked,
-			Label: p.Label, Default: p.Default,
+			PageURL: strings.TrimSpace(pageURL.Text), Label: p.Label, Default: p.Default,
 		}
 		if sts.Checked {
 			np.Kind = credentials.KindSTS

@@ -25,8 +25,13 @@ type resultCard struct {
 
 	link *signing.Link
 	req  signing.Request
-	// shell is the shell the curl command is written for.
-	shell signing.Shell
+	// The texts the card shares: a PUT link's or a request link's.
+	shareText, urlText, curlText string
+	expires                      time.Time
+	// curlIn writes the shown link's curl command for a shell; shell is
+	// the one chosen.
+	curlIn func(signing.Shell) string
+	shell  signing.Shell
 
 	title     *widget.Label
 	countdown *widget.Label
@@ -38,6 +43,11 @@ type resultCard struct {
 	qr        *canvas.Image
 	qrNote    *widget.Label
 	container *fyne.Container
+	// Labels and the button that differ for a request link.
+	urlTitle, headersTitle *widget.Label
+	download               *widget.Button
+	// page is the page link and who gets which form (resultpage.go).
+	page resultPagePart
 
 	ticker ticker
 }
@@ -59,23 +69,31 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 		b.OnTapped = func() { r.copy(b, get()) }
 		return b
 	}
-	section := func(label string, body fyne.CanvasObject, copyOf func() string, extra ...fyne.CanvasObject) fyne.CanvasObject {
-		left := container.NewHBox(append([]fyne.CanvasObject{&widget.Label{Text: label, TextStyle: fyne.TextStyle{Bold: true}}}, extra...)...)
-		head := container.NewBorder(nil, nil, left, copyButton(copyOf))
+	section := func(title *widget.Label, body fyne.CanvasObject, copyOf func() string) fyne.CanvasObject {
+		head := container.NewBorder(nil, nil, title, copyButton(copyOf))
 		return container.NewVBox(head, body)
 	}
 	r.shellPick = &widget.RadioGroup{Options: shellLabels(), Selected: shellLabel(r.shell), Horizontal: true, Required: true, OnChanged: r.onShell}
+	bold := func(text string) *widget.Label {
+		return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}}
+	}
+	r.urlTitle, r.headersTitle = bold(lang.L("Plain URL")), bold(lang.L("Headers the uploader must send, exactly"))
+	r.download = &widget.Button{Text: lang.L("Download link"), Icon: theme.DownloadIcon(), OnTapped: func() { onDownload(r.req) }}
 	actions := container.NewHBox(
 		&widget.Button{Text: lang.L("Save QR as PNG…"), Icon: theme.DocumentSaveIcon(), OnTapped: r.onSaveQR},
-		&widget.Button{Text: lang.L("Download link"), Icon: theme.DownloadIcon(), OnTapped: func() { onDownload(r.req) }},
-		&widget.Button{Text: lang.L("Test upload"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: func() { onTestUpload(r.link.ShareLink()) }},
+		r.download,
+		&widget.Button{Text: lang.L("Test upload"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: func() { onTestUpload(r.shareText) }},
 	)
 	texts := container.NewVBox(
-		section(lang.L("Share link (carries its headers)"), r.share, func() string { return r.link.ShareLink() }),
-		section(lang.L("Plain URL"), r.url, func() string { return r.link.URL }),
-		&widget.Label{Text: lang.L("Headers the uploader must send, exactly"), TextStyle: fyne.TextStyle{Bold: true}},
+		r.page.build(section, bold),
+		section(bold(lang.L("Share link (carries its headers)")), r.share, func() string { return r.shareText }),
+		section(r.urlTitle, r.url, func() string { return r.urlText }),
+		r.headersTitle,
 		r.headers,
-		section(lang.L("curl command"), r.curl, func() string { return r.link.CurlIn(r.shell, "") }, r.shellPick),
+		// The curl command's head also holds the shell picker.
+		container.NewBorder(nil, nil, container.NewHBox(bold(lang.L("curl command")), r.shellPick),
+			copyButton(func() string { return r.curlText })),
+		r.curl,
 	)
 	qr := container.NewVBox(r.qr, r.qrNote)
 	card := widget.NewCard("", "", container.NewVBox(
@@ -91,10 +109,14 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 // show fills the card with a new link and starts its countdown.
 func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.link, r.req = link, req
+	r.shareText, r.urlText, r.expires = link.ShareLink(), link.URL, link.ExpiresAt
+	r.setCurl(func(sh signing.Shell) string { return link.CurlIn(sh, "") })
+	r.urlTitle.SetText(lang.L("Plain URL"))
+	r.headersTitle.SetText(lang.L("Headers the uploader must send, exactly"))
+	r.download.Show()
 	r.title.SetText(fmt.Sprintf(lang.L("Upload link for %s/%s, valid until %s"), req.Bucket, req.Key, link.ExpiresAt.Local().Format("2006-01-02 15:04:05")))
-	r.share.SetText(link.ShareLink())
-	r.url.SetText(link.URL)
-	r.curl.SetText(link.CurlIn(r.shell, ""))
+	r.share.SetText(r.shareText)
+	r.url.SetText(r.urlText)
 	r.headers.RemoveAll()
 	if len(link.Headers) == 0 {
 		r.headers.Add(&widget.Label{Text: lang.L("none"), Importance: widget.LowImportance})
@@ -104,9 +126,18 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 		r.headers.Add(&widget.Label{Text: h.Name, TextStyle: fyne.TextStyle{Monospace: true}})
 		r.headers.Add(&widget.Label{Text: h.Value, TextStyle: fyne.TextStyle{Monospace: true}, Wrapping: fyne.TextWrapBreak})
 	}
+	r.page.fill(signing.PageKindPut, r.shareText)
 	r.renderQR()
 	r.container.Show()
 	r.startCountdown()
+}
+
+// setCurl sets the curl command of the shown link (written by curlIn for
+// the chosen shell).
+func (r *resultCard) setCurl(curlIn func(signing.Shell) string) {
+	r.curlIn = curlIn
+	r.curlText = curlIn(r.shell)
+	r.curl.SetText(r.curlText)
 }
 
 // onShell rewrites the curl command for the chosen shell and remembers the
@@ -118,14 +149,15 @@ func (r *resultCard) onShell(label string) {
 	}
 	r.shell = sh
 	fyne.CurrentApp().Preferences().SetString(prefCurlShell, string(sh))
-	if r.link != nil {
-		r.curl.SetText(r.link.CurlIn(sh, ""))
+	if r.curlIn != nil {
+		r.setCurl(r.curlIn)
 	}
 }
 
-// renderQR shows the share link's QR code, or why there is none.
+// renderQR shows the QR code of the page link or the share link, or why
+// there is none.
 func (r *resultCard) renderQR() {
-	qr, err := signing.EncodeQR(r.link.ShareLink())
+	qr, err := signing.EncodeQR(r.qrText())
 	if err != nil {
 		r.qr.Image = nil
 		r.qr.Hide()
@@ -135,7 +167,7 @@ func (r *resultCard) renderQR() {
 	r.qr.Image = qrImage(qr)
 	r.qr.Show()
 	r.qr.Refresh()
-	r.qrNote.SetText(lang.L("Scan to get the share link"))
+	r.qrNote.SetText(r.qrCaption())
 }
 
 // qrImage draws a QR code in the theme's colours, modules always darker
@@ -164,8 +196,8 @@ func luminance(c color.Color) uint32 {
 func (r *resultCard) startCountdown() {
 	update := func() {
 		now := r.svc.Now()
-		r.countdown.SetText(untilText(r.link.ExpiresAt, now))
-		if now.After(r.link.ExpiresAt) {
+		r.countdown.SetText(untilText(r.expires, now))
+		if now.After(r.expires) {
 			r.countdown.Importance = widget.DangerImportance
 		} else {
 			r.countdown.Importance = widget.MediumImportance
@@ -183,7 +215,7 @@ func (r *resultCard) copy(b *widget.Button, text string) {
 }
 
 func (r *resultCard) onSaveQR() {
-	qr, err := signing.EncodeQR(r.link.ShareLink())
+	qr, err := signing.EncodeQR(r.qrText())
 	if err != nil {
 		dialog.ShowError(err, r.win)
 		return

@@ -36,6 +36,8 @@ func startSandbox() (*Sandbox, error) {
 		Profile: credentials.Profile{
 			Name: SandboxProfileName, AccessKeyID: key.ID, Kind: credentials.KindPermanent, Region: "cn-hangzhou",
 			EndpointKind: signing.EndpointCustom, Endpoint: srv.URL(), Bucket: "demo", PathStyle: true,
+			// The sandbox's own upload page: same address as its links.
+			PageURL: srv.PageURL(),
 		},
 		Credentials: signing.Credentials{AccessKeyID: key.ID, AccessKeySecret: key.Secret},
 		Dir:         dir,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/signing"
@@ -22,6 +23,16 @@ type Services struct {
 	StartSandbox func() (*Sandbox, error)
 	// Now is the clock for expiry times and countdowns.
 	Now func() time.Time
+	// Bucket makes the owner's own requests to a bucket: its CORS rules and
+	// the upload page (bucket.New in production).
+	Bucket func(bucket.Target) (BucketAdmin, error)
+}
+
+// BucketAdmin is the part of bucket.Client the Browser uploads dialog uses.
+type BucketAdmin interface {
+	CORSRules(ctx context.Context) ([]bucket.CORSRule, error)
+	AllowOrigin(ctx context.Context, origin string) (*bucket.AllowResult, error)
+	PublishPage(ctx context.Context, page []byte, contentType string) (*bucket.Published, error)
 }
 
 // Sandbox is a running local OSS endpoint and the in-memory key pair that

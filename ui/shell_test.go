@@ -45,7 +45,8 @@ func TestResultShellPicker(t *testing.T) {
 			if !strings.HasPrefix(r.curl.Text, tt.prefix) {
 				t.Errorf("curl %q does not start with %q", r.curl.Text, tt.prefix)
 			}
-			copyButton := findButton(t, r.container, 3, "Copy", "Copied")
+			copyButton := lastButton(t, r.container, "Copy", "Copied") // the curl command is the last text
+
 			test.Tap(copyButton)
 			if got := fyne.CurrentApp().Clipboard().Content(); got != r.curl.Text {
 				t.Errorf("Copy copied %q, the card shows %q", got, r.curl.Text)
@@ -61,17 +62,41 @@ func TestResultShellPicker(t *testing.T) {
 	}
 }
 
-// findButton returns the nth (from 1) button labelled one of texts.
-func findButton(t *testing.T, root fyne.CanvasObject, nth int, texts ...string) *widget.Button {
+// lastButton returns the last button labelled one of texts.
+func lastButton(t *testing.T, root fyne.CanvasObject, texts ...string) *widget.Button {
 	t.Helper()
-	n := 0
+	var last *widget.Button
 	for _, o := range test.LaidOutObjects(root) {
 		if b, ok := o.(*widget.Button); ok && slices.Contains(texts, b.Text) {
-			if n++; n == nth {
-				return b
-			}
+			last = b
 		}
 	}
-	t.Fatalf("no button %d labelled %q", nth, texts)
-	return nil
+	if last == nil {
+		t.Fatalf("no button labelled %q", texts)
+	}
+	return last
+}
+
+// TestResultShellPickerRequestLink: the picker rewrites a request link's
+// curl -F command too.
+func TestResultShellPickerRequestLink(t *testing.T) {
+	svc, _, _ := newFakeServices()
+	svc.Now = time.Now
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	r := newResultCard(w, svc, func(signing.Request) {}, func(string) {})
+	w.SetContent(r.container)
+	req := signing.Request{Region: "cn-hangzhou", Bucket: "reports", Method: signing.MethodPost, Prefix: "in/acme/", MaxSize: 1 << 20,
+		Expires: time.Hour, Credentials: signing.Credentials{AccessKeyID: "AKIDUITEST000001", AccessKeySecret: "ui-test-secret"}}
+	l, err := signing.NewRequestLink(req, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.showRequest(l, req)
+	for _, sh := range signing.Shells {
+		r.shellPick.SetSelected(shellLabel(sh))
+		if r.curl.Text != l.CurlIn(sh, "") || r.curlText != r.curl.Text || !strings.Contains(r.curl.Text, " -F ") {
+			t.Errorf("%s: curl %q", sh, r.curl.Text)
+		}
+	}
 }

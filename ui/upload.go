@@ -63,6 +63,11 @@ type uploadTab struct {
 	countdown ticker
 	scroll    *container.Scroll
 	content   fyne.CanvasObject
+
+	// single holds the one-file controls; queue replaces them for a
+	// request link (queue.go, upload_request.go).
+	single *fyne.Container
+	queue  *queueView
 }
 
 func newUploadTab(win fyne.Window, svc *Services) *uploadTab {
@@ -111,12 +116,16 @@ func (u *uploadTab) buildUI() {
 	u.result = widget.NewCard("", "", container.NewVBox(u.resultText, u.callbackText, container.NewHBox(u.copyDetails, another)))
 	u.result.Hide()
 
-	u.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(
-		u.paste, container.NewHBox(pasteButton, qrButton), u.linkError,
-		u.card,
+	u.single = container.NewVBox(
 		container.NewBorder(nil, nil, nil, choose, u.fileInfo), u.fileWarning,
 		container.NewHBox(u.upload, u.cancelButton), u.blocked, u.progress, u.progressText,
 		u.result,
+	)
+	u.queue = newQueueView(u.win, u.svc)
+	u.queue.content.Hide()
+	u.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(
+		u.paste, container.NewHBox(pasteButton, qrButton), u.linkError,
+		u.card, u.single, u.queue.content,
 	)))
 	u.content = u.scroll
 	u.refreshUploadButton()
@@ -142,6 +151,7 @@ func (u *uploadTab) onLinkChanged() {
 			u.card.Show()
 		}
 	}
+	u.showMode()
 	u.checkContentType()
 	u.refreshValidity()
 	u.startTicker()
@@ -149,6 +159,10 @@ func (u *uploadTab) onLinkChanged() {
 
 func (u *uploadTab) fillCard() {
 	in := u.link
+	if in.Request != nil {
+		u.fillRequestCard()
+		return
+	}
 	bucket := in.Bucket
 	if bucket == "" {
 		bucket = lang.L("(bucket bound to the domain)")
@@ -218,6 +232,7 @@ func (u *uploadTab) refreshValidity() {
 		u.validUntil.Importance = importance
 		u.validUntil.SetText(text)
 	}
+	u.queue.refresh()
 	u.refreshUploadButton()
 }
 
@@ -265,6 +280,14 @@ func (u *uploadTab) request() upload.Request {
 
 // onDropped receives files dropped anywhere on the window.
 func (u *uploadTab) onDropped(uris []fyne.URI) {
+	if u.isRequestLink() {
+		var paths []string
+		for _, uri := range uris {
+			paths = append(paths, uri.Path())
+		}
+		u.queue.add(paths)
+		return
+	}
 	if len(uris) != 1 {
 		u.showFileProblem(fmt.Sprintf(lang.L("%d files were dropped, but one link uploads one object: drop a single file (zip several into one first)."), len(uris)))
 		return
@@ -285,6 +308,10 @@ func (u *uploadTab) onChooseFile() {
 
 // setFile checks and shows the chosen file.
 func (u *uploadTab) setFile(path string) {
+	if u.isRequestLink() {
+		u.queue.add([]string{path})
+		return
+	}
 	st, err := os.Stat(path)
 	switch {
 	case err != nil:

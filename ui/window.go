@@ -48,12 +48,14 @@ func (m *mainWindow) buildUI() {
 		m.tabs.SelectIndex(1)
 	}
 	m.createTab.onHistoryChanged = func() { m.history.reload() }
+	m.createTab.onProfilesChanged = m.loadProfiles
 	m.status = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
 
 	m.welcome = m.buildWelcome()
 	toolbar := container.NewHBox(
 		&widget.Button{Text: lang.L("Profiles…"), Icon: theme.AccountIcon(), Importance: widget.LowImportance, OnTapped: m.onProfiles},
 		&widget.Button{Text: lang.L("Try it locally"), Icon: theme.ComputerIcon(), Importance: widget.LowImportance, OnTapped: m.onTryLocally},
+		&widget.Button{Text: lang.L("Browser uploads…"), Icon: theme.UploadIcon(), Importance: widget.LowImportance, OnTapped: m.createTab.onBrowserUploads},
 		&widget.Button{Icon: theme.InfoIcon(), Importance: widget.LowImportance, OnTapped: m.onAbout},
 	)
 	create := container.NewVScroll(container.NewPadded(container.NewVBox(m.welcome, toolbar, m.status, m.createTab.content)))

@@ -33,8 +33,9 @@ func TestFirstRunSandbox(t *testing.T) {
 	}
 
 	m.onTryLocally()
-	// setSandbox runs on the UI goroutine: the form shows once it is done.
-	waitFor(t, "the sandbox", func() bool { return m.sandbox != nil && m.createTab.content.Visible() })
+	// setSandbox fills in the sample key last, after the sandbox is set
+	// and the form shown: waiting for it sees the whole change.
+	waitFor(t, "the sandbox", func() bool { return m.createTab.key.Text == "hello.txt" })
 	defer m.close()
 	if m.welcome.Visible() || !m.createTab.content.Visible() || m.createTab.profile.Selected != SandboxProfileName {
 		t.Fatalf("after Try it locally: welcome %v, form %v, profile %q", m.welcome.Visible(), m.createTab.content.Visible(), m.createTab.profile.Selected)

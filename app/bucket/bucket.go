@@ -27,6 +27,7 @@ type Target = signing.Request
 type Client struct {
 	sdk    *oss.Client
 	bucket string
+	target Target
 }
 
 // requestTimeout bounds one owner request that moves no object body; a
@@ -41,7 +42,7 @@ func New(t Target) (*Client, error) {
 	cfg := signing.SDKConfig(&t).
 		WithConnectTimeout(10 * time.Second).
 		WithRetryMaxAttempts(2)
-	return &Client{sdk: oss.NewClient(cfg), bucket: t.Bucket}, nil
+	return &Client{sdk: oss.NewClient(cfg), bucket: t.Bucket, target: t}, nil
 }
 
 // SDK returns the underlying client, for operations this package does not wrap.

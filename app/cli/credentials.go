@@ -21,6 +21,10 @@ const (
 // credentials and endpoint defaults from.
 type credentialFlags struct {
 	profile string
+	// resolved is the profile resolve used (the environment's pseudo-profile
+	// included), for the settings that are not part of a signing request,
+	// such as its upload page.
+	resolved credentials.Profile
 }
 
 func addCredentialFlags(fs *pflag.FlagSet) *credentialFlags {
@@ -43,6 +47,7 @@ func (cf *credentialFlags) resolve(env *Env, req *signing.Request) error {
 		return err
 	}
 	req.Credentials = c
+	cf.resolved = p
 	fillFromProfile(req, p)
 	return nil
 }

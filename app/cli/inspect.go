@@ -73,6 +73,10 @@ type inspectionOutput struct {
 	// CurlCommands has the curl command for every shell.
 	CurlCommands map[signing.Shell]string `json:"curl_commands"`
 	Warnings     []string                 `json:"warnings"`
+	// Request is set for a request link: its folder, limits, form and policy.
+	Request *requestOutput `json:"request,omitempty"`
+	// PageURL is the upload page a page link opens.
+	PageURL string `json:"page_url,omitempty"`
 }
 
 func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {
@@ -81,7 +85,8 @@ func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {
 		ShareLink: in.ShareLink(), Host: in.Host, Bucket: in.Bucket, Key: in.Key, Region: in.Region,
 		AccessKeyID: in.AccessKeyID, STSToken: in.HasSTSToken, ExpiresAt: in.ExpiresAt.UTC().Format(time.RFC3339),
 		Expired: in.Expired(now), Headers: in.Headers.Map(), HeadersKnown: in.HeadersKnown,
-		Callback: in.Callback, CallbackVars: in.CallbackVars, Curl: in.CurlIn(signing.NaturalShell, ""), CurlCommands: curlCommands(in.CurlIn, ""), Warnings: in.Warnings,
+		Callback: in.Callback, CallbackVars: in.CallbackVars, Curl: in.CurlIn(signing.NaturalShell, ""), CurlCommands: curlCommands(in.CurlIn, ""),
+		Warnings: in.Warnings, PageURL: in.PageURL,
 	}
 	if !in.SignedAt.IsZero() {
 		out.SignedAt = in.SignedAt.UTC().Format(time.RFC3339)
@@ -89,12 +94,23 @@ func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {
 	if out.Warnings == nil {
 		out.Warnings = []string{}
 	}
+	if in.Request != nil {
+		r := requestJSON(in.Request, in.File, signing.NaturalShell)
+		out.Request, out.Headers = &r, map[string]string{}
+	}
 	return out
 }
 
 func printInspection(w io.Writer, in *signing.Inspection, now time.Time) {
 	row := func(label, value string) { fmt.Fprintf(w, "%-13s %s\n", label+":", value) }
+	if in.Request != nil {
+		printRequestInspection(w, in, now, row)
+		return
+	}
 	row("Link", in.Format+" "+in.Source)
+	if in.PageURL != "" {
+		row("Page", in.PageURL)
+	}
 	method := in.Method
 	if !in.MethodKnown {
 		method += " (assumed: a bare URL does not say)"

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"crypto/md5"
 	"encoding/base64"
@@ -22,34 +23,34 @@ func init() {
 const presignSynopsis = `--bucket B --key K [--region R] [--endpoint URL] [flags]
 
 Signs a link with OSS V4 and prints the share link, the plain URL, the headers
-the uploader must send, and a ready curl command. Credentials come from
+the uploader must send, a ready curl command (for scripts) and, when there is
+an upload page (--page-url, the profile's, or the sandbox's own), the page
+link that a person opens on a phone or in a browser. Credentials come from
 --profile, or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN;
 never from a flag.
 
 Examples:
   ossdrop presign --region cn-hangzhou --bucket reports --key in/q3.pdf --content-type application/pdf
-  ossdrop presign --endpoint http://127.0.0.1:9000 --region cn-hangzhou --bucket demo --key hello.txt --json`
+  ossdrop presign --endpoint http://127.0.0.1:9000 --region cn-hangzhou --bucket demo --key hello.txt --json
+  ossdrop presign --request --bucket reports --prefix in/acme/ --max-size 200MB --content-type-prefix image/`
 
 // presignFlags holds the raw flag values before they become a signing.Request.
 type presignFlags struct {
-	region, endpoint, bucket, key, method, expires  string
-	pathStyle, internal, accelerate, allowOverwrite bool
-	contentType, storageClass, acl, file, qr        string
-	pinMD5, asJSON                                  bool
-	meta, callbackURLs, callbackVars                []string
-	callbackHost, callbackBody, callbackBodyType    string
-	callbackSNI                                     bool
+	endpointFlags
+	key, method, expires                         string
+	allowOverwrite                               bool
+	contentType, storageClass, acl, file, qr     string
+	pageURL                                      string
+	pinMD5, asJSON                               bool
+	meta, callbackURLs, callbackVars             []string
+	callbackHost, callbackBody, callbackBodyType string
+	callbackSNI                                  bool
 }
 
 func runPresign(args []string, env *Env) int {
 	fs := newFlags(env, "presign", presignSynopsis)
 	var f presignFlags
-	fs.StringVar(&f.region, "region", "", "OSS region ID, e.g. cn-hangzhou")
-	fs.StringVar(&f.endpoint, "endpoint", "", "custom endpoint: a bound domain, or http://127.0.0.1:9000 for the sandbox")
-	fs.BoolVar(&f.internal, "internal", false, "use the region's internal (VPC) endpoint")
-	fs.BoolVar(&f.accelerate, "accelerate", false, "use the transfer acceleration endpoint")
-	fs.BoolVar(&f.pathStyle, "path-style", false, "put the bucket in the path (/bucket/key)")
-	fs.StringVar(&f.bucket, "bucket", "", "bucket name")
+	f.endpointFlags.add(fs)
 	fs.StringVar(&f.key, "key", "", "object key, e.g. uploads/report.pdf")
 	fs.StringVar(&f.expires, "expires", "1h", "validity: 90s, 15m, 1h, 7d, or an RFC 3339 time")
 	fs.StringVar(&f.method, "method", signing.MethodPut, "PUT for an upload link, GET for a download link")
@@ -67,9 +68,11 @@ func runPresign(args []string, env *Env) int {
 	fs.StringVar(&f.file, "file", "", "file the curl command uploads (default ./FILE)")
 	fs.BoolVar(&f.pinMD5, "pin-md5", false, "bind the link to the exact bytes of --file (Content-MD5)")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object")
-	fs.StringVar(&f.qr, "qr", "", "also write the share link as a QR code PNG to this path")
+	fs.StringVar(&f.qr, "qr", "", "also write a QR code PNG to this path: of the page link when there is one, else of the share link")
+	fs.StringVar(&f.pageURL, "page-url", "", "upload page address: adds a page link (PAGE#share link) a phone or browser can use; default: the profile's page, or the sandbox's own for a loopback --endpoint")
 	curlShell := addCurlShellFlag(fs)
 	creds := addCredentialFlags(fs)
+	rf := addRequestFlags(fs)
 	if code, ok := parseFlags(fs, args, env); !ok {
 		return code
 	}
@@ -78,6 +81,12 @@ func runPresign(args []string, env *Env) int {
 	}
 
 	req, err := f.request(env.Now())
+	switch {
+	case err == nil && rf.request:
+		err = rf.apply(&req, &f)
+	case err == nil && rf.stray() != "":
+		err = fmt.Errorf("%s goes with --request (a link for many files)", rf.stray())
+	}
 	if err != nil {
 		return invalid(env, err.Error(), "run 'ossdrop presign --help' for the accepted forms")
 	}
@@ -85,51 +94,59 @@ func runPresign(args []string, env *Env) int {
 	if err != nil {
 		return invalid(env, "--curl-shell: "+err.Error(), "")
 	}
+	if f.pageURL != "" {
+		if _, err := signing.ValidatePageURL(f.pageURL); err != nil {
+			return invalid(env, err.Error(), "")
+		}
+		if req.Method == signing.MethodGet {
+			return invalid(env, "--page-url makes a page link for uploads, and --method GET makes a download link", "leave one of them out")
+		}
+	}
 	if err := creds.resolve(env, &req); err != nil {
 		return credentialFailure(env, err)
 	}
+	if req.Method != signing.MethodGet {
+		f.pageURL = cmp.Or(f.pageURL, creds.resolved.PageURL, sandboxPageURL(req))
+	}
+	if rf.request {
+		return presignRequest(env, req, &f, sh)
+	}
 	link, err := signing.Presign(context.Background(), req)
 	if err != nil {
-		if fes := signing.FieldErrors(err); len(fes) > 0 {
-			for _, fe := range fes {
-				fmt.Fprintf(env.Stderr, "error: %s\n", fe.Msg)
-			}
-			return ExitInvalid
-		}
+		return signFailure(env, err)
+	}
+	pageLink, err := presignPageLink(link, f.pageURL)
+	if err != nil {
 		return failed(env, err.Error(), "")
 	}
 	if f.qr != "" {
-		if err := writeQR(f.qr, link.ShareLink()); err != nil {
+		if err := writeQR(f.qr, cmp.Or(pageLink, link.ShareLink())); err != nil {
 			return failed(env, err.Error(), "")
 		}
 	}
 	if f.asJSON {
-		return printJSON(env, linkJSON(link, req, f.file, sh))
+		out := linkJSON(link, req, f.file, sh)
+		out.PageLink = pageLink
+		return printJSON(env, out)
 	}
 	printLink(env, link, req, f.file, sh)
+	if link.Method == signing.MethodPut {
+		printAudience(env, pageLink)
+	}
 	if f.qr != "" {
-		fmt.Fprintf(env.Stdout, "\nQR code written to %s\n", f.qr)
+		fmt.Fprintf(env.Stdout, "\nQR code of the %s written to %s\n", qrWhat(pageLink), f.qr)
 	}
 	return ExitOK
 }
 
 // request turns the flags into a signing request (credentials aside).
 func (f *presignFlags) request(now time.Time) (signing.Request, error) {
-	req := signing.Request{
-		Region: f.region, Bucket: f.bucket, Key: f.key, PathStyle: f.pathStyle,
-		Method: strings.ToUpper(f.method), ContentType: f.contentType,
-		StorageClass: f.storageClass, ACL: f.acl, AllowOverwrite: f.allowOverwrite,
+	req, err := f.endpointFlags.request()
+	if err != nil {
+		return req, err
 	}
-	switch {
-	case f.endpoint != "" && (f.internal || f.accelerate), f.internal && f.accelerate:
-		return req, errors.New("choose one of --endpoint, --internal and --accelerate")
-	case f.endpoint != "":
-		req.EndpointKind, req.Endpoint = signing.EndpointCustom, f.endpoint
-	case f.internal:
-		req.EndpointKind = signing.EndpointInternal
-	case f.accelerate:
-		req.EndpointKind = signing.EndpointAccelerate
-	}
+	req.Key, req.Method, req.ContentType = f.key, strings.ToUpper(f.method), f.contentType
+	req.StorageClass, req.ACL, req.AllowOverwrite = f.storageClass, f.acl, f.allowOverwrite
 	at, err := signing.ParseExpiry(f.expires, now)
 	if err != nil {
 		return req, err
@@ -212,6 +229,18 @@ func fileMD5(path string) (string, error) {
 	return base64.StdEncoding.EncodeToString(h.Sum(nil)), nil
 }
 
+// signFailure reports why a link was not signed: one line per invalid
+// input (exit 2), or the failure (exit 1).
+func signFailure(env *Env, err error) int {
+	if fes := signing.FieldErrors(err); len(fes) > 0 {
+		for _, fe := range fes {
+			fmt.Fprintf(env.Stderr, "error: %s\n", fe.Msg)
+		}
+		return ExitInvalid
+	}
+	return failed(env, err.Error(), "")
+}
+
 // writeQR writes the QR PNG without replacing an existing file.
 func writeQR(path, shareLink string) error {
 	qr, err := signing.EncodeQR(shareLink)
@@ -251,6 +280,9 @@ type presignOutput struct {
 	Curl         string                   `json:"curl"`
 	CurlShell    signing.Shell            `json:"curl_shell"`
 	CurlCommands map[signing.Shell]string `json:"curl_commands"`
+	// PageLink is the upload page with the share link in its fragment, when
+	// there is a page (the profile's, --page-url, or the sandbox's own).
+	PageLink string `json:"page_link,omitempty"`
 }
 
 func linkJSON(link *signing.Link, req signing.Request, file string, sh signing.Shell) presignOutput {

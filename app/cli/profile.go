@@ -38,6 +38,7 @@ func init() {
 		{"test", "[NAME]", "check the secret, the STS expiry, and that a link signs", profileTest},
 		{"rotate", "NAME [--access-key-id ID] [--sts-expires TIME]", "enter a new secret (also restores a missing one)", profileRotate},
 		{"default", "NAME", "make NAME the default profile", profileDefault},
+		{"page", "NAME [URL | --clear]", "show, set or clear the profile's browser upload page", profilePage},
 		{"rename", "OLD NEW", "rename a profile and its keychain items", profileRename},
 		{"remove", "NAME", "delete a profile and its keychain items", profileRemove},
 	}
@@ -147,6 +148,7 @@ func profileAdd(args []string, env *Env) int {
 // together so their parsing is in one place.
 type profileFlags struct {
 	accessKeyID, region, endpoint, bucket, stsExpires, label string
+	pageURL                                                  string
 	pathStyle, sts                                           bool
 }
 
@@ -160,6 +162,7 @@ func addProfileFlags(fs *pflag.FlagSet) *profileFlags {
 	fs.BoolVar(&f.sts, "sts", false, "temporary STS credentials: the token is read after the secret")
 	fs.StringVar(&f.stsExpires, "sts-expires", "", "when the STS token expires: the Expiration of the AssumeRole response, or a duration such as 1h")
 	fs.StringVar(&f.label, "label", "", "a note for yourself")
+	fs.StringVar(&f.pageURL, "page-url", "", "address of your browser upload page ('ossdrop page --help'): links then also come as page links")
 	return f
 }
 
@@ -173,6 +176,7 @@ func (f *profileFlags) apply(p *credentials.Profile, now time.Time) error {
 		return errors.New("--sts and --sts-expires go together: an STS token always expires")
 	}
 	p.AccessKeyID, p.Region, p.Bucket, p.PathStyle, p.Label = f.accessKeyID, f.region, f.bucket, f.pathStyle, f.label
+	p.PageURL = strings.TrimSpace(f.pageURL)
 	p.EndpointKind, p.Endpoint = parseEndpointFlag(f.endpoint)
 	if f.sts {
 		p.Kind = credentials.KindSTS
@@ -288,14 +292,11 @@ func profileRotate(args []string, env *Env) int {
 	if code, ok := positional(env, fs, "NAME"); !ok {
 		return code
 	}
-	store, err := openStore(env)
-	if err != nil {
-		return failed(env, err.Error(), "")
+	store, p, code, ok := storedProfile(env, fs.Arg(0))
+	if !ok {
+		return code
 	}
-	p, err := store.Get(fs.Arg(0))
-	if err != nil {
-		return credentialFailure(env, err)
-	}
+	var err error
 	if *id != "" {
 		p.AccessKeyID = *id
 	}
@@ -436,6 +437,7 @@ func profileShow(args []string, env *Env) int {
 	row("Endpoint", endpointText(p))
 	row("Bucket", dash(p.Bucket))
 	row("Path style", yesNo(p.PathStyle))
+	row("Upload page", dash(p.PageURL))
 	if p.Label != "" {
 		row("Label", p.Label)
 	}
@@ -596,4 +598,58 @@ func profileRemove(args []string, env *Env) int {
 	}
 	fmt.Fprintf(env.Stdout, "Removed profile %s and its keychain items.\n", fs.Arg(0))
 	return ExitOK
+}
+
+const pageHelp = `With URL, links signed with the profile also come as page links
+(URL#<share link>) that a phone or any browser can use; --clear stops that.
+Without either, shows the page. See 'ossdrop page --help' for putting the
+page online, and 'ossdrop cors allow' for a page on another host.`
+
+func profilePage(args []string, env *Env) int {
+	fs := profileFlagSet(env, "page", pageHelp)
+	clear := fs.Bool("clear", false, "remove the profile's upload page")
+	if code, ok := parseFlags(fs, args, env); !ok {
+		return code
+	}
+	if fs.NArg() < 1 || fs.NArg() > 2 || (*clear && fs.NArg() == 2) {
+		return invalid(env, "profile page takes NAME and a URL, or NAME --clear, or NAME alone", "run 'ossdrop profile page --help'")
+	}
+	store, p, code, ok := storedProfile(env, fs.Arg(0))
+	if !ok {
+		return code
+	}
+	if fs.NArg() == 1 && !*clear {
+		if p.PageURL == "" {
+			fmt.Fprintf(env.Stdout, "Profile %s has no upload page.\n", p.Name)
+		} else {
+			fmt.Fprintf(env.Stdout, "Profile %s's upload page: %s\n", p.Name, p.PageURL)
+		}
+		return ExitOK
+	}
+	p.PageURL = strings.TrimSpace(fs.Arg(1))
+	if err := store.Update(p); err != nil {
+		return credentialFailure(env, err)
+	}
+	if p.PageURL == "" {
+		fmt.Fprintf(env.Stdout, "Profile %s has no upload page now.\n", p.Name)
+		return ExitOK
+	}
+	fmt.Fprintf(env.Stdout, "Links of profile %s now also come as page links to %s.\n", p.Name, p.PageURL)
+	if origin, err := signing.PageOrigin(p.PageURL); err == nil {
+		fmt.Fprintf(env.Stdout, "Unless that page is on the bucket's own custom domain, allow it: ossdrop cors allow %s --profile %s\n", origin, p.Name)
+	}
+	return ExitOK
+}
+
+// storedProfile opens the store and reads one profile; on failure it has
+// printed why and ok is false.
+func storedProfile(env *Env, name string) (store *credentials.Store, p credentials.Profile, code int, ok bool) {
+	store, err := openStore(env)
+	if err != nil {
+		return nil, p, failed(env, err.Error(), ""), false
+	}
+	if p, err = store.Get(name); err != nil {
+		return nil, p, credentialFailure(env, err), false
+	}
+	return store, p, ExitOK, true
 }

@@ -22,8 +22,9 @@ const sandboxSynopsis = `[--addr 127.0.0.1:9000] [--dir DIR] [--access-key-id ID
 
 Runs a local endpoint that answers presigned OSS links as OSS does: it checks
 V4 (and V1) signatures, expiry and signed headers, stores uploads, serves
-downloads and performs upload callbacks. Any bucket name works. It runs until
-Ctrl+C (SIGINT) or SIGTERM.
+downloads and performs upload callbacks. It keeps CORS rules per bucket
+(ossdrop cors) and serves the browser upload page at /_ossdrop/upload.html.
+Any bucket name works. It runs until Ctrl+C (SIGINT) or SIGTERM.
 
 Without --access-key-id it makes a throwaway AccessKey pair for the session
 and prints it. With --access-key-id the secret is read from standard input

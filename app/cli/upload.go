@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -23,7 +24,7 @@ func init() {
 	register(command{name: "upload", summary: "upload a file through a link or curl command, and verify it", run: runUpload})
 }
 
-const uploadSynopsis = `LINK|- FILE [-H 'Name: value']... [--retries N] [--json]
+const uploadSynopsis = `LINK|- FILE|DIR... [-H 'Name: value']... [--retries N] [--json]
 
 Uploads FILE with a share link, a bare presigned URL or a curl command ("-"
 reads it from standard input), sending exactly the headers the link carries,
@@ -31,12 +32,19 @@ then compares the server's CRC-64 and MD5 with the file's. Exits 0 when the
 file is stored and every checksum the server returned matches (the output
 says whether there was any to compare), 1 otherwise with the reason on stderr.
 
+A request link (ossdrop presign --request) takes many files and folders: each
+file is checked against the link's size and type limits, a folder keeps its
+relative paths under the link's folder, a few files go at once, and one
+failure does not stop the others. Exits 0 only when every file is stored and
+its checksum verified.
+
 A bare URL does not say which headers it was signed with: add them with
 --header, or ask the sender for the share link.
 
 Examples:
   ossdrop upload 'https://demo.oss-cn-hangzhou.aliyuncs.com/in/q3.pdf?x-oss-…#ossdrop=1&…' q3.pdf
-  pbpaste | ossdrop upload - q3.pdf --json`
+  pbpaste | ossdrop upload - q3.pdf --json
+  ossdrop upload 'https://reports.oss-cn-hangzhou.aliyuncs.com/#ossdrop=2&method=POST&…' photos/ notes.pdf`
 
 func runUpload(args []string, env *Env) int {
 	fs := newFlags(env, "upload", uploadSynopsis)
@@ -46,13 +54,13 @@ func runUpload(args []string, env *Env) int {
 	if code, ok := parseFlags(fs, args, env); !ok {
 		return code
 	}
-	if fs.NArg() != 2 {
+	if fs.NArg() < 2 {
 		return invalid(env, "upload takes a link and a file", "ossdrop upload 'https://…' report.pdf, or pipe the link: … | ossdrop upload - report.pdf")
 	}
 	if *retries < 0 {
 		return invalid(env, fmt.Sprintf("--retries %d is negative", *retries), "use 0 to never retry")
 	}
-	if fs.Arg(1) == "-" {
+	if slices.Contains(fs.Args()[1:], "-") {
 		return invalid(env, "the file cannot come from standard input: its size must be known before the upload starts", "save it to a file first, then upload that")
 	}
 	headers, err := parseHeaderFlags(*headerFlags)
@@ -62,6 +70,12 @@ func runUpload(args []string, env *Env) int {
 	text, err := readArgOrStdin(fs.Arg(0), env, "ossdrop upload - FILE")
 	if err != nil {
 		return failed(env, err.Error(), stdinHint)
+	}
+	if in, err := signing.Inspect(text, env.Now()); err == nil && in.Request != nil {
+		return uploadRequestLink(env, in, fs.Args()[1:], *retries, *asJSON, len(headers) > 0)
+	}
+	if fs.NArg() != 2 {
+		return invalid(env, "this link takes one file", "a request link (ossdrop presign --request) takes many files and folders")
 	}
 
 	req := upload.Request{LinkText: text, File: fs.Arg(1), ExtraHeaders: headers, Retries: *retries, Now: env.Now}

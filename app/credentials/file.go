@@ -36,6 +36,7 @@ type fileProfile struct {
 	EndpointKind string    `json:"endpoint_kind,omitempty"`
 	Bucket       string    `json:"bucket,omitempty"`
 	PathStyle    bool      `json:"path_style,omitempty"`
+	PageURL      string    `json:"page_url,omitempty"`
 	STSExpires   time.Time `json:"sts_expires,omitzero"`
 	Label        string    `json:"label,omitempty"`
 }
@@ -63,7 +64,7 @@ func toFile(p Profile) fileProfile {
 	return fileProfile{
 		Name: p.Name, AccessKeyID: p.AccessKeyID, Kind: p.Kind, Region: p.Region,
 		Endpoint: p.Endpoint, EndpointKind: EndpointKindNames[p.EndpointKind],
-		Bucket: p.Bucket, PathStyle: p.PathStyle, STSExpires: p.STSExpires, Label: p.Label,
+		Bucket: p.Bucket, PathStyle: p.PathStyle, PageURL: p.PageURL, STSExpires: p.STSExpires, Label: p.Label,
 	}
 }
 
@@ -77,7 +78,7 @@ func fromFile(f fileProfile, def string) (Profile, error) {
 	}
 	return Profile{
 		Name: f.Name, AccessKeyID: f.AccessKeyID, Kind: f.Kind, Region: f.Region,
-		EndpointKind: kind, Endpoint: f.Endpoint, Bucket: f.Bucket, PathStyle: f.PathStyle,
+		EndpointKind: kind, Endpoint: f.Endpoint, Bucket: f.Bucket, PathStyle: f.PathStyle, PageURL: f.PageURL,
 		STSExpires: f.STSExpires, Label: f.Label, Default: f.Name == def,
 	}, nil
 }

@@ -61,7 +61,7 @@ func (s *Store) CanAdd(p Profile) error {
 }
 
 // Update changes the link defaults of an existing profile: Region,
-// EndpointKind, Endpoint, Bucket, PathStyle and Label. The fields bound to
+// EndpointKind, Endpoint, Bucket, PathStyle, PageURL and Label. The fields bound to
 // the secret (AccessKeyID, Kind, STSExpires) change only with Rotate.
 func (s *Store) Update(p Profile) error {
 	if err := validateSettings(p); err != nil {
@@ -79,7 +79,7 @@ func (s *Store) Update(p Profile) error {
 	}
 	cur := &ps[i]
 	cur.Region, cur.EndpointKind, cur.Endpoint = p.Region, p.EndpointKind, p.Endpoint
-	cur.Bucket, cur.PathStyle, cur.Label = p.Bucket, p.PathStyle, p.Label
+	cur.Bucket, cur.PathStyle, cur.PageURL, cur.Label = p.Bucket, p.PathStyle, p.PageURL, p.Label
 	return s.writeFile(ps)
 }
 

@@ -44,6 +44,10 @@ type Profile struct {
 	Endpoint     string
 	Bucket       string
 	PathStyle    bool
+	// PageURL is the address of the owner's upload page (optional): links
+	// are then also shared as PageURL#<share link>, which a phone or a
+	// browser can use. The sandbox serves one of its own.
+	PageURL string
 	// STSExpires is when the STS token stops working; set only for KindSTS.
 	STSExpires time.Time
 	// Label is a free note for people ("client X uploads").
@@ -181,6 +185,11 @@ func validateSettings(p Profile) error {
 	if p.Bucket != "" {
 		if fe := signing.ValidateBucket(p.Bucket); fe != nil {
 			return newError(p.Name, ErrInvalidProfile, fe, fe.Msg, "")
+		}
+	}
+	if p.PageURL != "" {
+		if _, err := signing.ValidatePageURL(p.PageURL); err != nil {
+			return newError(p.Name, ErrInvalidProfile, err, err.Error(), "")
 		}
 	}
 	return nil

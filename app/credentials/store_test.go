@@ -272,12 +272,20 @@ func TestRotateRenameRemove(t *testing.T) {
 	t.Run("update keeps the key", func(t *testing.T) {
 		p, _ := s.Get("work")
 		p.Bucket, p.Label, p.AccessKeyID = "other-bucket", "client X", "LTAI5tIgnoredByUpdate00"
+		p.PageURL = "https://files.example.com/_ossdrop/upload.html"
 		if err := s.Update(p); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := s.Get("work")
-		if got.Bucket != "other-bucket" || got.Label != "client X" || got.AccessKeyID == "LTAI5tIgnoredByUpdate00" {
+		if got.Bucket != "other-bucket" || got.Label != "client X" || got.AccessKeyID == "LTAI5tIgnoredByUpdate00" || got.PageURL != p.PageURL {
 			t.Errorf("after update: %+v", got)
+		}
+		p.PageURL = "files.example.com/upload.html"
+		if err := s.Update(p); !errors.Is(err, ErrInvalidProfile) || !strings.Contains(err.Error(), "https://") {
+			t.Errorf("update with a page URL that is not one: %v", err)
+		}
+		if got, _ := s.Get("work"); got.PageURL != "https://files.example.com/_ossdrop/upload.html" {
+			t.Errorf("a refused update changed the page URL to %q", got.PageURL)
 		}
 	})
 	t.Run("rename moves the items", func(t *testing.T) {

@@ -57,6 +57,18 @@ type Entry struct {
 	// query. That token is part of the link itself, which is what was
 	// shared anyway, so keeping it adds no exposure beyond the link's own.
 	ShareLink string `json:"share_link"`
+
+	// Request links (Method "POST") take many files: Prefix is the folder
+	// they arrive under (Key is then empty, or the one key a single-file
+	// request link takes), and the limits its policy sets are kept as
+	// facts: MinSize and MaxSize in bytes, ContentType (one exact type) or
+	// ContentTypePrefix ("image/"). Arrivals of a request link are the
+	// objects listed under Prefix.
+	Prefix            string `json:"prefix,omitempty"`
+	MinSize           int64  `json:"min_size,omitempty"`
+	MaxSize           int64  `json:"max_size,omitempty"`
+	ContentType       string `json:"content_type,omitempty"`
+	ContentTypePrefix string `json:"content_type_prefix,omitempty"`
 }
 
 // NewEntry records link, signed for req by profile, as issued at now. link

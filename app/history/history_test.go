@@ -493,3 +493,36 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestNewRequestEntry(t *testing.T) {
+	req := signing.Request{Region: "cn-hangzhou", Bucket: "reports", Prefix: "in/acme/", MaxSize: 200_000_000, ContentTypePrefix: "image/",
+		Expires: time.Hour, Credentials: signing.Credentials{AccessKeyID: "AKID", AccessKeySecret: "secret-never-stored"}}
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	l, err := signing.NewRequestLink(req, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := NewRequestEntry("work", req, l, now)
+	if e.Method != "POST" || e.Prefix != "in/acme/" || e.Key != "" || e.MaxSize != 200_000_000 || e.MinSize != 0 ||
+		e.ContentTypePrefix != "image/" || !e.IsRequestLink() || e.Expires != now.Add(time.Hour) || e.ShareLink != l.ShareLink() {
+		t.Errorf("entry %+v", e)
+	}
+	if e.Options != "POST · many files · image/… · overwrite protected" {
+		t.Errorf("options %q", e.Options)
+	}
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Add(e); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(s.Path())
+	if strings.Contains(string(raw), "secret-never-stored") || !strings.Contains(string(raw), `"prefix": "in/acme/"`) || !strings.Contains(string(raw), `"max_size": 200000000`) {
+		t.Errorf("stored %s", raw)
+	}
+	got, _ := s.List()
+	if len(got) != 1 || got[0].Prefix != "in/acme/" || got[0].MaxSize != 200_000_000 {
+		t.Errorf("read back %+v", got)
+	}
+}

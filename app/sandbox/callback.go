@@ -162,6 +162,8 @@ func parseCallbackVars(raw string) (map[string]string, *Error) {
 type callbackValues struct {
 	bucket, object, etag, mimeType, crc64, contentMD5, clientIP, requestID string
 	size                                                                   int64
+	// operation is PutObject or PostObject.
+	operation string
 }
 
 // render fills the body template. Values are escaped for the body type, so
@@ -218,7 +220,7 @@ func (cb *callback) lookup(name string, v callbackValues) (string, bool) {
 	case "reqId":
 		return v.requestID, true
 	case "operation":
-		return "PutObject", true
+		return v.operation, true
 	}
 	if strings.HasPrefix(name, "x:") {
 		return cb.vars[name], true

@@ -51,3 +51,15 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request, c *call) *Error {
 	http.ServeContent(w, r, "", info.LastModified, f)
 	return nil
 }
+
+// getAnonymous answers an unsigned GET or HEAD as OSS does: only an object
+// whose ACL is public-read or public-read-write (a published upload page,
+// say) is readable without a signature; everything else, missing objects
+// included, is AccessDenied.
+func (s *Server) getAnonymous(w http.ResponseWriter, r *http.Request, c *call) *Error {
+	info, err := s.Stat(c.bucket, c.key)
+	if err != nil || (info.ACL != "public-read" && info.ACL != "public-read-write") {
+		return errorf(http.StatusForbidden, CodeAccessDenied, "", "You have no right to access this object because of bucket acl.")
+	}
+	return s.get(w, r, c)
+}

@@ -45,6 +45,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := c.written.Header()
 	h.Set("x-oss-request-id", c.id)
 	h.Set("Server", "ossdrop-sandbox")
+	// Set before any answer, errors included, so that a page on another
+	// origin can read why its upload failed.
+	if r.Method != http.MethodOptions {
+		s.corsHeaders(h, r, c)
+	}
 
 	if e := s.handle(c.written, r, c); e != nil {
 		c.code = e.Code
@@ -75,8 +80,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // handle routes one request; it returns the error to answer with, or nil
-// when it has answered itself.
+// when it has answered itself. Each concern lives in its own file: the
+// upload page (page.go), CORS (cors.go), objects (put.go, get.go).
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) *Error {
+	switch {
+	case c.bucket == pageBucket:
+		return s.servePage(w, r, c)
+	case r.Method == http.MethodOptions:
+		// A browser's preflight is never signed; the bucket's CORS rules decide.
+		return s.preflight(w, r, c)
+	}
 	switch r.Method {
 	case http.MethodPut, http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete:
 		// Methods OSS has: the signature decides first, as on OSS, so a
@@ -86,13 +99,16 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) *Error 
 	}
 	switch {
 	case c.bucket == "":
-		return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox serves objects only: the request names no bucket.")
+		return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox serves buckets and objects only: the request names no bucket.")
 	case !validBucket(c.bucket):
 		return errorf(http.StatusBadRequest, CodeInvalidBucketName, "", "The specified bucket is not valid.")
-	case c.key == "":
-		return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox serves objects only: the request names no object key.")
-	case !validKey(c.key):
+	case c.key == "" && r.Method == http.MethodPost:
+		return s.post(w, r, c) // PostObject: the form names the key and carries the signature
+	case c.key != "" && !validKey(c.key):
 		return errorf(http.StatusBadRequest, CodeInvalidObjectName, "", "The specified object is not valid.")
+	}
+	if c.key != "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) && !carriesSignature(c.url, r.Header) {
+		return s.getAnonymous(w, r, c)
 	}
 	signed, err := Verify(r.Method, c.url, r.Header, s.keys, s.now())
 	if err != nil {
@@ -103,6 +119,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) *Error 
 		return errorf(http.StatusInternalServerError, CodeInternalError, "", "Verifying the signature failed.")
 	}
 	c.signed = signed
+	if c.key == "" {
+		return s.bucketRequest(w, r, c)
+	}
 	switch r.Method {
 	case http.MethodPut:
 		return s.put(w, r, c)
@@ -110,6 +129,17 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) *Error 
 		return s.get(w, r, c)
 	}
 	return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox does not implement %s on objects.", r.Method)
+}
+
+// bucketRequest routes a signed request on the bucket itself (no object
+// key) by its subresource, as OSS names its bucket operations.
+func (s *Server) bucketRequest(w http.ResponseWriter, r *http.Request, c *call) *Error {
+	q := c.url.Query()
+	switch {
+	case q.Has("cors"):
+		return s.bucketCORS(w, r, c)
+	}
+	return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox does not implement this bucket operation (%s with the query %q).", r.Method, truncate(c.url.RawQuery, 64))
 }
 
 // writeError answers with e as OSS's XML error body.

@@ -29,22 +29,10 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, c *call) *Error {
 	in := putInput{
 		Bucket: c.bucket, Key: c.key, Size: r.ContentLength,
 		ContentType:     r.Header.Get("Content-Type"),
-		StorageClass:    r.Header.Get("x-oss-storage-class"),
-		ACL:             r.Header.Get("x-oss-object-acl"),
 		ForbidOverwrite: strings.EqualFold(strings.TrimSpace(r.Header.Get("x-oss-forbid-overwrite")), "true"),
 	}
 	if in.ContentType == "" {
 		in.ContentType = "application/octet-stream"
-	}
-	if in.StorageClass == "" {
-		in.StorageClass = "Standard"
-	} else if !slices.Contains(storageClasses, in.StorageClass) {
-		return invalidArgument("", "The storage class %q is not valid.", in.StorageClass)
-	}
-	if in.ACL == "" {
-		in.ACL = "default"
-	} else if !slices.Contains(objectACLs, in.ACL) {
-		return invalidArgument("", "The object ACL %q is not valid.", in.ACL)
 	}
 	if v := r.Header.Get("Content-MD5"); v != "" {
 		sum, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
@@ -60,19 +48,14 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, c *call) *Error {
 		}
 		in.SHA256 = sum
 	}
-	total := 0
+	meta := map[string]string{}
 	for name, values := range r.Header {
-		low := strings.ToLower(name)
-		if meta, ok := strings.CutPrefix(low, "x-oss-meta-"); ok && meta != "" {
-			if in.Metadata == nil {
-				in.Metadata = map[string]string{}
-			}
-			in.Metadata[meta] = strings.Join(values, ",")
-			total += len(low) + len(in.Metadata[meta])
+		if m, ok := strings.CutPrefix(strings.ToLower(name), "x-oss-meta-"); ok && m != "" {
+			meta[m] = strings.Join(values, ",")
 		}
 	}
-	if total > maxMetadataBytes {
-		return invalidArgument("", "The user metadata takes %d bytes: at most %d are allowed.", total, maxMetadataBytes)
+	if e := in.options(r.Header.Get("x-oss-storage-class"), r.Header.Get("x-oss-object-acl"), meta); e != nil {
+		return e
 	}
 	cb, e := parseCallback(r.Header)
 	if e != nil {
@@ -96,25 +79,55 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, c *call) *Error {
 		return errorf(http.StatusInternalServerError, CodeInternalError, "", "Storing the object failed.")
 	}
 
+	if cb == nil {
+		return s.answerStatus(w, info, http.StatusOK, nil)
+	}
+	return s.answerStored(w, r, c, info, cb, "PutObject")
+}
+
+// options checks and sets the storage class, ACL and user metadata an
+// upload asks for, from headers (PUT) or form fields (POST) alike.
+func (in *putInput) options(storageClass, acl string, meta map[string]string) *Error {
+	in.StorageClass, in.ACL = storageClass, acl
+	if in.StorageClass == "" {
+		in.StorageClass = "Standard"
+	} else if !slices.Contains(storageClasses, in.StorageClass) {
+		return invalidArgument("", "The storage class %q is not valid.", in.StorageClass)
+	}
+	if in.ACL == "" {
+		in.ACL = "default"
+	} else if !slices.Contains(objectACLs, in.ACL) {
+		return invalidArgument("", "The object ACL %q is not valid.", in.ACL)
+	}
+	total := 0
+	for name, value := range meta {
+		total += len("x-oss-meta-") + len(name) + len(value)
+	}
+	if total > maxMetadataBytes {
+		return invalidArgument("", "The user metadata takes %d bytes: at most %d are allowed.", total, maxMetadataBytes)
+	}
+	if len(meta) > 0 {
+		in.Metadata = meta
+	}
+	return nil
+}
+
+// answerStored ends an upload that has a callback: OSS stores first, then
+// calls the owner's server and relays its answer (200), or says the call
+// failed (203, the object stays).
+func (s *Server) answerStored(w http.ResponseWriter, r *http.Request, c *call, info *ObjectInfo, cb *callback, operation string) *Error {
 	h := w.Header()
 	h.Set("ETag", info.ETag)
 	h.Set("x-oss-hash-crc64ecma", info.CRC64)
 	h.Set("Content-MD5", info.ContentMD5)
-	if cb == nil {
-		h.Set("Content-Length", "0")
-		w.WriteHeader(http.StatusOK)
-		return nil
-	}
-
 	clientIP, _, _ := net.SplitHostPort(r.RemoteAddr)
 	body := cb.render(callbackValues{
 		bucket: info.Bucket, object: info.Key, etag: strings.Trim(info.ETag, `"`), size: info.Size,
 		mimeType: info.ContentType, crc64: info.CRC64, contentMD5: info.ContentMD5,
-		clientIP: clientIP, requestID: c.id,
+		clientIP: clientIP, requestID: c.id, operation: operation,
 	})
 	res := cb.run(r.Context(), s.callbacks, s.cbTimeout, body)
 	if res.failure != "" {
-		// The object stays: OSS stores first and reports the callback apart.
 		return errorf(http.StatusNonAuthoritativeInfo, CodeCallbackFailed, "", "%s", res.failure)
 	}
 	h.Set("Content-Type", "application/json")

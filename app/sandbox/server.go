@@ -6,10 +6,15 @@
 // (Authorization, as the SDK client sends them), and V1 query signatures,
 // with its own implementation of OSS's rules (Verify), independent of the
 // SDK that signs, so a signing bug cannot hide behind a verifier that shares
-// it. It stores PUT bodies atomically under a directory, serves them back to
-// signed GETs, and performs upload callbacks. A file per concern: verify.go
-// (who signed), v4.go and v1.go (how), canonical.go (request shapes),
-// handler.go (routing and errors), put.go, get.go, store.go, callback.go.
+// it. It stores PUT bodies and PostObject forms (request links, whose V4
+// policy it checks with its own reading of OSS's rules) atomically under a
+// directory, serves them back to signed GETs, performs upload callbacks,
+// keeps each bucket's CORS rules and answers browsers' preflights with them,
+// and serves the browser upload page at PagePath. A file per concern:
+// verify.go (who signed), v4.go and v1.go (how), canonical.go (request
+// shapes), handler.go (routing and errors), put.go, post.go and policy.go
+// (forms and their conditions), get.go, store.go, callback.go, cors.go,
+// page.go.
 package sandbox
 
 import (
@@ -19,6 +24,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 )
@@ -60,6 +66,7 @@ type Server struct {
 	cfg       Config
 	keys      KeyLookup
 	store     *store
+	cors      *corsStore
 	log       *slog.Logger
 	now       func() time.Time
 	callbacks *http.Client
@@ -109,6 +116,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	s.store = st
+	s.cors = newCORSStore(filepath.Join(st.dir, "cors"))
 	return s, nil
 }
 

@@ -67,7 +67,7 @@ type sandboxEnv struct {
 	client *http.Client
 }
 
-func startSandbox(t *testing.T, configure func(*Config)) *sandboxEnv {
+func startSandbox(t testing.TB, configure func(*Config)) *sandboxEnv {
 	t.Helper()
 	root := t.TempDir()
 	env := &sandboxEnv{root: root, dir: filepath.Join(root, "data"), clock: &testClock{}, logs: &syncBuffer{}}
@@ -452,7 +452,7 @@ func TestRefusals(t *testing.T) {
 		{name: "expires 604801", url: setQuery("x-oss-expires", "604801"), status: 400, code: CodeInvalidArgument, ec: ecV4BadExpires},
 		{name: "unsigned", url: env.srv.URL() + "/demo/refused.txt", status: 403, code: CodeAccessDenied},
 		{name: "bad bucket name", url: env.srv.URL() + "/Bad_Bucket/x", status: 400, code: CodeInvalidBucketName},
-		{name: "no key", url: env.srv.URL() + "/demo/", status: 405, code: CodeMethodNotAllowed},
+		{name: "bucket level, unsigned", url: env.srv.URL() + "/demo/", status: 403, code: CodeAccessDenied},
 		{name: "callback not base64", url: cbURL, header: cbHeader, status: 400, code: CodeInvalidArgument, ec: ecCallbackBase64},
 		{name: "callback not json", url: cbJSONURL, header: cbJSONHeader, status: 400, code: CodeInvalidArgument},
 		{name: "callback without url", url: cbNoURL, header: cbNoURLHeader, status: 400, code: CodeInvalidArgument, ec: ecCallbackURL},

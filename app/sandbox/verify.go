@@ -161,6 +161,18 @@ func VerifyRequest(req Request, keys KeyLookup, now time.Time) (*Signed, error) 
 	return nil, errorf(http.StatusForbidden, CodeAccessDenied, "", "You have no right to access this object: the request is not signed.")
 }
 
+// carriesSignature reports whether a request claims a signature at all, in
+// its query or its Authorization header; Verify decides whether it holds.
+func carriesSignature(u *url.URL, header http.Header) bool {
+	q := u.Query()
+	for _, name := range []string{"x-oss-signature-version", "x-oss-signature", "x-oss-credential", "OSSAccessKeyId", "Signature"} {
+		if q.Has(name) {
+			return true
+		}
+	}
+	return header.Get("Authorization") != ""
+}
+
 // request is one request being verified, with its query decoded once.
 type request struct {
 	method      string
@@ -174,6 +186,11 @@ type request struct {
 // temporary ID needs its token, and a token with a long-term ID makes OSS
 // look for a temporary ID that does not exist.
 func (r *request) lookup(keys KeyLookup, id string, hasToken bool) (Key, error) {
+	return lookupKey(keys, id, hasToken)
+}
+
+// lookupKey is lookup for every door, PostObject forms included.
+func lookupKey(keys KeyLookup, id string, hasToken bool) (Key, error) {
 	k, ok := keys(id)
 	switch {
 	case !ok || k.Secret == "":

@@ -25,6 +25,13 @@ type Plan struct {
 	Link *signing.Inspection
 	File string
 	Size int64
+	// Key is the object key the upload writes: the link's own, or for a
+	// request link its folder plus the file's name.
+	Key string
+	// ContentType is the type a request-link upload declares (the link's
+	// bound type, or the file's own); empty for a PUT, which sends the
+	// link's headers only.
+	ContentType string
 	// Headers are exactly the headers the upload sends that OSS may sign:
 	// the link's, with the request's ExtraHeaders applied.
 	Headers signing.Headers
@@ -32,7 +39,8 @@ type Plan struct {
 	// such as a bare link that does not say which headers it was signed with.
 	Warnings []string
 
-	now func() time.Time
+	now  func() time.Time
+	form *formFraming // request links only
 }
 
 // Check runs the pre-flight checks Upload runs, without sending anything:
@@ -46,7 +54,9 @@ func Check(req Request) error {
 // Prepare runs the pre-flight checks and says what Upload would send. The
 // checks, in order: the link can be read, has not expired, is for PUT; the
 // extra headers are valid; the file exists, is a readable regular file and
-// at most MaxSize. The error is an *Error.
+// at most MaxSize. A request link instead checks the file against its
+// policy: size range, type, and the key the file's name gives. The error
+// is an *Error.
 func Prepare(req Request) (*Plan, error) {
 	now := req.Now
 	if now == nil {
@@ -65,12 +75,15 @@ func Prepare(req Request) (*Plan, error) {
 			Sentence: fmt.Sprintf("This link expired at %s (%s ago).", localTime(in.ExpiresAt), signing.HumanDuration(at.Sub(in.ExpiresAt))),
 			Hint:     "Ask the sender for a new link."}
 	}
+	if in.Request != nil {
+		return prepareForm(req, in, &Plan{Link: in, File: req.File, now: now})
+	}
 	if in.Method != signing.MethodPut {
 		return nil, &Error{Kind: ErrMethod,
 			Sentence: fmt.Sprintf("This link is for %s, not for uploading a file (PUT).", in.Method),
 			Hint:     "Ask the sender for an upload link."}
 	}
-	p := &Plan{Link: in, File: req.File, now: now}
+	p := &Plan{Link: in, File: req.File, Key: in.Key, now: now}
 	if err := p.mergeHeaders(req.ExtraHeaders); err != nil {
 		return nil, err
 	}

@@ -22,6 +22,9 @@ var (
 	ErrHeader    = errors.New("invalid header")
 	ErrFile      = errors.New("file not uploadable")
 	ErrTooLarge  = errors.New("file too large")
+	ErrTooSmall  = errors.New("file too small")
+	ErrType      = errors.New("file type not allowed")
+	ErrPolicy    = errors.New("refused by the link's policy")
 	ErrSignature = errors.New("signature mismatch")
 	ErrDenied    = errors.New("access denied")
 	ErrExists    = errors.New("object exists")
@@ -164,12 +167,27 @@ func (p *Plan) explain(f responseFailure, attempts int, retried bool) *Error {
 		e.Hint = "Ask the sender for a new link."
 	case f.xml.Code == "FileAlreadyExists" || (f.status == 409 && f.xml.Code == ""):
 		e.Kind = ErrExists
-		e.Sentence = fmt.Sprintf("An object named %q is already stored, and the sender protected it from being replaced.", p.Link.Key)
+		e.Sentence = fmt.Sprintf("An object named %q is already stored, and the sender protected it from being replaced.", p.Key)
 		e.Hint = "Ask the sender for a new link or a different object name."
+		if p.form != nil && p.Link.Request.Key == "" {
+			e.Hint = "Rename the file and upload it again, or ask the sender to remove the stored one."
+		}
 		if retried {
-			e.Sentence = fmt.Sprintf("An object named %q is already stored, and the sender protected it from being replaced. It may be your own file from the earlier attempt, which was cut off before OSS could answer.", p.Link.Key)
+			e.Sentence = fmt.Sprintf("An object named %q is already stored, and the sender protected it from being replaced. It may be your own file from the earlier attempt, which was cut off before OSS could answer.", p.Key)
 			e.Hint = "Ask the sender to check whether the file arrived before uploading it again."
 		}
+	case f.xml.Code == "EntityTooSmall":
+		e.Kind = ErrTooSmall
+		e.Sentence = fmt.Sprintf("OSS refused the file as too small (%s) for this link.", FormatSize(p.Size))
+		e.Hint = "Check that this is the right file, or ask the sender."
+	case f.xml.Code == "AccessDenied" && strings.Contains(f.xml.Message, "Policy Condition failed"):
+		e.Kind = ErrPolicy
+		e.Sentence = fmt.Sprintf("OSS refused the file because the link's policy does not allow it (%s).", strings.TrimPrefix(f.xml.Message, "Invalid according to Policy: "))
+		e.Hint = "Send this message to the link's sender."
+	case f.xml.Code == "InvalidPolicyDocument":
+		e.Kind = ErrLink
+		e.Sentence = fmt.Sprintf("OSS cannot read this link's policy: %s%s.", orStatus(f), ref)
+		e.Hint = "Ask the sender for a new link."
 	case f.xml.Code == "EntityTooLarge":
 		e.Kind = ErrTooLarge
 		e.Sentence = fmt.Sprintf("OSS refused the file as too large (%s): one upload takes at most 5 GiB, and the link may allow less.", FormatSize(p.Size))
@@ -248,6 +266,10 @@ func orStatus(f responseFailure) string {
 // signatureSentence says which headers the link expects and which were
 // sent, since a difference there is by far the most common cause.
 func (p *Plan) signatureSentence() (sentence, hint string) {
+	if p.form != nil {
+		return "OSS refused the upload because the request link's signature does not match its policy: the link was changed after it was signed, or its AccessKey was replaced.",
+			"Copy the whole link again, or ask the sender for a new one."
+	}
 	sent := formatHeaders(p.Headers)
 	if !p.Link.HeadersKnown {
 		return fmt.Sprintf("OSS refused the upload because it does not match the link's signature. This bare link does not say which headers it was signed with; the upload sent %s.", sent),

@@ -68,6 +68,9 @@ type Request struct {
 	LinkText string
 	// File is the path of the file to send.
 	File string
+	// Name is, for a request link, the file's name under the link's folder
+	// (forward slashes between folders); empty means the file's base name.
+	Name string
 	// ExtraHeaders are sent besides the link's own; one with the name of a
 	// link header replaces its value. They let a user supply the headers a
 	// bare URL does not carry.
@@ -107,6 +110,8 @@ type Progress struct {
 type Result struct {
 	// Status is 200, or 203 when the owner's callback server failed.
 	Status int
+	// Key is the object key the file was stored under.
+	Key string
 	// ETag is the server's, quotes removed.
 	ETag      string
 	VersionID string
@@ -295,7 +300,7 @@ func (u *uploader) answer(ctx context.Context, resp *http.Response, b *body, att
 			Hint:     "Check that the link is an OSS upload link; ask the sender for a new one."}}
 	}
 
-	res := &Result{Status: resp.StatusCode, Size: sent, CRC64: crc, MD5: fmt.Sprintf("%x", sum),
+	res := &Result{Status: resp.StatusCode, Key: p.Key, Size: sent, CRC64: crc, MD5: fmt.Sprintf("%x", sum),
 		RequestID: resp.Header.Get("x-oss-request-id"), VersionID: resp.Header.Get("x-oss-version-id"),
 		Elapsed: time.Since(u.start), Attempts: attempt, Warnings: p.Warnings}
 	res.ETag = trimETag(resp.Header.Get("ETag"))
@@ -325,8 +330,12 @@ func (u *uploader) answer(ctx context.Context, resp *http.Response, b *body, att
 }
 
 // request builds the PUT for one attempt: the link's headers and the
-// extra ones, and nothing else OSS would sign.
+// extra ones, and nothing else OSS would sign; or, for a request link, the
+// form POST around the same body.
 func (p *Plan) request(ctx context.Context, b *body) (*http.Request, error) {
+	if p.form != nil {
+		return p.form.request(ctx, p, b)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, p.Link.URL, nil)
 	if err != nil {
 		return nil, err

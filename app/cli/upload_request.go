@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/ossdrop/ossdrop/app/upload"
+	"github.com/ossdrop/ossdrop/signing"
+)
+
+// uploadRequestLink sends files and folders through a request link: a
+// queue, one line per file as it ends, and a summary. It exits 0 only when
+// every file is stored and verified.
+func uploadRequestLink(env *Env, in *signing.Inspection, paths []string, retries int, asJSON, hasHeaders bool) int {
+	if hasHeaders {
+		return invalid(env, "a request link carries its own form fields; --header cannot be added to it", "leave out --header")
+	}
+	if in.Expired(env.Now()) {
+		return failed(env, fmt.Sprintf("this link expired at %s (%s)", in.ExpiresAt.Local().Format(time.DateTime), untilPhrase(in.ExpiresAt, env.Now())), "ask the sender for a new link")
+	}
+	files, err := upload.Expand(paths)
+	if err != nil {
+		return uploadFailure(env, err)
+	}
+	if len(files) == 0 {
+		return invalid(env, "the folders hold no files", "name the files or folders to upload")
+	}
+	for _, w := range in.Warnings {
+		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
+	}
+	q := &upload.Queue{Link: in, Retries: retries, Now: env.Now}
+	if retries == 0 {
+		q.Retries = -1 // the package reads 0 as "the default"
+	}
+	var bar *progressbar.ProgressBar
+	reported := make([]bool, len(files))
+	q.Progress = func(s upload.QueueStatus) {
+		if bar == nil && env.StdoutIsTerminal && !asJSON && s.Total > 0 {
+			bar = newQueueBar(env.Stdout, s.Total)
+		}
+		for i, f := range s.Files {
+			if reported[i] || (f.State != upload.Stored && f.State != upload.Failed) {
+				continue
+			}
+			reported[i] = true
+			if bar != nil {
+				_ = bar.Clear()
+			}
+			if !asJSON {
+				printQueueFile(env, f)
+			}
+		}
+		if bar != nil {
+			_ = bar.Set64(s.Sent)
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	final := q.Run(ctx, files)
+	if bar != nil {
+		_ = bar.Clear()
+	}
+	if asJSON {
+		printJSON(env, queueJSON(final))
+	} else {
+		fmt.Fprintf(env.Stdout, "%d of %d files stored under %s/%s", final.Stored, len(final.Files), in.Bucket, in.Request.ObjectKey(""))
+		if final.Failed > 0 {
+			fmt.Fprintf(env.Stdout, "; %d failed", final.Failed)
+		}
+		fmt.Fprintln(env.Stdout, ".")
+	}
+	switch {
+	case final.OK():
+		return ExitOK
+	case ctx.Err() != nil:
+		return failed(env, "the upload was cancelled; the files not yet stored were not sent", "")
+	}
+	return failed(env, fmt.Sprintf("%d of %d files were not stored and verified", len(final.Files)-verifiedCount(final), len(final.Files)), "see the lines above; fix those files and upload them again")
+}
+
+func verifiedCount(s upload.QueueStatus) int {
+	n := 0
+	for _, f := range s.Files {
+		if f.State == upload.Stored && f.Result != nil && f.Result.Verified() {
+			n++
+		}
+	}
+	return n
+}
+
+// printQueueFile prints one ended file: stored and verified, or why not.
+func printQueueFile(env *Env, f upload.FileStatus) {
+	if f.State == upload.Stored {
+		check := "verified " + verifiedText(f.Result, nil)
+		if !f.Result.Verified() {
+			check = "NOT verified: " + f.Result.CRCNote
+		}
+		fmt.Fprintf(env.Stdout, "stored  %s → %s (%s), %s\n", f.Name, f.Key, upload.FormatSize(f.Result.Size), check)
+		return
+	}
+	var e *upload.Error
+	if errors.As(f.Err, &e) {
+		fmt.Fprintf(env.Stdout, "FAILED  %s: %s\n        hint: %s\n", f.Name, e.Sentence, e.Hint)
+		return
+	}
+	fmt.Fprintf(env.Stdout, "FAILED  %s: %v\n", f.Name, f.Err)
+}
+
+func newQueueBar(w io.Writer, total int64) *progressbar.ProgressBar {
+	return progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription("all files"),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowTotalBytes(true),
+		progressbar.OptionUseIECUnits(true),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(65*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+// queueFileOutput is one file of the --json output.
+type queueFileOutput struct {
+	Path   string        `json:"path"`
+	Name   string        `json:"name"`
+	Key    string        `json:"key,omitempty"`
+	Size   int64         `json:"size"`
+	State  string        `json:"state"`
+	Upload *uploadOutput `json:"upload,omitempty"`
+	Error  string        `json:"error,omitempty"`
+	Hint   string        `json:"hint,omitempty"`
+}
+
+// queueOutput is the --json form of a request-link upload.
+type queueOutput struct {
+	OK     bool              `json:"ok"`
+	Stored int               `json:"stored"`
+	Failed int               `json:"failed"`
+	Files  []queueFileOutput `json:"files"`
+}
+
+var stateNames = map[upload.FileState]string{upload.Waiting: "waiting", upload.Sending: "sending", upload.Stored: "stored", upload.Failed: "failed", upload.Canceled: "canceled"}
+
+func queueJSON(s upload.QueueStatus) queueOutput {
+	out := queueOutput{OK: s.OK(), Stored: s.Stored, Failed: s.Failed, Files: []queueFileOutput{}}
+	for _, f := range s.Files {
+		fo := queueFileOutput{Path: f.Path, Name: f.Name, Key: f.Key, Size: f.Size, State: stateNames[f.State]}
+		if f.Result != nil {
+			u := uploadJSON(f.Result)
+			fo.Upload = &u
+		}
+		var e *upload.Error
+		if errors.As(f.Err, &e) {
+			fo.Error, fo.Hint = e.Sentence, e.Hint
+		}
+		out.Files = append(out.Files, fo)
+	}
+	return out
+}

@@ -1,0 +1,115 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/ossdrop/ossdrop/signing"
+)
+
+func TestCreateRequestLink(t *testing.T) {
+	svc, _, hist := newFakeServices()
+	tab := newTestCreateTab(t, svc)
+	tab.many.choice.SetSelected(modeManyFiles)
+	if tab.keyItem.Text != "Folder" || !tab.many.limits.Visible() || tab.pick.Visible() {
+		t.Fatalf("many-files mode: label %q, limits shown %v", tab.keyItem.Text, tab.many.limits.Visible())
+	}
+	tab.key.SetText("in/acme")
+	if msg := visibleErrors(tab)[signing.FieldPrefix]; !strings.Contains(msg, "does not end with /") {
+		t.Errorf("folder without a slash: %q", msg)
+	}
+	tab.key.SetText("in/acme/")
+	tab.many.maxSize.SetText("lots")
+	if msg := visibleErrors(tab)[signing.FieldSize]; !strings.Contains(msg, "200MB") || !tab.create.Disabled() {
+		t.Errorf("bad size: %q, create disabled %v", msg, tab.create.Disabled())
+	}
+	tab.many.maxSize.SetText("200MB")
+	tab.many.minSize.SetText("1")
+	tab.contentType.SetText("image/")
+	if tab.create.Disabled() {
+		t.Fatalf("create disabled: %v", visibleErrors(tab))
+	}
+	test.Tap(tab.create)
+	waitFor(t, "the result card", func() bool { return tab.result.container.Visible() })
+
+	share := tab.result.share.Text
+	in, err := signing.Inspect(share, fakeNow)
+	if err != nil || in.Request == nil {
+		t.Fatalf("the card's share link %q: %v", share, err)
+	}
+	if l := in.Request; l.Prefix != "in/acme/" || l.MinSize != 1 || l.MaxSize != 200_000_000 || l.ContentTypePrefix != "image/" {
+		t.Errorf("link %+v", l)
+	}
+	if tab.result.download.Visible() || !strings.HasPrefix(tab.result.curl.Text, "curl -F 'key=in/acme/${filename}'") || tab.result.urlTitle.Text != "Form address (POST)" {
+		t.Errorf("card: download shown %v, curl %q", tab.result.download.Visible(), tab.result.curl.Text)
+	}
+	if got := decodeQRImage(t, tab.result.qr.Image); got != share {
+		t.Errorf("QR decodes to %q, want the share link", got)
+	}
+	entries, _ := hist.List()
+	if len(entries) != 1 || entries[0].Method != "POST" || entries[0].Prefix != "in/acme/" || entries[0].MaxSize != 200_000_000 || entries[0].ShareLink != share {
+		t.Errorf("history %+v", entries)
+	}
+
+	// Back to one file: the same form makes a PUT link again.
+	tab.many.choice.SetSelected(modeOneFile)
+	tab.key.SetText("in/acme/one.pdf")
+	tab.contentType.SetText("")
+	if tab.keyItem.Text != "Object key" || tab.many.limits.Visible() || tab.create.Disabled() {
+		t.Errorf("one-file mode: label %q, limits %v, errors %v", tab.keyItem.Text, tab.many.limits.Visible(), visibleErrors(tab))
+	}
+}
+
+func TestUploadTabQueue(t *testing.T) {
+	sb := newTestSandbox(t)
+	u := newTestUploadTab(t, time.Now)
+	l, err := signing.NewRequestLink(signing.Request{Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: sb.url,
+		Bucket: "demo", Prefix: "in/acme/", MinSize: 1, MaxSize: 1000, Expires: time.Hour,
+		Credentials: signing.Credentials{AccessKeyID: sb.key.ID, AccessKeySecret: sb.key.Secret}}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.setLink(l.ShareLink())
+	if !u.queue.content.Visible() || u.single.Visible() || !strings.Contains(u.details.Text, "Folder: in/acme/") || !strings.Contains(u.details.Text, "1 byte to 1000 bytes") {
+		t.Fatalf("request link card: %q, queue shown %v", u.details.Text, u.queue.content.Visible())
+	}
+	root := t.TempDir()
+	for name, content := range map[string]string{"photos/a.jpg": "aaa", "photos/sub/b.jpg": "bb", "big.bin": strings.Repeat("x", 2000)} {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o700)
+		writeFile(t, p, content)
+	}
+	u.onDropped(dropped(filepath.Join(root, "photos"), filepath.Join(root, "big.bin")))
+	if len(u.queue.rows) != 3 || u.queue.start.Disabled() || u.queue.start.Text != "Upload 3 files" {
+		t.Fatalf("%d rows, start %q disabled %v", len(u.queue.rows), u.queue.start.Text, u.queue.start.Disabled())
+	}
+	test.Tap(u.queue.start)
+	waitFor(t, "the queue to finish", func() bool { return u.queue.cancel == nil && !u.queue.stop.Visible() })
+
+	states := map[string]string{}
+	for i, r := range u.queue.rows {
+		states[r.name.Text] = u.queue.rows[i].state.Text
+	}
+	if !strings.HasPrefix(states["photos/a.jpg"], "Stored as in/acme/photos/a.jpg, integrity verified") ||
+		!strings.HasPrefix(states["photos/sub/b.jpg"], "Stored as in/acme/photos/sub/b.jpg") ||
+		!strings.Contains(states["big.bin"], "more than the 1000 bytes") {
+		t.Errorf("rows %q", states)
+	}
+	if !strings.Contains(u.queue.totalText.Text, "2 of 3 files stored · 1 failed") {
+		t.Errorf("total %q", u.queue.totalText.Text)
+	}
+	// Only the failed file is left to try again.
+	if len(u.queue.files) != 1 || u.queue.files[0].Name != "big.bin" {
+		t.Errorf("left in the queue: %+v", u.queue.files)
+	}
+	for _, key := range []string{"in/acme/photos/a.jpg", "in/acme/photos/sub/b.jpg"} {
+		if _, err := sb.srv.Stat("demo", key); err != nil {
+			t.Errorf("%s: %v", key, err)
+		}
+	}
+}
