@@ -80,6 +80,20 @@ func lastButton(t *testing.T, root fyne.CanvasObject, texts ...string) *widget.B
 // TestResultShellPickerRequestLink: the picker rewrites a request link's
 // curl -F command too.
 func TestResultShellPickerRequestLink(t *testing.T) {
+	r, l, req := newRequestResultCard(t)
+	r.showRequest(l, req)
+	for _, sh := range signing.Shells {
+		r.shellPick.SetSelected(shellLabel(sh))
+		if r.curl.Text != l.CurlIn(sh, "") || r.curlText != r.curl.Text || !strings.Contains(r.curl.Text, " -F ") {
+			t.Errorf("%s: curl %q", sh, r.curl.Text)
+		}
+	}
+}
+
+// newRequestResultCard is an empty result card in a test window and a
+// request link (folder in/acme/, at most 1 MiB) to show on it.
+func newRequestResultCard(t *testing.T) (*resultCard, *signing.RequestLink, signing.Request) {
+	t.Helper()
 	svc, _, _ := newFakeServices()
 	svc.Now = time.Now
 	test.NewTempApp(t)
@@ -92,11 +106,5 @@ func TestResultShellPickerRequestLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.showRequest(l, req)
-	for _, sh := range signing.Shells {
-		r.shellPick.SetSelected(shellLabel(sh))
-		if r.curl.Text != l.CurlIn(sh, "") || r.curlText != r.curl.Text || !strings.Contains(r.curl.Text, " -F ") {
-			t.Errorf("%s: curl %q", sh, r.curl.Text)
-		}
-	}
+	return r, l, req
 }
