@@ -39,7 +39,13 @@ func newHistoryTab(win fyne.Window, svc *Services) *historyTab {
 				container.NewVBox(&widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
 					&widget.Label{Truncation: fyne.TextTruncateEllipsis}))
 		},
-		func(i widget.ListItemID, obj fyne.CanvasObject) { h.fillRow(h.entries[i], obj.(*fyne.Container)) })
+		func(i widget.ListItemID, obj fyne.CanvasObject) {
+			// Fyne's test driver runs fyne.Do on the calling goroutine, so two
+			// reloads can replace the list under a refresh (seen under load).
+			if i < len(h.entries) {
+				h.fillRow(h.entries[i], obj.(*fyne.Container))
+			}
+		})
 	clear := &widget.Button{Text: lang.L("Clear expired"), Icon: theme.DeleteIcon(), OnTapped: h.onClearExpired}
 	h.content = container.NewBorder(container.NewVBox(h.status), container.NewHBox(clear), nil, nil, h.list)
 	return h
