@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/ossdrop/ossdrop/app/appinfo"
+	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
 	_ "github.com/ossdrop/ossdrop/app/locale" // a C locale reads as English
@@ -76,9 +77,12 @@ func metadata(i appinfo.Info) fyne.AppMetadata {
 	}
 }
 
-// start loads the profiles and applies the command line.
+// start loads the profiles, starts checking the upload links (again at
+// each window focus) and applies the command line.
 func (m *mainWindow) start(opts Options) {
 	m.loadProfiles()
+	m.arrivals.start()
+	fyne.CurrentApp().Lifecycle().SetOnEnteredForeground(m.arrivals.trigger)
 	if opts.Sandbox {
 		m.onTryLocally()
 	}
@@ -101,7 +105,7 @@ func loadTranslations() {
 // secrets in the OS keychain, the history beside them, the SDK signer and
 // the embedded sandbox.
 func defaultServices() *Services {
-	svc := &Services{Presign: signing.Presign, StartSandbox: startSandbox, Now: time.Now, Bucket: newBucketAdmin}
+	svc := &Services{Presign: signing.Presign, StartSandbox: startSandbox, Now: time.Now, Bucket: newBucketAdmin, Reveal: revealFile}
 	if store, err := credentials.OpenDefault(); err == nil {
 		svc.Profiles = store
 	} else {
@@ -112,6 +116,11 @@ func defaultServices() *Services {
 			svc.History = h
 		} else {
 			fyne.LogError("open the history", err)
+		}
+		if a, err := arrivals.Open(dir); err == nil {
+			svc.Arrivals = a
+		} else {
+			fyne.LogError("open the arrivals state", err)
 		}
 	}
 	return svc

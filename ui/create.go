@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"mime"
@@ -18,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ossdrop/ossdrop/app/credentials"
-	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -420,16 +418,7 @@ func (t *createTab) sign(profile credentials.Profile, sandbox *Sandbox, req sign
 		return nil, err
 	}
 	req.Credentials = creds
-	link, err := t.svc.Presign(context.Background(), req)
-	if err != nil {
-		return nil, err
-	}
-	if t.svc.History != nil {
-		if err := t.svc.History.Add(history.NewEntry(profile.Name, req, link, t.svc.Now())); err != nil {
-			fyne.LogError("record the link in the history", err) // the link itself is fine
-		}
-	}
-	return link, nil
+	return t.svc.presignAndRecord(profile.Name, req)
 }
 
 func (t *createTab) onDownloadLink(req signing.Request) {

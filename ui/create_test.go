@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -301,29 +300,6 @@ func TestCallbackPreview(t *testing.T) {
 	if tab.create.Disabled() {
 		t.Errorf("valid callback refused: %v", visibleErrors(tab))
 	}
-}
-
-func TestHistoryTab(t *testing.T) {
-	svc, _, hist := newFakeServices()
-	test.NewTempApp(t)
-	w := test.NewTempWindow(t, widget.NewLabel(""))
-	fresh := history.Entry{ID: "1", Profile: "work", Bucket: "reports", Key: "new.pdf", Created: fakeNow, Expires: fakeNow.Add(time.Hour), ShareLink: "https://x/new#ossdrop=1"}
-	old := history.Entry{ID: "2", Profile: "work", Bucket: "reports", Key: "old.pdf", Created: fakeNow.Add(-48 * time.Hour), Expires: fakeNow.Add(-24 * time.Hour), ShareLink: "https://x/old#ossdrop=1"}
-	hist.entries = []history.Entry{fresh, old}
-	h := newHistoryTab(w, svc)
-	w.SetContent(h.content)
-	h.reload()
-	waitFor(t, "the list", func() bool { return len(h.entries) == 2 })
-	row := h.list.CreateItem()
-	h.fillRow(old, row.(*fyne.Container))
-	title := row.(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*widget.Label)
-	if title.Importance != widget.LowImportance || !strings.Contains(title.Text, "old.pdf") {
-		t.Errorf("expired entry not greyed: %v %q", title.Importance, title.Text)
-	}
-	h.onClearExpired()
-	waitFor(t, "clearing", func() bool { return len(h.entries) == 1 })
-	h.onDelete(h.entries[0])
-	waitFor(t, "deleting", func() bool { return len(h.entries) == 0 })
 }
 
 func TestChineseTranslation(t *testing.T) {

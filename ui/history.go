@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -10,40 +12,55 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/history"
-	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
-// historyTab lists every issued link, newest first; expired ones are greyed.
+// maxMenuFiles is how many of a request link's files the Get menu lists.
+const maxMenuFiles = 20
+
+// historyTab lists every issued link, newest first, with what arrived
+// through each upload link; expired ones are greyed.
 type historyTab struct {
-	win     fyne.Window
-	svc     *Services
-	entries []history.Entry
+	win      fyne.Window
+	svc      *Services
+	entries  []history.Entry
+	statuses map[string]arrivals.Status
+	// lookup finds the account that signs for a profile, and store
+	// remembers downloads: both the window's arrivalWatch's.
+	lookup arrivals.Lookup
+	store  *arrivals.Store
+	// onHistoryChanged is told when this tab added a link (a download link).
+	onHistoryChanged func()
+
 	list    *widget.List
 	status  *widget.Label
 	content fyne.CanvasObject
+
+	// work counts the goroutines this tab started (reads, changes,
+	// downloads, signing), so that a test can wait for them to finish.
+	work sync.WaitGroup
+}
+
+// background runs f off the UI goroutine, counted in h.work.
+func (h *historyTab) background(f func()) {
+	h.work.Add(1)
+	go func() {
+		defer h.work.Done()
+		f()
+	}()
 }
 
 func newHistoryTab(win fyne.Window, svc *Services) *historyTab {
-	h := &historyTab{win: win, svc: svc}
+	h := &historyTab{win: win, svc: svc, statuses: map[string]arrivals.Status{}}
 	h.status = &widget.Label{Wrapping: fyne.TextWrapWord}
 	h.list = widget.NewList(
 		func() int { return len(h.entries) },
-		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, nil,
-				container.NewHBox(
-					&widget.Button{Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance},
-					&widget.Button{Text: "QR", Importance: widget.LowImportance},
-					&widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance}),
-				container.NewVBox(&widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
-					&widget.Label{Truncation: fyne.TextTruncateEllipsis}))
-		},
+		func() fyne.CanvasObject { return newHistoryRow() },
 		func(i widget.ListItemID, obj fyne.CanvasObject) {
-			// Fyne's test driver runs fyne.Do on the calling goroutine, so two
-			// reloads can replace the list under a refresh (seen under load).
-			if i < len(h.entries) {
-				h.fillRow(h.entries[i], obj.(*fyne.Container))
+			if i < len(h.entries) { // a row laid out as the list shrinks
+				h.fillRow(h.entries[i], obj.(*historyRow))
 			}
 		})
 	clear := &widget.Button{Text: lang.L("Clear expired"), Icon: theme.DeleteIcon(), OnTapped: h.onClearExpired}
@@ -51,32 +68,67 @@ func newHistoryTab(win fyne.Window, svc *Services) *historyTab {
 	return h
 }
 
-func (h *historyTab) fillRow(e history.Entry, row *fyne.Container) {
-	now := h.svc.Now()
-	texts := row.Objects[0].(*fyne.Container).Objects
-	title, detail := texts[0].(*widget.Label), texts[1].(*widget.Label)
-	title.SetText(e.Bucket + "/" + e.Key)
-	state := untilText(e.Expires, now)
-	options := e.Options
-	if e.IsRequestLink() {
-		title.SetText(e.Bucket + "/" + e.Key + e.Prefix) // one of them is set
-		options += " · " + fmt.Sprintf(lang.L("up to %s"), upload.FormatSize(e.MaxSize))
+func (h *historyTab) fillRow(e history.Entry, row *historyRow) {
+	var st *arrivals.Status
+	if s, ok := h.statuses[e.ID]; ok {
+		st = &s
 	}
-	detail.SetText(fmt.Sprintf("%s · %s · %s · %s", e.Profile, e.Created.Local().Format("2006-01-02 15:04"), state, options))
-	importance := widget.MediumImportance
-	if e.Expired(now) {
-		importance = widget.LowImportance
-	}
-	title.Importance, detail.Importance = importance, importance
-	title.Refresh()
-	detail.Refresh()
-	buttons := row.Objects[1].(*fyne.Container).Objects
-	buttons[0].(*widget.Button).OnTapped = func() {
+	row.show(viewOf(e, st, h.svc.Now()))
+	row.copyLink.OnTapped = func() {
 		fyne.CurrentApp().Clipboard().SetContent(e.ShareLink)
 		h.status.SetText(fmt.Sprintf(lang.L("Copied the share link for %s."), e.Key))
 	}
-	buttons[1].(*widget.Button).OnTapped = func() { showQRDialog(h.win, e.ShareLink) }
-	buttons[2].(*widget.Button).OnTapped = func() { h.onDelete(e) }
+	row.qr.OnTapped = func() { showQRDialog(h.win, e.ShareLink) }
+	row.drop.OnTapped = func() { h.onDelete(e) }
+	row.get.OnTapped = func() {
+		if st == nil {
+			return
+		}
+		menu := h.getMenu(e, *st)
+		c := fyne.CurrentApp().Driver().CanvasForObject(row.get)
+		widget.ShowPopUpMenuAtRelativePosition(menu, c, fyne.NewPos(0, row.get.Size().Height), row.get)
+	}
+}
+
+// getMenu offers what can be done with the files that arrived through e:
+// for one file, its actions; for a request link, a submenu per file.
+func (h *historyTab) getMenu(e history.Entry, st arrivals.Status) *fyne.Menu {
+	if e.Prefix == "" && len(st.Objects) == 1 {
+		return fyne.NewMenu("", h.objectItems(e, st.Objects[0])...)
+	}
+	var items []*fyne.MenuItem
+	for i, o := range st.Objects {
+		if i == maxMenuFiles {
+			more := fyne.NewMenuItem(fmt.Sprintf(lang.L("%d more: use ossdrop download"), len(st.Objects)-maxMenuFiles), nil)
+			more.Disabled = true
+			items = append(items, more)
+			break
+		}
+		item := fyne.NewMenuItem(strings.TrimPrefix(o.Key, e.Prefix), nil)
+		item.ChildMenu = fyne.NewMenu("", h.objectItems(e, o)...)
+		items = append(items, item)
+	}
+	return fyne.NewMenu("", items...)
+}
+
+// objectItems are the actions on one arrived file.
+func (h *historyTab) objectItems(e history.Entry, o arrivals.Object) []*fyne.MenuItem {
+	download := fyne.NewMenuItem(lang.L("Download…"), func() { h.onDownload(e, o) })
+	download.Icon = theme.DownloadIcon()
+	link := fyne.NewMenuItem(lang.L("Copy a download link…"), func() { h.onDownloadLink(e, o) })
+	link.Icon = theme.ContentCopyIcon()
+	reveal := fyne.NewMenuItem(lang.L("Show the downloaded copy"), func() { h.onReveal(o) })
+	reveal.Icon = theme.FolderOpenIcon()
+	if _, ok := h.downloadedAs(o); !ok {
+		reveal.Disabled = true
+	}
+	return []*fyne.MenuItem{download, link, reveal}
+}
+
+// setStatuses takes the watcher's latest findings; on the UI goroutine.
+func (h *historyTab) setStatuses(s map[string]arrivals.Status) {
+	h.statuses = s
+	h.list.Refresh()
 }
 
 // reload reads the history off the UI goroutine; note, if set, is shown
@@ -85,10 +137,10 @@ func (h *historyTab) reload(note ...string) {
 	if h.svc.History == nil {
 		return
 	}
-	go func() {
+	h.background(func() {
 		entries, err := h.svc.History.List()
 		fyne.Do(func() { h.showEntries(entries, err, note) })
-	}()
+	})
 }
 
 // showEntries takes a freshly read history; on the UI goroutine.
@@ -103,7 +155,7 @@ func (h *historyTab) showEntries(entries []history.Entry, err error, note []stri
 	case len(entries) == 0:
 		h.status.SetText(lang.L("Links you create appear here."))
 	default:
-		h.status.SetText("")
+		h.status.SetText(lang.L("Upload links are checked every minute while OSS Drop runs: you get a notification when a file arrives."))
 	}
 }
 
@@ -121,10 +173,10 @@ func (h *historyTab) onClearExpired() {
 // change runs a history change off the UI goroutine, then reloads the list
 // with the change's note, or shows why it failed.
 func (h *historyTab) change(work func() (note string, err error)) {
-	go func() {
+	h.background(func() {
 		note, err := work()
 		fyne.Do(func() { h.changed(note, err) })
-	}()
+	})
 }
 
 func (h *historyTab) changed(note string, err error) {

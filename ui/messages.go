@@ -1,10 +1,14 @@
 package ui
 
 import (
+	"context"
 	"errors"
+	"net"
+	"net/http"
 
 	"fyne.io/fyne/v2/lang"
 
+	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
@@ -98,4 +102,50 @@ func uploadErrorText(err error) string {
 		return ue.Sentence + "\n" + ue.Hint
 	}
 	return capitalize(err.Error())
+}
+
+// ownerSentences word the owner's own request failures (app/bucket) for
+// translation, by OSS error code; the English UI shows app/bucket's
+// sentence, which names what was attempted.
+var ownerSentences = []struct {
+	code string
+	msg  string
+}{
+	{"NoSuchBucket", "The bucket does not exist: check the bucket name and region in the profile."},
+	{"InvalidAccessKeyId", "OSS does not know this AccessKey ID: check the profile's AccessKey, or rotate it."},
+	{"SignatureDoesNotMatch", "OSS refused the profile's AccessKey secret: give the profile its current secret (Profiles… → New secret…)."},
+	{"RequestTimeTooSkewed", "This computer's clock is more than 15 minutes off: set the date and time automatically."},
+	{"forbidden", "The profile's AccessKey is not allowed to do this: grant it the permission in RAM, or use another profile."},
+	{"network", "The endpoint cannot be reached: check the network connection and the profile's endpoint."},
+}
+
+// ownerErrorText is an owner request's failure as a sentence, with its
+// hint when withHint is set (a row has room for the sentence only).
+func ownerErrorText(err error, withHint bool) string {
+	var be *bucket.Error
+	if !errors.As(err, &be) {
+		return errorSentence(err)
+	}
+	code := be.Code
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.Canceled):
+		return lang.L("Stopped: nothing was saved.")
+	case code == "" && errors.As(err, &ne):
+		code = "network"
+	case be.Status == http.StatusForbidden && code != "InvalidAccessKeyId" && code != "SignatureDoesNotMatch" && code != "RequestTimeTooSkewed":
+		code = "forbidden"
+	}
+	for _, s := range ownerSentences {
+		if s.code == code {
+			if translated := lang.L(s.msg); translated != s.msg {
+				return translated
+			}
+			break
+		}
+	}
+	if withHint && be.Hint != "" {
+		return be.Sentence + "\n" + be.Hint
+	}
+	return be.Sentence
 }

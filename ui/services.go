@@ -4,6 +4,9 @@ import (
 	"context"
 	"time"
 
+	"fyne.io/fyne/v2"
+
+	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
@@ -26,6 +29,11 @@ type Services struct {
 	// Bucket makes the owner's own requests to a bucket: its CORS rules and
 	// the upload page (bucket.New in production).
 	Bucket func(bucket.Target) (BucketAdmin, error)
+	// Arrivals remembers which arrivals were announced, each link's last
+	// status and where downloads went; nil keeps them in memory only.
+	Arrivals *arrivals.Store
+	// Reveal shows a downloaded file in the system's file manager.
+	Reveal func(path string) error
 }
 
 // BucketAdmin is the part of bucket.Client the Browser uploads dialog uses.
@@ -60,4 +68,19 @@ type History interface {
 	List() ([]history.Entry, error)
 	Delete(id string) error
 	ClearExpired(now time.Time) (int, error)
+}
+
+// presignAndRecord signs req and records the link in the history, as
+// every link the app issues is; off the UI goroutine.
+func (s *Services) presignAndRecord(profile string, req signing.Request) (*signing.Link, error) {
+	link, err := s.Presign(context.Background(), req)
+	if err != nil {
+		return nil, err
+	}
+	if s.History != nil {
+		if err := s.History.Add(history.NewEntry(profile, req, link, s.Now())); err != nil {
+			fyne.LogError("record the link in the history", err) // the link itself is fine
+		}
+	}
+	return link, nil
 }

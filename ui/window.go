@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ossdrop/ossdrop/app/appinfo"
+	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/assets"
 )
@@ -31,6 +32,13 @@ type mainWindow struct {
 
 	profiles []credentials.Profile
 	sandbox  *Sandbox
+
+	// arrivals checks the upload links; unseen counts the files that
+	// arrived since the History tab was last looked at.
+	arrivals *arrivalWatch
+	unseen   int
+	// notify sends a desktop notification; tests replace it.
+	notify func(*fyne.Notification)
 }
 
 func newMainWindow(win fyne.Window, svc *Services) *mainWindow {
@@ -43,11 +51,19 @@ func (m *mainWindow) buildUI() {
 	m.createTab = newCreateTab(m.win, m.svc)
 	m.upload = newUploadTab(m.win, m.svc)
 	m.history = newHistoryTab(m.win, m.svc)
+	m.arrivals = newArrivalWatch(m.svc)
+	m.arrivals.onStatuses = m.history.setStatuses
+	m.arrivals.onArrival = m.onArrival
+	m.history.lookup, m.history.store = m.arrivals.lookup, m.arrivals.watcher.Store
+	m.history.onHistoryChanged = m.arrivals.trigger
 	m.createTab.onTestUpload = func(share string) {
 		m.upload.setLink(share)
 		m.tabs.SelectIndex(1)
 	}
-	m.createTab.onHistoryChanged = func() { m.history.reload() }
+	m.createTab.onHistoryChanged = func() {
+		m.history.reload()
+		m.arrivals.trigger() // the new link gets its state at once
+	}
 	m.createTab.onProfilesChanged = m.loadProfiles
 	m.status = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
 
@@ -78,6 +94,8 @@ func (m *mainWindow) buildUI() {
 	)
 	m.tabs.OnSelected = func(t *container.TabItem) {
 		if t == m.tabs.Items[2] {
+			m.unseen = 0
+			m.refreshHistoryBadge()
 			m.history.reload()
 		}
 	}
@@ -121,6 +139,7 @@ func (m *mainWindow) loadProfiles() {
 // showProfiles takes a freshly read profile list; on the UI goroutine.
 func (m *mainWindow) showProfiles(ps []credentials.Profile, err error) {
 	m.profiles = ps
+	m.arrivals.profilesChanged() // one may have a new secret, or be gone
 	if err != nil {
 		m.status.SetText(errorSentence(err))
 	}
@@ -176,6 +195,34 @@ func (m *mainWindow) setSandbox(sb *Sandbox, err error) {
 	if m.createTab.key.Text == "" {
 		m.createTab.key.SetText("hello.txt")
 	}
+	m.arrivals.setSandbox(sb) // its links can be checked now
+}
+
+// onArrival tells the owner that a file arrived: a desktop notification,
+// and a count on the History tab until it is looked at.
+func (m *mainWindow) onArrival(x arrivals.Arrival) {
+	n := arrivalNotification(x)
+	if m.notify != nil {
+		m.notify(n)
+	} else {
+		fyne.CurrentApp().SendNotification(n)
+	}
+	if m.tabs.Selected() != m.tabs.Items[2] {
+		m.unseen++
+		m.refreshHistoryBadge()
+	}
+}
+
+// refreshHistoryBadge shows the count of unseen arrivals on the History tab.
+func (m *mainWindow) refreshHistoryBadge() {
+	text := lang.L("History")
+	if m.unseen > 0 {
+		text = fmt.Sprintf(lang.L("History (%d new)"), m.unseen)
+	}
+	if m.tabs.Items[2].Text != text {
+		m.tabs.Items[2].Text = text
+		m.tabs.Refresh()
+	}
 }
 
 // onDropped routes files dropped anywhere on the window to the Upload tab.
@@ -192,6 +239,7 @@ func (m *mainWindow) onAbout() {
 
 // close stops what the window started.
 func (m *mainWindow) close() {
+	m.arrivals.stop()
 	if m.sandbox != nil && m.sandbox.Stop != nil {
 		m.sandbox.Stop()
 	}

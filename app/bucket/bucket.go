@@ -35,13 +35,20 @@ type Client struct {
 const requestTimeout = 30 * time.Second
 
 // New makes a client for t.Bucket. It sends nothing yet.
-func New(t Target) (*Client, error) {
+func New(t Target) (*Client, error) { return newClient(t, nil) }
+
+// newClient is New with another HTTP client, for tests that change what
+// travels on the wire; nil keeps the SDK's own.
+func newClient(t Target, hc *http.Client) (*Client, error) {
 	if t.Bucket == "" {
 		return nil, &Error{Sentence: "No bucket is set.", Hint: "Choose the bucket in the profile or the form."}
 	}
 	cfg := signing.SDKConfig(&t).
 		WithConnectTimeout(10 * time.Second).
 		WithRetryMaxAttempts(2)
+	if hc != nil {
+		cfg = cfg.WithHttpClient(hc)
+	}
 	return &Client{sdk: oss.NewClient(cfg), bucket: t.Bucket, target: t}, nil
 }
 
@@ -124,7 +131,7 @@ func explain(what string, err error) error {
 		case se.Code == "InvalidAccessKeyId":
 			e.Sentence, e.Hint = "OSS does not know this AccessKey ID.", "Check the profile's AccessKey, or rotate it."
 		case se.Code == "SignatureDoesNotMatch":
-			e.Sentence, e.Hint = "OSS refused the profile's AccessKey secret.", "Rotate the profile's secret (Profiles… → Rotate)."
+			e.Sentence, e.Hint = "OSS refused the profile's AccessKey secret.", "Give the profile its current secret (Profiles… → New secret…, or ossdrop profile rotate)."
 		case se.Code == "RequestTimeTooSkewed":
 			e.Sentence, e.Hint = "This computer's clock is more than 15 minutes off.", "Set the date and time automatically, then try again."
 		case se.StatusCode == http.StatusForbidden:

@@ -19,7 +19,7 @@ var testKey = sandbox.Key{ID: "SANDBOXBUCKETTEST01", Secret: "sandbox-bucket-tes
 // startSandbox runs a sandbox on 127.0.0.1 and returns a Target for bucket demo.
 func startSandbox(t *testing.T) (*sandbox.Server, Target) {
 	t.Helper()
-	srv, err := sandbox.New(sandbox.Config{Dir: t.TempDir(), Keys: []sandbox.Key{testKey}})
+	srv, err := sandbox.New(sandbox.Config{Dir: t.TempDir(), Keys: []sandbox.Key{testKey}, Buckets: []string{"demo", "other"}})
 	if err != nil {
 		t.Fatal(err)
 	}

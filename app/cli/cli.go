@@ -1,18 +1,21 @@
 // Package cli implements the ossdrop subcommands (presign, inspect, upload,
-// sandbox, profile). Each command lives in its own file and registers itself
-// in init; Run dispatches on the first argument.
+// sandbox, profile, status, download). Each command lives in its own file
+// and registers itself in init; Run dispatches on the first argument.
 //
 // Exit codes: 0 success, 1 the operation failed or the link is not usable,
 // 2 the input was invalid (the reason is one line on stderr).
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -41,6 +44,19 @@ type Env struct {
 	StdoutIsTerminal bool
 	// StdinIsTerminal says whether a secret can be read with the echo off.
 	StdinIsTerminal bool
+	// Context, when set, ends long-running commands (status --watch) as
+	// Ctrl-C does; tests use it.
+	Context context.Context
+}
+
+// context returns the command's context: Env.Context, cancelled also by
+// Ctrl-C and SIGTERM. stop releases the signal handler.
+func (env *Env) context() (ctx context.Context, stop func()) {
+	parent := env.Context
+	if parent == nil {
+		parent = context.Background()
+	}
+	return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 }
 
 // Std returns the process's real environment. On Windows it first

@@ -71,6 +71,7 @@ func runPresign(args []string, env *Env) int {
 	fs.StringVar(&f.qr, "qr", "", "also write a QR code PNG to this path: of the page link when there is one, else of the share link")
 	fs.StringVar(&f.pageURL, "page-url", "", "upload page address: adds a page link (PAGE#share link) a phone or browser can use; default: the profile's page, or the sandbox's own for a loopback --endpoint")
 	curlShell := addCurlShellFlag(fs)
+	noHistory := fs.Bool("no-history", false, "do not record the link in the history ('ossdrop status' and the app's History tab)")
 	creds := addCredentialFlags(fs)
 	rf := addRequestFlags(fs)
 	if code, ok := parseFlags(fs, args, env); !ok {
@@ -109,7 +110,11 @@ func runPresign(args []string, env *Env) int {
 		f.pageURL = cmp.Or(f.pageURL, creds.resolved.PageURL, sandboxPageURL(req))
 	}
 	if rf.request {
-		return presignRequest(env, req, &f, sh)
+		return presignRequest(env, req, &f, sh, func(l *signing.RequestLink) {
+			if !*noHistory {
+				recordRequestLink(env, creds.resolved.Name, req, l)
+			}
+		})
 	}
 	link, err := signing.Presign(context.Background(), req)
 	if err != nil {
@@ -123,6 +128,9 @@ func runPresign(args []string, env *Env) int {
 		if err := writeQR(f.qr, cmp.Or(pageLink, link.ShareLink())); err != nil {
 			return failed(env, err.Error(), "")
 		}
+	}
+	if !*noHistory {
+		recordLink(env, creds.resolved.Name, req, link)
 	}
 	if f.asJSON {
 		out := linkJSON(link, req, f.file, sh)

@@ -110,12 +110,14 @@ func requestJSON(l *signing.RequestLink, file string, sh signing.Shell) requestO
 	}
 }
 
-// presignRequest signs and prints a request link.
-func presignRequest(env *Env, req signing.Request, f *presignFlags, sh signing.Shell) int {
+// presignRequest signs and prints a request link, its curl command written
+// for sh; record keeps it in the history.
+func presignRequest(env *Env, req signing.Request, f *presignFlags, sh signing.Shell, record func(*signing.RequestLink)) int {
 	l, err := signing.NewRequestLink(req, env.Now())
 	if err != nil {
 		return signFailure(env, err)
 	}
+	record(l)
 	pageLink := ""
 	if f.pageURL != "" {
 		if pageLink, err = l.PageLink(f.pageURL); err != nil {

@@ -15,6 +15,7 @@ const testSecret = "cli-test-secret-DO-NOT-PRINT"
 // runCLI runs one command with env credentials and returns its exit code and output.
 func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	profileHome(t) // presign records its links in the history there
 	var out, errOut bytes.Buffer
 	env := &Env{
 		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Now: time.Now,

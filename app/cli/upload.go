@@ -150,18 +150,7 @@ func uploadFailure(env *Env, err error) int {
 }
 
 func newUploadBar(w io.Writer, plan *upload.Plan) *progressbar.ProgressBar {
-	return progressbar.NewOptions64(plan.Size,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription(filepath.Base(plan.File)),
-		progressbar.OptionShowBytes(true),
-		progressbar.OptionShowTotalBytes(true),
-		progressbar.OptionUseIECUnits(true),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(65*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-		progressbar.OptionSetRenderBlankState(true),
-	)
+	return newTransferBar(w, filepath.Base(plan.File), plan.Size)
 }
 
 // uploadOutput is the --json form of a stored upload.

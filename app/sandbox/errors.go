@@ -114,6 +114,7 @@ const (
 	CodeIncompleteBody        = "IncompleteBody"
 	CodeFileAlreadyExists     = "FileAlreadyExists"
 	CodeNoSuchKey             = "NoSuchKey"
+	CodeNoSuchBucket          = "NoSuchBucket"
 	CodeMethodNotAllowed      = "MethodNotAllowed"
 	CodeCallbackFailed        = "CallbackFailed"
 	CodeInternalError         = "InternalError"

@@ -102,6 +102,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) *Error 
 		return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox serves buckets and objects only: the request names no bucket.")
 	case !validBucket(c.bucket):
 		return errorf(http.StatusBadRequest, CodeInvalidBucketName, "", "The specified bucket is not valid.")
+	case !s.bucketExists(c.bucket):
+		// OSS answers this before it looks at a signature: nobody owns the bucket.
+		return errorf(http.StatusNotFound, CodeNoSuchBucket, "", "The specified bucket does not exist.")
 	case c.key == "" && r.Method == http.MethodPost:
 		return s.post(w, r, c) // PostObject: the form names the key and carries the signature
 	case c.key != "" && !validKey(c.key):
@@ -127,6 +130,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) *Error 
 		return s.put(w, r, c)
 	case http.MethodGet, http.MethodHead:
 		return s.get(w, r, c)
+	case http.MethodDelete:
+		return s.delete(w, r, c)
 	}
 	return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox does not implement %s on objects.", r.Method)
 }
@@ -138,6 +143,8 @@ func (s *Server) bucketRequest(w http.ResponseWriter, r *http.Request, c *call) 
 	switch {
 	case q.Has("cors"):
 		return s.bucketCORS(w, r, c)
+	case r.Method == http.MethodGet && q.Get("list-type") == "2":
+		return s.listObjectsV2(w, r, c)
 	}
 	return errorf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "", "The sandbox does not implement this bucket operation (%s with the query %q).", r.Method, truncate(c.url.RawQuery, 64))
 }

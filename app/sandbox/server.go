@@ -8,13 +8,13 @@
 // SDK that signs, so a signing bug cannot hide behind a verifier that shares
 // it. It stores PUT bodies and PostObject forms (request links, whose V4
 // policy it checks with its own reading of OSS's rules) atomically under a
-// directory, serves them back to signed GETs, performs upload callbacks,
-// keeps each bucket's CORS rules and answers browsers' preflights with them,
-// and serves the browser upload page at PagePath. A file per concern:
-// verify.go (who signed), v4.go and v1.go (how), canonical.go (request
-// shapes), handler.go (routing and errors), put.go, post.go and policy.go
-// (forms and their conditions), get.go, store.go, callback.go, cors.go,
-// page.go.
+// directory, serves them back to signed GETs and listings (ListObjectsV2),
+// deletes them, performs upload callbacks, keeps each bucket's CORS rules
+// and answers browsers' preflights with them, and serves the browser upload
+// page at PagePath. A file per concern: verify.go (who signed), v4.go and
+// v1.go (how), canonical.go (request shapes), handler.go (routing and
+// errors), put.go, post.go and policy.go (forms and their conditions),
+// get.go, list.go, delete.go, store.go, callback.go, cors.go, page.go.
 package sandbox
 
 import (
@@ -25,6 +25,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 )
@@ -49,6 +50,10 @@ type Config struct {
 	Dir string
 	// Keys are the AccessKey pairs requests may be signed with.
 	Keys []Key
+	// Buckets, when set, are the only buckets that exist: a request for any
+	// other gets 404 NoSuchBucket, as OSS answers for a bucket nobody made.
+	// Empty: every valid bucket name exists, empty until its first PUT.
+	Buckets []string
 	// Logger receives one line per request; nothing is logged when nil.
 	Logger *slog.Logger
 	// Now is the clock signatures are checked against; time.Now when nil.
@@ -84,6 +89,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	if len(cfg.Keys) == 0 {
 		return nil, errors.New("sandbox: no AccessKey pair: requests could never be signed")
+	}
+	for _, b := range cfg.Buckets {
+		if !validBucket(b) {
+			return nil, fmt.Errorf("sandbox: %q is not a valid bucket name", b)
+		}
 	}
 	for _, k := range cfg.Keys {
 		if k.ID == "" || k.Secret == "" {
@@ -229,6 +239,11 @@ func (s *Server) Stat(bucket, key string) (*ObjectInfo, error) {
 	}
 	f.Close()
 	return info, nil
+}
+
+// bucketExists reports whether requests may use bucket (Config.Buckets).
+func (s *Server) bucketExists(bucket string) bool {
+	return len(s.cfg.Buckets) == 0 || slices.Contains(s.cfg.Buckets, bucket)
 }
 
 // Objects lists every stored object, sorted by bucket and key.

@@ -307,29 +307,73 @@ func (s *store) list() ([]ObjectInfo, error) {
 		if !b.IsDir() || !validBucket(b.Name()) {
 			continue
 		}
-		dir := filepath.Join(s.dir, "buckets", b.Name())
-		files, err := os.ReadDir(dir)
+		objects, err := s.listBucket(b.Name())
 		if err != nil {
-			return nil, fmt.Errorf("list objects: %w", err)
+			return nil, err
 		}
-		for _, f := range files {
-			if !strings.HasSuffix(f.Name(), ".json") {
-				continue
-			}
-			meta, err := readSidecar(filepath.Join(dir, f.Name()))
-			if err != nil {
-				continue // being replaced right now
-			}
-			out = append(out, meta.ObjectInfo)
-		}
+		out = append(out, objects...)
 	}
-	slices.SortFunc(out, func(a, b ObjectInfo) int {
-		if c := strings.Compare(a.Bucket, b.Bucket); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Key, b.Key)
-	})
 	return out, nil
+}
+
+// listBucket returns a bucket's objects sorted by key (byte order, as OSS
+// lists them); a bucket that has never held an object is empty.
+func (s *store) listBucket(bucket string) ([]ObjectInfo, error) {
+	dir, err := s.bucketDir(bucket)
+	if err != nil {
+		return nil, err
+	}
+	files, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", bucket, err)
+	}
+	var out []ObjectInfo
+	for _, f := range files {
+		if !strings.HasSuffix(f.Name(), ".json") {
+			continue
+		}
+		meta, err := readSidecar(filepath.Join(dir, f.Name()))
+		if err != nil || meta.Bucket != bucket {
+			continue // being replaced or removed right now
+		}
+		out = append(out, meta.ObjectInfo)
+	}
+	slices.SortFunc(out, func(a, b ObjectInfo) int { return strings.Compare(a.Key, b.Key) })
+	return out, nil
+}
+
+// remove deletes an object: the sidecar goes first, which makes the object
+// invisible at once, then its bytes. A missing object is not an error, as
+// OSS answers 204 for it too.
+func (s *store) remove(bucket, key string) error {
+	dir, err := s.bucketDir(bucket)
+	if err != nil {
+		return nil // no such bucket directory: nothing stored there
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sidecarPath := filepath.Join(dir, keyHash(key)+".json")
+	meta, err := readSidecar(sidecarPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("delete %s/%s: %w", bucket, key, err)
+	}
+	if meta.Key != key || meta.Bucket != bucket {
+		return nil
+	}
+	if err := os.Remove(sidecarPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("delete %s/%s: %w", bucket, key, err)
+	}
+	syncDir(dir)
+	// A reader that opened the bytes keeps its handle (on POSIX); where
+	// removal fails (Windows, file open) the bytes are orphaned, unseen.
+	_ = os.Remove(filepath.Join(dir, filepath.Base(meta.Data)))
+	return nil
 }
 
 func readSidecar(path string) (*sidecar, error) {

@@ -482,6 +482,10 @@ func TestVerifyHeaderSigned(t *testing.T) {
 	if signed, err := verify(head, now); err != nil || signed.Key != "a b/中.txt" || !slices.Contains(signed.SignedHeaders, "host") {
 		t.Fatalf("HeadObject with host signed = %+v, %v\n%s", signed, err, debugError(err))
 	}
+	del := headerSigned(t, "DELETE", "http://127.0.0.1:9000/demo/in/q3.pdf", "demo", "in/q3.pdf", testKey, "", now, nil)
+	if _, err := verify(del, now); err != nil {
+		t.Fatalf("DeleteObject request: %v\n%s", err, debugError(err))
+	}
 	sts := headerSigned(t, "GET", "http://127.0.0.1:9000/demo/k", "demo", "k", testSTSKey, "tok/en+=", now, nil)
 	if signed, err := verify(sts, now); err != nil || !signed.Token {
 		t.Fatalf("STS request = %+v, %v", signed, err)
@@ -497,6 +501,13 @@ func TestVerifyHeaderSigned(t *testing.T) {
 		{name: "method", req: list, change: func(r *http.Request) { r.Method = "DELETE" }, code: CodeSignatureDoesNotMatch},
 		{name: "path", req: head, change: func(r *http.Request) { r.URL.Path = "/demo/other" }, code: CodeSignatureDoesNotMatch},
 		{name: "query", req: list, change: func(r *http.Request) { r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "in%2F", "out%2F", 1) }, code: CodeSignatureDoesNotMatch},
+		{name: "delete replayed as get", req: del, change: func(r *http.Request) { r.Method = "GET" }, code: CodeSignatureDoesNotMatch},
+		{name: "delete of another key", req: del, change: func(r *http.Request) { r.URL.Path = "/demo/in/q4.pdf" }, code: CodeSignatureDoesNotMatch},
+		{name: "list page size", req: list, change: func(r *http.Request) {
+			r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "max-keys=100", "max-keys=1000", 1)
+		}, code: CodeSignatureDoesNotMatch},
+		{name: "list token added", req: list, change: func(r *http.Request) { r.URL.RawQuery += "&continuation-token=YQ" }, code: CodeSignatureDoesNotMatch},
+		{name: "list delimiter added", req: list, change: func(r *http.Request) { r.URL.RawQuery += "&delimiter=%2F" }, code: CodeSignatureDoesNotMatch},
 		{name: "header", req: cors, change: func(r *http.Request) { r.Header.Set("Content-Type", "text/xml") }, code: CodeSignatureDoesNotMatch},
 		{name: "extra x-oss header", req: list, change: func(r *http.Request) { r.Header.Set("x-oss-meta-x", "1") }, code: CodeSignatureDoesNotMatch},
 		{name: "signed host", req: head, change: func(r *http.Request) { r.URL.Host = "127.0.0.1:9001" }, code: CodeSignatureDoesNotMatch},

@@ -1,0 +1,312 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ossdrop/ossdrop/app/history"
+	"github.com/ossdrop/ossdrop/app/sandbox"
+	"github.com/ossdrop/ossdrop/app/upload"
+)
+
+// ownerWorld is a sandbox on 127.0.0.1 and an owner whose credentials are
+// in OSS_ACCESS_KEY_*, with a fresh config directory for the history.
+type ownerWorld struct {
+	t    *testing.T
+	srv  *sandbox.Server
+	vars map[string]string
+	now  time.Time
+	ctx  context.Context
+}
+
+var ownerKey = sandbox.Key{ID: "AKIDCLIOWNER01", Secret: testSecret}
+
+func newOwnerWorld(t *testing.T) *ownerWorld {
+	t.Helper()
+	profileHome(t)
+	srv, err := sandbox.New(sandbox.Config{Dir: t.TempDir(), Keys: []sandbox.Key{ownerKey}, Buckets: []string{"demo"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return &ownerWorld{t: t, srv: srv, now: time.Now(),
+		vars: map[string]string{envAccessKeyID: ownerKey.ID, envAccessKeySecret: ownerKey.Secret}}
+}
+
+func (w *ownerWorld) env(stdout, stderr *lockedBuffer) *Env {
+	return &Env{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: stderr, Context: w.ctx,
+		Getenv: func(k string) string { return w.vars[k] }, Now: func() time.Time { return w.now }}
+}
+
+func (w *ownerWorld) run(args ...string) (int, string, string) {
+	w.t.Helper()
+	var stdout, stderr lockedBuffer
+	code := Run(args, w.env(&stdout, &stderr))
+	if strings.Contains(stdout.String()+stderr.String(), testSecret) {
+		w.t.Fatalf("the secret was printed:\n%s%s", stdout.String(), stderr.String())
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+// presign makes a link to the sandbox and returns its share link.
+func (w *ownerWorld) presign(key string, extra ...string) string {
+	w.t.Helper()
+	args := append([]string{"presign", "--json", "--endpoint", w.srv.URL(), "--path-style", "--region", "cn-hangzhou",
+		"--bucket", "demo", "--key", key, "--expires", "1h"}, extra...)
+	code, stdout, stderr := w.run(args...)
+	if code != ExitOK {
+		w.t.Fatalf("presign: exit %d\n%s", code, stderr)
+	}
+	var out presignOutput
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		w.t.Fatal(err)
+	}
+	return out.ShareLink
+}
+
+func (w *ownerWorld) upload(shareLink, content string) {
+	w.t.Helper()
+	path := filepath.Join(w.t.TempDir(), "f")
+	os.WriteFile(path, []byte(content), 0o600)
+	if _, err := upload.Upload(context.Background(), upload.Request{LinkText: shareLink, File: path}); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func (w *ownerWorld) status(args ...string) (int, []statusOutput) {
+	w.t.Helper()
+	code, stdout, stderr := w.run(append([]string{"status", "--json"}, args...)...)
+	var out []statusOutput
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		w.t.Fatalf("status --json printed %q (%v); stderr %s", stdout, err, stderr)
+	}
+	return code, out
+}
+
+// TestPresignRecordsHistory: presign adds its link to the app's history,
+// without the secret, unless --no-history.
+func TestPresignRecordsHistory(t *testing.T) {
+	w := newOwnerWorld(t)
+	share := w.presign("in/q3.pdf")
+	w.presign("in/unrecorded.pdf", "--no-history")
+	// An STS link carries its token: it stays out of the history file.
+	w.vars[envSessionToken] = "sts-token-never-in-a-file"
+	code, _, stderr := w.run("presign", "--endpoint", w.srv.URL(), "--region", "cn-hangzhou", "--bucket", "demo", "--key", "in/sts.pdf")
+	if code != ExitOK || !strings.Contains(stderr, "not recorded in the history") {
+		t.Fatalf("STS presign: exit %d\n%s", code, stderr)
+	}
+	delete(w.vars, envSessionToken)
+	h, err := openHistory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := h.List()
+	if len(entries) != 1 || entries[0].Key != "in/q3.pdf" || entries[0].ShareLink != share || entries[0].Profile != "environment" || entries[0].Method != "PUT" {
+		t.Fatalf("history %+v", entries)
+	}
+	raw, _ := os.ReadFile(h.Path())
+	if strings.Contains(string(raw), testSecret) || strings.Contains(string(raw), "sts-token-never") {
+		t.Fatal("the history holds the secret")
+	}
+}
+
+// TestStatusCommand walks a link from waiting to received, and another to
+// expired, as 'ossdrop status --json' reports them.
+func TestStatusCommand(t *testing.T) {
+	w := newOwnerWorld(t)
+	share := w.presign("in/q3.pdf")
+	w.presign("in/never.pdf", "--expires", "2m")
+
+	code, out := w.status()
+	if code != ExitOK || len(out) != 2 {
+		t.Fatalf("exit %d, %+v", code, out)
+	}
+	for _, o := range out {
+		if o.State != "waiting" || o.Size != nil || o.ETag != "" || o.Objects == nil || o.Profile != "environment" {
+			t.Errorf("before any upload: %+v", o)
+		}
+	}
+
+	content := "numbers, numbers"
+	w.upload(share, content)
+	w.now = w.now.Add(5 * time.Minute) // past the second link's expiry
+	code, out = w.status()
+	byKey := map[string]statusOutput{}
+	for _, o := range out {
+		byKey[o.Key] = o
+	}
+	got := byKey["in/q3.pdf"]
+	if code != ExitOK || got.State != "received" || got.Size == nil || *got.Size != int64(len(content)) || len(got.ETag) != 32 ||
+		len(got.Objects) != 1 || got.Objects[0].CRC64 == "" || got.Objects[0].Key != "in/q3.pdf" {
+		t.Fatalf("after the upload: exit %d, %+v", code, got)
+	}
+	if never := byKey["in/never.pdf"]; never.State != "expired" || len(never.Objects) != 0 {
+		t.Fatalf("unused and past its expiry: %+v", never)
+	}
+
+	// The human table says the same.
+	code, stdout, _ := w.run("status")
+	if code != ExitOK || !strings.Contains(stdout, "received  demo/in/q3.pdf") || !strings.Contains(stdout, "expired   demo/in/never.pdf") || !strings.Contains(stdout, "CRC-64 ") {
+		t.Fatalf("status:\n%s", stdout)
+	}
+
+	// A day later the expired link is no longer listed, unless --all.
+	w.now = w.now.Add(25 * time.Hour)
+	if _, out := w.status(); len(out) != 0 {
+		t.Fatalf("a day after expiry: %+v", out)
+	}
+	if _, out := w.status("--all"); len(out) != 2 {
+		t.Fatalf("--all: %+v", out)
+	}
+}
+
+// TestStatusCommandErrors: a check that fails is a sentence on the link
+// and exit 1; a link whose profile is gone is listed, not checked.
+func TestStatusCommandErrors(t *testing.T) {
+	w := newOwnerWorld(t)
+	w.presign("in/q3.pdf")
+	h, _ := openHistory()
+	if err := h.Add(history.Entry{Profile: "removed-profile", Bucket: "demo", Key: "in/old.pdf", Method: "PUT",
+		Created: w.now, Expires: w.now.Add(time.Hour), ShareLink: w.srv.URL() + "/demo/in/old.pdf"}); err != nil {
+		t.Fatal(err)
+	}
+
+	w.vars[envAccessKeySecret] = "rotated-meanwhile"
+	code, out := w.status()
+	if code != ExitFailed || len(out) != 2 {
+		t.Fatalf("exit %d, %+v", code, out)
+	}
+	for _, o := range out {
+		switch o.Key {
+		case "in/q3.pdf":
+			if o.State != "unknown" || !strings.Contains(o.Error, "refused the profile's AccessKey secret") || o.Hint == "" {
+				t.Errorf("wrong secret: %+v", o)
+			}
+		case "in/old.pdf":
+			if o.State != "unknown" || !strings.Contains(o.Error, "not checked") {
+				t.Errorf("profile gone: %+v", o)
+			}
+		}
+	}
+	code, _, _ = w.run("status", "--interval", "10ms")
+	if code != ExitInvalid {
+		t.Errorf("--interval 10ms: exit %d", code)
+	}
+}
+
+// TestStatusWatch: --watch prints a round at once and stops when asked.
+func TestStatusWatch(t *testing.T) {
+	w := newOwnerWorld(t)
+	w.presign("in/q3.pdf")
+	ctx, cancel := context.WithCancel(context.Background())
+	w.ctx = ctx
+	var stdout, stderr lockedBuffer
+	done := make(chan int)
+	go func() { done <- Run([]string{"status", "--watch", "--json"}, w.env(&stdout, &stderr)) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stdout.String(), "\n") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no round printed; stderr %s", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	var round []statusOutput
+	if err := json.Unmarshal([]byte(strings.SplitN(stdout.String(), "\n", 2)[0]), &round); err != nil || len(round) != 1 || round[0].State != "waiting" {
+		t.Fatalf("first round %q: %v", stdout.String(), err)
+	}
+}
+
+// TestDownloadCommand fetches through the link the owner sent and by key,
+// checks the CRC-64, never replaces a file unasked, and explains failures.
+func TestDownloadCommand(t *testing.T) {
+	w := newOwnerWorld(t)
+	share := w.presign("in/报告 q3.pdf")
+	content := strings.Repeat("figures ", 10000)
+	w.upload(share, content)
+	dir := t.TempDir()
+
+	code, stdout, stderr := w.run("download", "--json", share, dir)
+	var out downloadOutput
+	if code != ExitOK || json.Unmarshal([]byte(stdout), &out) != nil {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	want := filepath.Join(dir, "报告 q3.pdf")
+	if got, _ := os.ReadFile(want); out.Path != want || string(got) != content || !out.CRCVerified || out.Size != int64(len(content)) || out.Key != "in/报告 q3.pdf" {
+		t.Fatalf("download: %+v", out)
+	}
+
+	code, _, stderr = w.run("download", share, want)
+	if code != ExitFailed || !strings.Contains(stderr, "already exists") || !strings.Contains(stderr, "hint: add --force") {
+		t.Fatalf("over an existing file: exit %d\n%s", code, stderr)
+	}
+	os.WriteFile(want, []byte("mine"), 0o600)
+	code, stdout, stderr = w.run("download", "--force", "--endpoint", w.srv.URL(), "--path-style", "--region", "cn-hangzhou", "--bucket", "demo", "in/报告 q3.pdf", want)
+	if got, _ := os.ReadFile(want); code != ExitOK || string(got) != content || !strings.Contains(stdout, "CRC-64 matches") {
+		t.Fatalf("by key with --force: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	tests := []struct {
+		name, secret string
+		args         []string
+		code         int
+		says         string
+	}{
+		{name: "wrong secret", secret: "wrong", args: []string{share, filepath.Join(dir, "x")}, code: ExitFailed, says: "error: OSS refused the profile's AccessKey secret."},
+		{name: "missing bucket", args: []string{"--endpoint", w.srv.URL(), "--path-style", "--region", "cn-hangzhou", "--bucket", "nobody-here", "k.txt", filepath.Join(dir, "y")}, code: ExitFailed, says: "error: The bucket does not exist."},
+		{name: "missing object", args: []string{strings.Replace(share, "q3.pdf", "q4.pdf", 1), filepath.Join(dir, "z")}, code: ExitFailed, says: "error: There is no such object yet."},
+		{name: "a folder", args: []string{"--bucket", "demo", "in/"}, code: ExitInvalid, says: "names a folder"},
+		{name: "not a link", args: []string{"ftp://x/y"}, code: ExitInvalid, says: "error: "},
+		{name: "no region", args: []string{"--bucket", "demo", "k"}, code: ExitInvalid, says: "no region"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w.vars[envAccessKeySecret] = ownerKey.Secret
+			if tc.secret != "" {
+				w.vars[envAccessKeySecret] = tc.secret
+			}
+			code, stdout, stderr := w.run(append([]string{"download"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.says) {
+				t.Fatalf("exit %d, want %d with %q\n%s%s", code, tc.code, tc.says, stdout, stderr)
+			}
+		})
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("%s holds %d files: a failed download left something behind", dir, len(entries))
+	}
+}
+
+// TestStatusOfARequestLink: 'presign --request' records the link, and
+// status lists every file posted under its prefix.
+func TestStatusOfARequestLink(t *testing.T) {
+	w := newOwnerWorld(t)
+	share := w.presign("", "--request", "--prefix", "in/photos/", "--max-size", "1MB")
+	dir := t.TempDir()
+	for _, name := range []string{"a.jpg", "b.jpg"} {
+		os.WriteFile(filepath.Join(dir, name), []byte("pixels of "+name), 0o600)
+	}
+	if code, stdout, stderr := w.run("upload", share, filepath.Join(dir, "a.jpg"), filepath.Join(dir, "b.jpg")); code != ExitOK {
+		t.Fatalf("upload: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, out := w.status()
+	if code != ExitOK || len(out) != 1 {
+		t.Fatalf("exit %d, %+v", code, out)
+	}
+	got := out[0]
+	if got.Prefix != "in/photos/" || got.Key != "" || got.Method != "POST" || got.State != "received" || len(got.Objects) != 2 ||
+		got.Objects[0].Key != "in/photos/a.jpg" || got.Objects[1].Size != int64(len("pixels of b.jpg")) {
+		t.Fatalf("request link: %+v", got)
+	}
+}
