@@ -19,51 +19,6 @@ import (
 // first two % of a V4 credential (AKID%2F20261124%2Fcn-hangzhou…).
 var shellEnv = map[string]string{"PATH": `C:\Windows`, "2F20261124": "EXPANDED"}
 
-// windowsSplit splits a command line as the Microsoft C runtime (2008 and
-// later) and CommandLineToArgvW do for the program's argv.
-func windowsSplit(t *testing.T, line string) []string {
-	t.Helper()
-	var args []string
-	i := 0
-	for {
-		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
-			i++
-		}
-		if i >= len(line) {
-			return args
-		}
-		var b strings.Builder
-		quoted := false
-		for i < len(line) && (quoted || (line[i] != ' ' && line[i] != '\t')) {
-			n := 0
-			for i < len(line) && line[i] == '\\' {
-				n++
-				i++
-			}
-			if i < len(line) && line[i] == '"' {
-				b.WriteString(strings.Repeat(`\`, n/2))
-				switch {
-				case n%2 == 1:
-					b.WriteByte('"')
-				case quoted && i+1 < len(line) && line[i+1] == '"':
-					b.WriteByte('"') // "" inside quotes is a literal quote
-					i++
-				default:
-					quoted = !quoted
-				}
-				i++
-				continue
-			}
-			b.WriteString(strings.Repeat(`\`, n))
-			if i < len(line) && (quoted || (line[i] != ' ' && line[i] != '\t')) {
-				b.WriteByte(line[i])
-				i++
-			}
-		}
-		args = append(args, b.String())
-	}
-}
-
 // expandPercent is %NAME% expansion as cmd does it at a prompt and
 // PowerShell after --%: a defined variable is replaced, anything else
 // stays. After an undefined name the scan resumes at the closing %, the
@@ -128,7 +83,7 @@ func cmdArgs(t *testing.T, line string, env map[string]string) []string {
 		}
 		b.WriteByte(c)
 	}
-	return programArgs(t, windowsSplit(t, b.String()))
+	return programArgs(t, splitWindowsArgs(b.String()))
 }
 
 // powerShellArgs is PowerShell running line, for both ways it passes
@@ -139,7 +94,7 @@ func cmdArgs(t *testing.T, line string, env map[string]string) []string {
 func powerShellArgs(t *testing.T, line string, env map[string]string) []string {
 	t.Helper()
 	if rest, ok := strings.CutPrefix(line, "curl.exe --% "); ok {
-		return windowsSplit(t, expandPercent(rest, env))
+		return splitWindowsArgs(expandPercent(rest, env))
 	}
 	rest, ok := strings.CutPrefix(line, "curl.exe ")
 	if !ok {
@@ -189,7 +144,7 @@ func powerShellArgs(t *testing.T, line string, env map[string]string) []string {
 		}
 		legacy[i] = tok
 	}
-	if got := windowsSplit(t, strings.Join(legacy, " ")); !reflect.DeepEqual(got, tokens) {
+	if got := splitWindowsArgs(strings.Join(legacy, " ")); !reflect.DeepEqual(got, tokens) {
 		t.Fatalf("Windows PowerShell 5.1 would pass %q, PowerShell 7.3 %q, for %s", got, tokens, line)
 	}
 	return tokens
