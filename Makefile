@@ -79,9 +79,11 @@ test-keychain:
 	OSSDROP_NO_KEYRING_TEST=1 DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus \
 	  scripts/isolated go test -tags ci -count=1 -v -run Keyring ./app/credentials/ ./app/cli/ | grep -E "^(---|ok|FAIL|PASS)"
 
-# A real window under Xvfb; the screenshot is kept as a CI artifact.
+# A real window under Xvfb; the screenshot is kept as a CI artifact. Then
+# the same binary where no window can open: a sentence, never a stack trace.
 test-gui: build
 	scripts/isolated scripts/gui-smoke $(BIN) $(ARTIFACTS)/gui-smoke.png --sandbox
+	scripts/isolated scripts/no-window $(BIN)
 
 # The Windows package, built once: its PE resources read with icoutils, then
 # the command line end to end and the GUI under wine on Xvfb, screenshots

@@ -7,23 +7,35 @@ import (
 	"time"
 )
 
-// ParseExpiry reads an expiry as people type it: a Go duration ("90s", "15m",
-// "1h30m"), days ("7d", "1d12h"), or an RFC 3339 instant. It returns the
-// instant the link stops working when signed at now; range checks are left
-// to Request.Validate.
+// ParseExpiry reads an expiry as people type it (see ParseValidity) and
+// returns the instant the link stops working when signed at now; range
+// checks are left to Request.Validate.
 func ParseExpiry(s string, now time.Time) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, fmt.Errorf("the expiry is empty: use a duration such as 15m, 1h or 7d, or a time such as 2026-12-01T18:00:00+08:00")
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	d, err := parseDays(s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("the expiry %q is neither a duration (90s, 15m, 1h, 7d) nor an RFC 3339 time (2026-12-01T18:00:00+08:00)", s)
+	d, at, err := ParseValidity(s)
+	if err != nil || !at.IsZero() {
+		return at, err
 	}
 	return now.Add(d), nil
+}
+
+// ParseValidity reads an expiry as people type it: a Go duration ("90s",
+// "15m", "1h30m") or days ("7d", "1d12h") come back as d, an RFC 3339
+// instant as at. A duration belongs in Request.Expires, which counts it
+// from the signing instant, so that "1s" means one second of validity
+// however long it takes to get to the signing.
+func ParseValidity(s string) (d time.Duration, at time.Time, err error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, at, fmt.Errorf("the expiry is empty: use a duration such as 15m, 1h or 7d, or a time such as 2026-12-01T18:00:00+08:00")
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return 0, t, nil
+	}
+	d, err = parseDays(s)
+	if err != nil {
+		return 0, at, fmt.Errorf("the expiry %q is neither a duration (90s, 15m, 1h, 7d) nor an RFC 3339 time (2026-12-01T18:00:00+08:00)", s)
+	}
+	return d, at, nil
 }
 
 // parseDays is time.ParseDuration plus a leading "<n>d" for days.

@@ -83,6 +83,21 @@ type Inspection struct {
 	Warnings []string
 }
 
+// LooksLikeLink reports whether text reads as a link or a curl command (an
+// http(s) address, or a command starting with curl), without checking it:
+// enough to route "ossdrop TEXT" to the app, which then says what is wrong
+// with it, if anything.
+func LooksLikeLink(text string) bool {
+	s := strings.ToLower(strings.TrimSpace(text))
+	s = strings.TrimPrefix(s, "$ ")
+	for _, prefix := range []string{"http://", "https://", "curl ", "curl\t"} {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // Expired reports whether the link no longer works at now.
 func (in *Inspection) Expired(now time.Time) bool { return now.After(in.ExpiresAt) }
 

@@ -66,6 +66,8 @@ type Link struct {
 	Headers   Headers
 	SignedAt  time.Time
 	ExpiresAt time.Time
+
+	expires int64 // x-oss-expires, seconds from SignedAt
 }
 
 // Presign validates req and signs it with the OSS Go SDK (V4, query form).
@@ -79,6 +81,33 @@ func Presign(ctx context.Context, req Request) (*Link, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The SDK takes the expiry as an instant and counts x-oss-expires in
+	// whole seconds from its own clock, read a moment later. When a second
+	// ticks over in that moment, a link asked to last N seconds comes out
+	// with N-1 (a 1-second link with 0, which OSS refuses); signing again
+	// in the new second gives N. Twice is enough: a second is long.
+	validity := req.Expires
+	if validity == 0 {
+		validity = DefaultExpiry
+	}
+	want := int64(validity / time.Second)
+	var link *Link
+	for range 3 {
+		if link, err = presignOnce(ctx, client, input, &req); err != nil {
+			return nil, err
+		}
+		if !req.ExpiresAt.IsZero() || link.expires >= want {
+			break
+		}
+	}
+	if link.expires < 1 {
+		return nil, &FieldError{Field: FieldExpiry, Err: ErrExpiryTooShort, Msg: "The link would expire as it is signed: choose a longer expiry."}
+	}
+	return link, nil
+}
+
+// presignOnce signs input once; link.expires is the x-oss-expires it got.
+func presignOnce(ctx context.Context, client *oss.Client, input any, req *Request) (*Link, error) {
 	res, err := client.Presign(ctx, input, oss.PresignExpiration(req.expiryAt(time.Now())))
 	if err != nil {
 		// The SDK also returns a URL past 7 days; it must never be shown.
@@ -94,12 +123,8 @@ func Presign(ctx context.Context, req Request) (*Link, error) {
 	if err != nil {
 		return nil, fmt.Errorf("presign %s/%s: the SDK returned no signing time: %w", req.Bucket, req.Key, err)
 	}
-	// Signing takes a moment: a 1-second link can come out with 0 seconds left.
-	secs, _ := strconv.Atoi(q.Get("x-oss-expires"))
-	if secs < 1 {
-		return nil, &FieldError{Field: FieldExpiry, Err: ErrExpiryTooShort, Msg: "The link would expire as it is signed: choose a longer expiry."}
-	}
-	link.ExpiresAt = link.SignedAt.Add(time.Duration(secs) * time.Second)
+	link.expires, _ = strconv.ParseInt(q.Get("x-oss-expires"), 10, 64)
+	link.ExpiresAt = link.SignedAt.Add(time.Duration(link.expires) * time.Second)
 	return link, nil
 }
 

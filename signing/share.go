@@ -95,20 +95,48 @@ func (l *Link) Curl(file string) string {
 }
 
 func buildCurl(method, rawURL string, headers Headers, file string) string {
-	if file == "" {
-		file = CurlPlaceholder
+	return "curl " + joinArgs(curlArgs(method, rawURL, headers, file), shellQuote)
+}
+
+// curlURL returns rawURL as curl must be given it, and whether curl needs
+// --path-as-is. curl removes "." and ".." segments (and, for -T, appends
+// the file's name to a path that then ends in "/"), so a key such as
+// "a/../b", "x/.." or "dir/" would be sent to another path than the one
+// signed. --path-as-is keeps the segments; the last one, which -T looks
+// at after its own normalising, is percent-encoded ("%2E%2E", "dir%2F"):
+// OSS decodes the path before it checks the signature, so the request is
+// still the signed one.
+func curlURL(rawURL string) (target string, pathAsIs bool) {
+	rest, query, hasQuery := strings.Cut(rawURL, "?")
+	scheme := strings.Index(rest, "://")
+	if scheme < 0 {
+		return rawURL, false
 	}
-	args := []string{"curl"}
-	if method == MethodGet {
-		args = append(args, "-o", shellQuote(file))
-	} else {
-		args = append(args, "-X", method, "-T", shellQuote(file))
+	slash := strings.IndexByte(rest[scheme+3:], '/')
+	if slash < 0 {
+		return rawURL, false
 	}
-	for _, h := range headers {
-		args = append(args, "-H", shellQuote(h.Name+": "+h.Value))
+	origin, path := rest[:scheme+3+slash], rest[scheme+3+slash+1:]
+	segs := strings.Split(path, "/")
+	switch last := len(segs) - 1; {
+	case segs[last] == ".":
+		segs[last] = "%2E"
+	case segs[last] == "..":
+		segs[last] = "%2E%2E"
+	case segs[last] == "" && last > 0:
+		segs = segs[:last]
+		segs[last-1] += "%2F"
 	}
-	args = append(args, shellQuote(rawURL))
-	return strings.Join(args, " ")
+	for i, seg := range segs {
+		if seg == "." || seg == ".." || seg == "" && i < len(segs)-1 {
+			pathAsIs = true
+		}
+	}
+	target = origin + "/" + strings.Join(segs, "/")
+	if hasQuery {
+		target += "?" + query
+	}
+	return target, pathAsIs
 }
 
 // shellQuote quotes s for a POSIX shell. Strings with bytes no POSIX

@@ -77,7 +77,7 @@ func windowsCommand(sh Shell, args []string) string {
 }
 
 // curlArgs are the arguments after the program name, unquoted: what curl
-// must receive in its argv whatever the shell.
+// must receive in its argv whatever the shell (see curlURL for the path).
 func curlArgs(method, rawURL string, headers Headers, file string) []string {
 	if file == "" {
 		file = CurlPlaceholder
@@ -91,7 +91,11 @@ func curlArgs(method, rawURL string, headers Headers, file string) []string {
 	for _, h := range headers {
 		args = append(args, "-H", h.Name+": "+h.Value)
 	}
-	return append(args, rawURL)
+	target, asIs := curlURL(rawURL)
+	if asIs {
+		args = append(args, "--path-as-is")
+	}
+	return append(args, target)
 }
 
 // plainArg reports whether an argument needs no quoting in any shell:

@@ -342,3 +342,21 @@ func TestRequestLinkCurlShells(t *testing.T) {
 		t.Error("the POSIX form is not Curl")
 	}
 }
+
+// TestCurlShellsKeepDotSegments: every shell's form keeps curl from
+// normalising a key such as "x/.." (--path-as-is, the last segment
+// percent-encoded), as the POSIX form does.
+func TestCurlShellsKeepDotSegments(t *testing.T) {
+	l := testLink()
+	l.Headers = nil
+	l.URL = "https://b.oss-cn-hangzhou.aliyuncs.com/a/../x/..?x-oss-signature=" + sig64
+	want := []string{"-X", "PUT", "-T", "./FILE", "--path-as-is", "https://b.oss-cn-hangzhou.aliyuncs.com/a/../x/%2E%2E?x-oss-signature=" + sig64}
+	for _, sh := range Shells {
+		t.Run(string(sh), func(t *testing.T) {
+			cmd := l.CurlIn(sh, "")
+			if got := shellModels[sh](t, cmd, shellEnv); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s\n got %q\nwant %q", cmd, got, want)
+			}
+		})
+	}
+}

@@ -210,6 +210,43 @@ func TestParseExpiry(t *testing.T) {
 	}
 }
 
+// TestParseValidity: durations stay durations (counted from the signing
+// instant), instants stay instants.
+func TestParseValidity(t *testing.T) {
+	d, at, err := ParseValidity("1s")
+	if err != nil || d != time.Second || !at.IsZero() {
+		t.Errorf("1s = %v, %v, %v", d, at, err)
+	}
+	d, at, err = ParseValidity("2026-12-01T18:00:00+08:00")
+	if err != nil || d != 0 || !at.Equal(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)) {
+		t.Errorf("RFC 3339 = %v, %v, %v", d, at, err)
+	}
+}
+
+// FuzzParseValidity: any text is a duration, an instant or an error, and
+// ParseExpiry agrees with it.
+func FuzzParseValidity(f *testing.F) {
+	for _, s := range []string{"90s", "1s", "7d", "1d12h", "2026-12-01T18:00:00+08:00", "", "xd", "-1h", "9999999999d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, at, err := ParseValidity(s)
+		if err != nil {
+			if d != 0 || !at.IsZero() {
+				t.Fatalf("%q: error %v with a value %v %v", s, err, d, at)
+			}
+			return
+		}
+		if d != 0 && !at.IsZero() {
+			t.Fatalf("%q: both a duration and an instant", s)
+		}
+		got, err := ParseExpiry(s, testNow)
+		if err != nil || (at.IsZero() && !got.Equal(testNow.Add(d))) || (!at.IsZero() && !got.Equal(at)) {
+			t.Fatalf("ParseExpiry(%q) = %v, %v; ParseValidity %v %v", s, got, err, d, at)
+		}
+	})
+}
+
 func TestHumanDuration(t *testing.T) {
 	tests := map[time.Duration]string{
 		0:                                "0 seconds",

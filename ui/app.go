@@ -4,6 +4,7 @@
 package ui
 
 import (
+	"os"
 	"strings"
 	"time"
 
@@ -34,23 +35,35 @@ type Options struct {
 }
 
 // ParseArgs reads the GUI's own arguments: --sandbox, a link, and a file.
+// An existing file that does not read as a link is the file, whichever
+// comes first; anything else fills the link first.
 func ParseArgs(args []string) Options {
 	var o Options
 	for _, a := range args {
 		switch {
 		case a == "--sandbox" || a == "-sandbox":
 			o.Sandbox = true
-		case o.Link == "" && !strings.HasPrefix(a, "-"):
+		case strings.HasPrefix(a, "-"):
+		case o.File == "" && !signing.LooksLikeLink(a) && isFile(a):
+			o.File = a
+		case o.Link == "":
 			o.Link = a
-		case o.File == "" && !strings.HasPrefix(a, "-"):
+		case o.File == "":
 			o.File = a
 		}
 	}
 	return o
 }
 
-// Run starts the desktop app and blocks until its window closes.
+func isFile(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
+}
+
+// Run starts the desktop app and blocks until its window closes. Without a
+// display it exits with status 1 and one sentence instead.
 func Run(args []string) {
+	exitWithoutDisplay()
 	opts := ParseArgs(args)
 	fyneapp.SetMetadata(metadata(appinfo.Get()))
 	a := fyneapp.NewWithID(AppID)
@@ -88,10 +101,12 @@ func (m *mainWindow) start(opts Options) {
 	}
 	if opts.Link != "" {
 		m.upload.setLink(opts.Link)
-		m.tabs.SelectIndex(1)
 	}
 	if opts.File != "" {
 		m.upload.setFile(opts.File)
+	}
+	if opts.Link != "" || opts.File != "" {
+		m.tabs.SelectIndex(1)
 	}
 }
 

@@ -149,7 +149,7 @@ func (t *createTab) buildUI() {
 		widget.NewFormItem(lang.L("Storage class"), t.withError(t.storageClass, signing.FieldStorageClass)),
 		widget.NewFormItem(lang.L("ACL"), t.withError(t.acl, signing.FieldACL)),
 		widget.NewFormItem("", container.NewVBox(t.protect, &widget.Label{
-			Text:       lang.L("On: the link cannot replace an existing object; a second upload is refused. Off: every use until expiry replaces the object."),
+			Text:       lang.L("On: the link cannot replace an existing object, and its plain URL works only with the header x-oss-forbid-overwrite: true (the share link and the curl command carry it; a browser or plain HTTP client does not). Off: any client can use the plain URL as it is (when nothing else is bound), and every use until expiry replaces the object."),
 			Wrapping:   fyne.TextWrapWord,
 			Importance: widget.LowImportance,
 		})),
@@ -267,7 +267,7 @@ func (t *createTab) request() (signing.Request, error) {
 		req.ACL = t.acl.Selected
 	}
 	var err error
-	if req.ExpiresAt, err = t.expiryInstant(); err != nil {
+	if req.Expires, req.ExpiresAt, err = t.expiryChoice(); err != nil {
 		return req, &signing.FieldError{Field: signing.FieldExpiry, Err: signing.ErrExpiryTooShort, Msg: lang.L("Type a duration such as 90m or 2d, or a time such as 2026-12-01T18:00:00+08:00.")}
 	}
 	if req.Metadata, err = t.meta.values(); err != nil {
@@ -282,13 +282,23 @@ func (t *createTab) request() (signing.Request, error) {
 	return req, nil
 }
 
-func (t *createTab) expiryInstant() (time.Time, error) {
-	now := t.svc.Now()
+// expiryChoice is the chosen validity: a duration counted from the signing
+// instant (a preset, or "90m" typed), or an instant typed in RFC 3339.
+func (t *createTab) expiryChoice() (time.Duration, time.Time, error) {
 	i := t.expiry.SelectedIndex()
 	if i >= 0 && i < len(expiryPresets)-1 {
-		return now.Add(expiryPresets[i].d), nil
+		return expiryPresets[i].d, time.Time{}, nil
 	}
-	return signing.ParseExpiry(t.customExpiry.Text, now)
+	return signing.ParseValidity(t.customExpiry.Text)
+}
+
+// expiryInstant is when a link signed now would expire, for the form to show.
+func (t *createTab) expiryInstant() (time.Time, error) {
+	d, at, err := t.expiryChoice()
+	if err != nil || !at.IsZero() {
+		return at, err
+	}
+	return t.svc.Now().Add(d), nil
 }
 
 // validate checks the form with the signing rules, shows each message

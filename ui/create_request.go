@@ -151,6 +151,7 @@ func (r *resultCard) showRequest(l *signing.RequestLink, req signing.Request) {
 	r.download.Hide()
 	r.share.SetText(r.shareText)
 	r.url.SetText(r.urlText)
+	r.urlNote.Hide() // a form takes its fields in the body: no headers to warn about
 	r.headers.RemoveAll()
 	for _, row := range requestRows(l) {
 		r.headers.Add(&widget.Label{Text: row[0]})

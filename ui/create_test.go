@@ -309,6 +309,9 @@ func TestChineseTranslation(t *testing.T) {
 		os.Setenv("LC_ALL", "C")
 		loadTranslations()
 	}()
+	if got, _ := plainURLNote(signing.Headers{{Name: "x-oss-forbid-overwrite", Value: "true"}}); !strings.Contains(got, "防止覆盖") || !strings.Contains(got, "403 SignatureDoesNotMatch") {
+		t.Errorf("plain URL note in zh-Hans = %q", got)
+	}
 	if got := lang.L("Create link"); got != "创建链接" {
 		t.Fatalf("Create link in zh-Hans = %q", got)
 	}
@@ -343,5 +346,58 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestResultCardSaysWhatThePlainURLNeeds: under the plain URL the card says
+// whether it works as it is; the default (overwrite protection on) needs a
+// header plain clients never send, and turning protection off says so.
+func TestResultCardSaysWhatThePlainURLNeeds(t *testing.T) {
+	svc, _, _ := newFakeServices()
+	svc.Now = time.Now // the SDK signs with the wall clock
+	tests := []struct {
+		name       string
+		apply      func(*createTab)
+		importance widget.Importance
+		says       []string
+	}{
+		{"default", func(*createTab) {}, widget.WarningImportance,
+			[]string{"works only when the upload sends the headers below exactly (for overwrite protection)", "403 SignatureDoesNotMatch", "turn overwrite protection off."}},
+		{"typed", func(tab *createTab) { tab.contentType.SetText("application/pdf") }, widget.WarningImportance,
+			[]string{"(for the content type, overwrite protection)", "turn overwrite protection off and leave the content type empty"}},
+		{"protection off, typed", func(tab *createTab) { tab.contentType.SetText("application/pdf"); tab.protect.SetChecked(false) }, widget.WarningImportance,
+			[]string{"(for the content type)", "leave the content type empty."}},
+		{"protection off", func(tab *createTab) { tab.protect.SetChecked(false) }, widget.LowImportance,
+			[]string{"Any client can use this URL as it is"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := newTestCreateTab(t, svc)
+			tab.key.SetText("in/" + tt.name + ".pdf")
+			tt.apply(tab)
+			test.Tap(tab.create)
+			waitFor(t, "the result card", func() bool { return tab.result.container.Visible() })
+			note := tab.result.urlNote
+			if note.Importance != tt.importance {
+				t.Errorf("importance %v, want %v", note.Importance, tt.importance)
+			}
+			for _, want := range tt.says {
+				if !strings.Contains(note.Text, want) {
+					t.Errorf("note %q lacks %q", note.Text, want)
+				}
+			}
+		})
+	}
+	// The switch itself says what turning protection off allows.
+	tab := newTestCreateTab(t, svc)
+	found := false
+	test.NewTempWindow(t, tab.content)
+	for _, o := range test.LaidOutObjects(tab.content) {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "Off: any client can use the plain URL as it is") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the overwrite switch does not say what turning it off allows")
 	}
 }

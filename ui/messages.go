@@ -78,6 +78,7 @@ var uploadSentences = []struct {
 	{upload.ErrExists, "A file with this name is already stored and protected from being replaced: ask the sender for a new link or name."},
 	{upload.ErrCallback, "The file is stored, but the sender's server did not confirm it: tell the sender; there is no need to upload again."},
 	{upload.ErrChecksum, "The stored file differs from the one sent: upload it again."},
+	{upload.ErrUnverified, "The server said the file is stored but sent no checksum to confirm it, as OSS always does: a proxy or a Wi-Fi sign-in page may have answered instead. Check the connection and upload again, or ask the sender whether the file arrived."},
 	{upload.ErrNetwork, "The network connection failed, even after retrying: check the connection and try again."},
 	{upload.ErrServer, "The server failed, even after retrying: try again later."},
 	{upload.ErrRefused, "The server refused the upload: send the details to the sender."},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -37,6 +38,7 @@ type resultCard struct {
 	countdown *widget.Label
 	share     *widget.Label
 	url       *widget.Label
+	urlNote   *widget.Label
 	headers   *fyne.Container
 	curl      *widget.Label
 	shellPick *widget.RadioGroup
@@ -58,6 +60,7 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 	r.countdown = &widget.Label{}
 	r.share = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
 	r.url = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
+	r.urlNote = &widget.Label{Wrapping: fyne.TextWrapWord}
 	r.curl = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true, TextStyle: fyne.TextStyle{Monospace: true}}
 	r.headers = container.New(layout.NewFormLayout())
 	r.qr = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
@@ -87,7 +90,7 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 	texts := container.NewVBox(
 		r.page.build(section, bold),
 		section(bold(lang.L("Share link (carries its headers)")), r.share, func() string { return r.shareText }),
-		section(r.urlTitle, r.url, func() string { return r.urlText }),
+		section(r.urlTitle, container.NewVBox(r.url, r.urlNote), func() string { return r.urlText }),
 		r.headersTitle,
 		r.headers,
 		// The curl command's head also holds the shell picker.
@@ -117,6 +120,9 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.title.SetText(fmt.Sprintf(lang.L("Upload link for %s/%s, valid until %s"), req.Bucket, req.Key, link.ExpiresAt.Local().Format("2006-01-02 15:04:05")))
 	r.share.SetText(r.shareText)
 	r.url.SetText(r.urlText)
+	r.urlNote.Text, r.urlNote.Importance = plainURLNote(link.Headers)
+	r.urlNote.Refresh()
+	r.urlNote.Show()
 	r.headers.RemoveAll()
 	if len(link.Headers) == 0 {
 		r.headers.Add(&widget.Label{Text: lang.L("none"), Importance: widget.LowImportance})
@@ -152,6 +158,36 @@ func (r *resultCard) onShell(label string) {
 	if r.curlIn != nil {
 		r.setCurl(r.curlIn)
 	}
+}
+
+// plainURLNote says, under the plain URL, whether it works as it is: a
+// browser, curl -T or the OSS sample code sends no headers, and a link
+// signed with any (overwrite protection, on by default, included) then
+// fails with 403 SignatureDoesNotMatch.
+func plainURLNote(h signing.Headers) (string, widget.Importance) {
+	p := signing.CheckPlainURL(h)
+	if p.Works {
+		return lang.L("Any client can use this URL as it is: a browser, curl -T or the sample code in the OSS documentation."), widget.LowImportance
+	}
+	reasons := make([]string, len(p.Reasons))
+	var others []string
+	for i, r := range p.Reasons {
+		reasons[i] = lang.L(r)
+		if r != "overwrite protection" {
+			others = append(others, lang.L(r))
+		}
+	}
+	text := fmt.Sprintf(lang.L("This URL works only when the upload sends the headers below exactly (for %s). A browser, curl -T or the sample code in the OSS documentation sends none and gets 403 SignatureDoesNotMatch: share the share link or the curl command instead."),
+		strings.Join(reasons, lang.L(", ")))
+	switch {
+	case p.Protected && len(others) == 0:
+		text += " " + lang.L("For a URL any client can use as it is, turn overwrite protection off.")
+	case p.Protected:
+		text += " " + fmt.Sprintf(lang.L("For a URL any client can use as it is, turn overwrite protection off and leave %s empty."), strings.Join(others, lang.L(", ")))
+	default:
+		text += " " + fmt.Sprintf(lang.L("For a URL any client can use as it is, leave %s empty."), strings.Join(others, lang.L(", ")))
+	}
+	return text, widget.WarningImportance
 }
 
 // renderQR shows the QR code of the page link or the share link, or why

@@ -450,7 +450,11 @@ func (u *uploadTab) finish(res *upload.Result, err error) {
 	default:
 		u.result.SetTitle(lang.L("Upload failed"))
 		text := uploadErrorText(err)
-		if res != nil { // stored, but with a callback or checksum problem
+		switch {
+		case res != nil && errors.Is(err, upload.ErrUnverified):
+			u.result.SetTitle(lang.L("Not confirmed"))
+			text += "\n\n" + u.successText(res)
+		case res != nil: // stored, but with a callback or checksum problem
 			u.result.SetTitle(lang.L("Stored, with a problem"))
 			text += "\n\n" + u.successText(res)
 		}
@@ -468,6 +472,8 @@ func (u *uploadTab) finish(res *upload.Result, err error) {
 func (u *uploadTab) successText(res *upload.Result) string {
 	verified := lang.L("Integrity verified (CRC-64).")
 	switch {
+	case len(res.Mismatches) > 0:
+		verified = fmt.Sprintf(lang.L("Integrity not verified: %s"), strings.Join(res.Mismatches, "; "))
 	case res.CRCVerified:
 	case res.MD5Verified:
 		verified = lang.L("Integrity verified (MD5).")
@@ -475,12 +481,17 @@ func (u *uploadTab) successText(res *upload.Result) string {
 		verified = fmt.Sprintf(lang.L("Integrity not verified: %s"), res.CRCNote)
 	}
 	rate := float64(res.Size) / max(res.Elapsed.Seconds(), 0.001)
-	return strings.Join([]string{
-		fmt.Sprintf(lang.L("%s is stored as %s."), upload.FormatSize(res.Size), u.link.Key),
-		verified,
-		"ETag " + res.ETag,
-		fmt.Sprintf(lang.L("Took %s at %s/s on average."), humanDuration(res.Elapsed.Round(time.Second)), upload.FormatSize(int64(rate))),
-	}, "\n")
+	stored := fmt.Sprintf(lang.L("%s is stored as %s."), upload.FormatSize(res.Size), u.link.Key)
+	if !res.Verified() {
+		// Only the server's word: say whose it is.
+		stored = fmt.Sprintf(lang.L("The server says %s is stored as %s."), upload.FormatSize(res.Size), u.link.Key)
+	}
+	lines := []string{stored, verified}
+	if res.ETag != "" {
+		lines = append(lines, "ETag "+res.ETag)
+	}
+	lines = append(lines, fmt.Sprintf(lang.L("Took %s at %s/s on average."), humanDuration(res.Elapsed.Round(time.Second)), upload.FormatSize(int64(rate))))
+	return strings.Join(lines, "\n")
 }
 
 // detailsForSender is what "Copy details" puts on the clipboard: enough for

@@ -37,6 +37,7 @@ func newTestSandbox(t *testing.T) *testSandbox {
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
+	t.Cleanup(func() { srv.Close() }) // frees its directory lock
 	return &testSandbox{srv: srv, url: hs.URL, key: key}
 }
 

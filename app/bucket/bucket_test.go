@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ossdrop/ossdrop/app/sandbox"
+	"github.com/ossdrop/ossdrop/app/sandbox/sandboxtest"
 	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
@@ -19,14 +20,7 @@ var testKey = sandbox.Key{ID: "SANDBOXBUCKETTEST01", Secret: "sandbox-bucket-tes
 // startSandbox runs a sandbox on 127.0.0.1 and returns a Target for bucket demo.
 func startSandbox(t *testing.T) (*sandbox.Server, Target) {
 	t.Helper()
-	srv, err := sandbox.New(sandbox.Config{Dir: t.TempDir(), Keys: []sandbox.Key{testKey}, Buckets: []string{"demo", "other"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := sandboxtest.Start(t, func(c *sandbox.Config) { c.Buckets = []string{"demo", "other"} }, testKey)
 	return srv, Target{Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: srv.URL(), PathStyle: true, Bucket: "demo",
 		Credentials: signing.Credentials{AccessKeyID: testKey.ID, AccessKeySecret: testKey.Secret}}
 }

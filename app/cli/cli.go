@@ -22,6 +22,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ossdrop/ossdrop/app/appinfo"
+	"github.com/ossdrop/ossdrop/signing"
 )
 
 // Exit codes shared by every command.
@@ -47,6 +48,10 @@ type Env struct {
 	// Context, when set, ends long-running commands (status --watch) as
 	// Ctrl-C does; tests use it.
 	Context context.Context
+
+	// jsonMode is set by a command run with --json: every outcome, failures
+	// included, is then one JSON object on stdout; jsonPrinted says it is out.
+	jsonMode, jsonPrinted bool
 }
 
 // context returns the command's context: Env.Context, cancelled also by
@@ -82,22 +87,6 @@ func isTerminal(s any) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// readArgOrStdin returns arg, or standard input when arg is "-"; usage is
-// the command line that pipes it in, for the error when stdin was empty.
-func readArgOrStdin(arg string, env *Env, usage string) (string, error) {
-	if arg != "-" {
-		return arg, nil
-	}
-	raw, err := io.ReadAll(io.LimitReader(env.Stdin, 1<<20))
-	if err != nil {
-		return "", fmt.Errorf("cannot read standard input: %w", err)
-	}
-	if strings.TrimSpace(string(raw)) == "" {
-		return "", fmt.Errorf("standard input was empty: pipe the link or curl command into '%s'", usage)
-	}
-	return string(raw), nil
-}
-
 // command is one subcommand.
 type command struct {
 	name    string
@@ -113,17 +102,26 @@ func register(c command) {
 	slices.SortFunc(commands, func(a, b command) int { return strings.Compare(a.name, b.name) })
 }
 
-// IsCommand reports whether args ask for the command line rather than the
-// GUI: a known subcommand, or a request for help.
+// IsCommand reports whether args are for the command line rather than the
+// desktop app. The app takes no arguments, --sandbox, or a first argument
+// that is a link, a curl command or an existing file ("ossdrop LINK
+// [FILE]" opens it on the Upload tab); everything else is the command
+// line's, where Run reports an unknown command instead of opening a window.
 func IsCommand(args []string) bool {
 	if len(args) == 0 {
 		return false
 	}
-	switch args[0] {
-	case "help", "-h", "--help", "version", "--version":
+	first := args[0]
+	switch {
+	case first == "--sandbox" || first == "-sandbox":
+		return false
+	case lookup(first) != nil, strings.HasPrefix(first, "-"):
 		return true
+	case signing.LooksLikeLink(first):
+		return false
 	}
-	return lookup(args[0]) != nil
+	st, err := os.Stat(first)
+	return err != nil || st.IsDir()
 }
 
 func lookup(name string) *command {
@@ -150,7 +148,10 @@ func Run(args []string, env *Env) int {
 	}
 	c := lookup(args[0])
 	if c == nil {
-		fmt.Fprintf(env.Stderr, "error: unknown command %q\nhint: run 'ossdrop help' to see the commands\n", args[0])
+		fmt.Fprintf(env.Stderr, "error: unknown command %q\n", termSafe(args[0]))
+		fmt.Fprintln(env.Stderr, "hint: the commands are listed below; 'ossdrop LINK [FILE]' opens the app with a link, and 'ossdrop' alone opens it empty")
+		fmt.Fprintln(env.Stderr)
+		commandList(env.Stderr)
 		return ExitInvalid
 	}
 	return c.run(args[1:], env)
@@ -158,12 +159,20 @@ func Run(args []string, env *Env) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "ossdrop makes and uses presigned upload links for Alibaba Cloud OSS.")
-	fmt.Fprintln(w, "\nUsage:\n  ossdrop                 start the desktop app\n  ossdrop COMMAND [flags]")
-	fmt.Fprintln(w, "\nCommands:")
+	fmt.Fprintln(w, "\nUsage:\n  ossdrop [--sandbox]         start the desktop app\n  ossdrop LINK [FILE]         start it on the Upload tab with a link (and a file)\n  ossdrop COMMAND [flags]")
+	fmt.Fprintln(w)
+	commandList(w)
+	fmt.Fprintln(w, "\nRun 'ossdrop COMMAND --help' for a command's flags.")
+}
+
+// commandList prints the commands and what each does.
+func commandList(w io.Writer) {
+	fmt.Fprintln(w, "Commands:")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'ossdrop COMMAND --help' for a command's flags.")
+	fmt.Fprintf(w, "  %-10s %s\n", "help", "this list, or 'help COMMAND' for a command's flags")
+	fmt.Fprintf(w, "  %-10s %s\n", "version", "the version of ossdrop")
 }
 
 // newFlags makes a flag set whose errors and help go where the env says.
@@ -193,14 +202,12 @@ func parseFlags(fs *pflag.FlagSet, args []string, env *Env) (code int, ok bool) 
 
 // invalid prints an error and hint, age style, and returns ExitInvalid.
 func invalid(env *Env, msg, hint string) int {
-	report(env, msg, hint)
-	return ExitInvalid
+	return fail(env, ExitInvalid, errorOutput{Kind: "invalid_input", Message: msg, Hint: hint})
 }
 
 // failed prints an error and hint and returns ExitFailed.
 func failed(env *Env, msg, hint string) int {
-	report(env, msg, hint)
-	return ExitFailed
+	return fail(env, ExitFailed, errorOutput{Kind: "failed", Message: msg, Hint: hint})
 }
 
 func report(env *Env, msg, hint string) {

@@ -138,7 +138,7 @@ func runDownload(args []string, env *Env) int {
 	if !d.CRCChecked {
 		check = "the server sent no CRC-64 to compare"
 	}
-	fmt.Fprintf(env.Stdout, "Downloaded %s/%s (%s) to %s in %s; %s.\n", req.Bucket, d.Key, upload.FormatSize(d.Size), d.Path,
+	fmt.Fprintf(env.Stdout, "Downloaded %s/%s (%s) to %s in %s; %s.\n", req.Bucket, termSafe(d.Key), upload.FormatSize(d.Size), termSafe(d.Path),
 		time.Since(start).Round(time.Millisecond), check)
 	return ExitOK
 }

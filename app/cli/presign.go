@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/md5"
@@ -28,6 +29,15 @@ an upload page (--page-url, the profile's, or the sandbox's own), the page
 link that a person opens on a phone or in a browser. Credentials come from
 --profile, or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN;
 never from a flag.
+
+Overwrite protection is on by default: the link is signed with the header
+x-oss-forbid-overwrite: true, so its plain URL works only in a client that
+sends that header (the share link, the curl command, ossdrop upload, the app).
+A browser, curl -T or the sample code in the OSS documentation sends no
+headers and gets 403 SignatureDoesNotMatch. --allow-overwrite gives a URL any
+client can use as it is, which can also replace the object until it expires.
+--content-type, --meta, --storage-class, --acl, --pin-md5 and the callback
+flags each add a header the client must send too.
 
 Examples:
   ossdrop presign --region cn-hangzhou --bucket reports --key in/q3.pdf --content-type application/pdf
@@ -64,7 +74,7 @@ func runPresign(args []string, env *Env) int {
 	fs.StringVar(&f.callbackBodyType, "callback-body-type", "form", "callback body type: form or json")
 	fs.BoolVar(&f.callbackSNI, "callback-sni", false, "send SNI to the callback server")
 	fs.StringArrayVar(&f.callbackVars, "callback-var", nil, "custom callback variable x:name=value (repeatable)")
-	fs.BoolVar(&f.allowOverwrite, "allow-overwrite", false, "let the link replace an existing object (off: a second upload gets 409)")
+	fs.BoolVar(&f.allowOverwrite, "allow-overwrite", false, "turn overwrite protection off: the link can then replace an existing object every time it is used, and (with no other bound option) its bare URL works in any client as it is. Off: a second upload gets 409, and the URL needs the header x-oss-forbid-overwrite: true")
 	fs.StringVar(&f.file, "file", "", "file the curl command uploads (default ./FILE)")
 	fs.BoolVar(&f.pinMD5, "pin-md5", false, "bind the link to the exact bytes of --file (Content-MD5)")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object")
@@ -81,7 +91,7 @@ func runPresign(args []string, env *Env) int {
 		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "presign takes flags only; run 'ossdrop presign --help'")
 	}
 
-	req, err := f.request(env.Now())
+	req, err := f.request()
 	switch {
 	case err == nil && rf.request:
 		err = rf.apply(&req, &f)
@@ -148,18 +158,19 @@ func runPresign(args []string, env *Env) int {
 }
 
 // request turns the flags into a signing request (credentials aside).
-func (f *presignFlags) request(now time.Time) (signing.Request, error) {
+func (f *presignFlags) request() (signing.Request, error) {
 	req, err := f.endpointFlags.request()
 	if err != nil {
 		return req, err
 	}
 	req.Key, req.Method, req.ContentType = f.key, strings.ToUpper(f.method), f.contentType
 	req.StorageClass, req.ACL, req.AllowOverwrite = f.storageClass, f.acl, f.allowOverwrite
-	at, err := signing.ParseExpiry(f.expires, now)
-	if err != nil {
+	// A duration is counted from the signing instant, not from now: "1s"
+	// is a link that lasts one second, not one that expired while it was
+	// being signed.
+	if req.Expires, req.ExpiresAt, err = signing.ParseValidity(f.expires); err != nil {
 		return req, err
 	}
-	req.ExpiresAt = at
 	if req.Metadata, err = pairs("--meta", f.meta, "="); err != nil {
 		return req, err
 	}
@@ -259,7 +270,8 @@ func writeQR(path, shareLink string) error {
 	if err != nil {
 		return err
 	}
-	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	// 0600 like every private file: the code is a live upload link.
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("%s already exists: choose another --qr path or remove the file", path)
 	}
@@ -276,14 +288,20 @@ func writeQR(path, shareLink string) error {
 
 // presignOutput is the --json form of a link.
 type presignOutput struct {
-	URL       string            `json:"url"`
-	ShareLink string            `json:"share_link"`
-	Method    string            `json:"method"`
-	Headers   map[string]string `json:"headers"`
-	SignedAt  string            `json:"signed_at"`
-	ExpiresAt string            `json:"expires_at"`
-	Bucket    string            `json:"bucket"`
-	Key       string            `json:"key"`
+	URL string `json:"url"`
+	// RequiredHeaders are what a client must send with URL, exactly, as
+	// "name: value"; URLNote says so in a sentence. A client that sends
+	// none of them (a browser, curl -T) gets 403 SignatureDoesNotMatch.
+	RequiredHeaders []string          `json:"required_headers"`
+	URLWorksAlone   bool              `json:"url_works_alone"`
+	URLNote         string            `json:"url_note"`
+	ShareLink       string            `json:"share_link"`
+	Method          string            `json:"method"`
+	Headers         map[string]string `json:"headers"`
+	SignedAt        string            `json:"signed_at"`
+	ExpiresAt       string            `json:"expires_at"`
+	Bucket          string            `json:"bucket"`
+	Key             string            `json:"key"`
 	// Curl is written for CurlShell (--curl-shell); CurlCommands has every form.
 	Curl         string                   `json:"curl"`
 	CurlShell    signing.Shell            `json:"curl_shell"`
@@ -294,18 +312,26 @@ type presignOutput struct {
 }
 
 func linkJSON(link *signing.Link, req signing.Request, file string, sh signing.Shell) presignOutput {
+	plain := signing.CheckPlainURL(link.Headers)
 	return presignOutput{
-		URL: link.URL, ShareLink: link.ShareLink(), Method: link.Method, Headers: link.Headers.Map(),
+		URL: link.URL, RequiredHeaders: append([]string{}, plain.Headers...), URLWorksAlone: plain.Works, URLNote: plain.Note(),
+		ShareLink: link.ShareLink(), Method: link.Method, Headers: link.Headers.Map(),
 		SignedAt: link.SignedAt.UTC().Format(time.RFC3339), ExpiresAt: link.ExpiresAt.UTC().Format(time.RFC3339),
 		Bucket: req.Bucket, Key: req.Key, Curl: link.CurlIn(sh, file), CurlShell: sh, CurlCommands: curlCommands(link.CurlIn, file),
 	}
 }
 
+// printJSON prints v as the command's one JSON object.
 func printJSON(env *Env, v any) int {
-	enc := json.NewEncoder(env.Stdout)
+	env.jsonPrinted = true
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
+		return failed(env, "cannot write the output: "+err.Error(), "")
+	}
+	if _, err := env.Stdout.Write(escapeTerminalControls(buf.Bytes())); err != nil {
 		return failed(env, "cannot write the output: "+err.Error(), "")
 	}
 	return ExitOK
@@ -320,16 +346,23 @@ func printLink(env *Env, link *signing.Link, req signing.Request, file string, s
 	fmt.Fprintf(w, "%s link for %s/%s, valid until %s (%s)\n", kind, req.Bucket, req.Key,
 		link.ExpiresAt.Local().Format("2006-01-02 15:04:05 MST"), untilPhrase(link.ExpiresAt, env.Now()))
 	fmt.Fprintf(w, "\nShare link (carries its headers; paste it into OSS Drop or 'ossdrop upload'):\n  %s\n", link.ShareLink())
-	fmt.Fprintf(w, "\nURL:\n  %s\n", link.URL)
-	if len(link.Headers) > 0 {
-		fmt.Fprintln(w, "\nHeaders the uploader must send, exactly:")
+	plain := signing.CheckPlainURL(link.Headers)
+	if plain.Works {
+		fmt.Fprintf(w, "\nURL (any client can use it as it is):\n  %s\n", link.URL)
+	} else {
+		fmt.Fprintf(w, "\nURL (works ONLY with the headers below; without them: 403 SignatureDoesNotMatch):\n  %s\n", link.URL)
+		fmt.Fprintln(w, "\nHeaders the uploader must send with the URL, exactly:")
 		for _, h := range link.Headers {
 			fmt.Fprintf(w, "  %s: %s\n", h.Name, h.Value)
 		}
 	}
 	fmt.Fprintf(w, "\n%s:\n  %s\n", curlLabel(sh), link.CurlIn(sh, file))
-	if link.Method == signing.MethodPut && req.AllowOverwrite {
-		fmt.Fprintln(w, "\nNote: this link can replace the object every time it is used until it expires.")
+	if link.Method == signing.MethodPut {
+		note := plain.Note()
+		if req.AllowOverwrite {
+			note += " The link can replace the object every time it is used until it expires."
+		}
+		fmt.Fprintf(w, "\nNote: %s\n", note)
 	}
 }
 

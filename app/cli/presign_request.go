@@ -220,12 +220,12 @@ func printRequestInspection(w io.Writer, in *signing.Inspection, now time.Time, 
 		row("Metadata", name+"="+value)
 	}
 	if l.Callback != "" {
-		fmt.Fprintf(w, "Callback:\n%s\n", indent(l.Callback, "  "))
+		fmt.Fprintf(w, "Callback:\n%s\n", indent(termSafe(l.Callback), "  "))
 	}
 	if l.CallbackVars != "" {
-		fmt.Fprintf(w, "Callback variables:\n%s\n", indent(l.CallbackVars, "  "))
+		fmt.Fprintf(w, "Callback variables:\n%s\n", indent(termSafe(l.CallbackVars), "  "))
 	}
-	fmt.Fprintf(w, "Policy:\n%s\n", indent(l.PolicyJSON(), "  "))
+	fmt.Fprintf(w, "Policy:\n%s\n", indent(termSafe(l.PolicyJSON()), "  "))
 	if len(in.Warnings) > 0 {
 		fmt.Fprintln(w, "Warnings:")
 		for _, warning := range in.Warnings {

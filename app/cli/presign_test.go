@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -257,5 +258,97 @@ func TestHelp(t *testing.T) {
 	}
 	if !IsCommand([]string{"presign"}) || IsCommand(nil) || IsCommand([]string{"https://x"}) {
 		t.Error("IsCommand")
+	}
+}
+
+// TestPresignOneSecond: the shortest expiry OSS allows works; it is
+// counted from the signing instant.
+func TestPresignOneSecond(t *testing.T) {
+	for range 5 {
+		out := presignJSON(t, "--region", "cn-hangzhou", "--bucket", "demo", "--key", "k", "--expires", "1s")
+		signed, err1 := time.Parse(time.RFC3339, out.SignedAt)
+		expires, err2 := time.Parse(time.RFC3339, out.ExpiresAt)
+		if err1 != nil || err2 != nil || expires.Sub(signed) != time.Second || !strings.Contains(out.URL, "x-oss-expires=1&") {
+			t.Fatalf("signed %s, expires %s, URL %s", out.SignedAt, out.ExpiresAt, out.URL)
+		}
+	}
+}
+
+// TestQRFileIsPrivate: the QR code of a live upload link is as private as
+// the link.
+func TestQRFileIsPrivate(t *testing.T) {
+	qr := filepath.Join(t.TempDir(), "link.png")
+	presignJSON(t, "--region", "cn-hangzhou", "--bucket", "demo", "--key", "k", "--qr", qr)
+	info, err := os.Stat(qr)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("QR file mode %v, %v; want 0600", info.Mode().Perm(), err)
+	}
+}
+
+// TestPlainURLNeedsItsHeaders: wherever a bare URL can be copied the
+// headers it needs are stated, and the statement is true: against the
+// sandbox the default link's URL alone gets 403 SignatureDoesNotMatch, with
+// the listed headers 200; --allow-overwrite gives a URL that works alone.
+func TestPlainURLNeedsItsHeaders(t *testing.T) {
+	srv := requestSandbox(t) // the CLI tests' own key pair
+	put := func(t *testing.T, rawURL string, headers []string) int {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPut, rawURL, strings.NewReader("plain client"))
+		for _, h := range headers {
+			name, value, _ := strings.Cut(h, ": ")
+			req.Header.Set(name, value)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	base := []string{"--endpoint", srv.URL(), "--region", "cn-hangzhou", "--bucket", "demo"}
+	tests := []struct {
+		name     string
+		args     []string
+		required []string
+		says     []string // in the text output and url_note
+	}{
+		{"default", []string{"--key", "default.txt"}, []string{"x-oss-forbid-overwrite: true"},
+			[]string{"works only when the upload sends x-oss-forbid-overwrite: true exactly (for overwrite protection)", "403 SignatureDoesNotMatch", "--allow-overwrite"}},
+		{"content type and metadata", []string{"--key", "typed.txt", "--content-type", "text/plain", "--meta", "a=1"},
+			[]string{"content-type: text/plain", "x-oss-forbid-overwrite: true", "x-oss-meta-a: 1"},
+			[]string{"for the content type, overwrite protection and metadata", "--allow-overwrite and without the content type and metadata"}},
+		{"overwrite allowed, typed", []string{"--key", "typed2.txt", "--content-type", "text/plain", "--allow-overwrite"},
+			[]string{"content-type: text/plain"}, []string{"make the link without the content type"}},
+		{"overwrite allowed", []string{"--key", "open.txt", "--allow-overwrite"}, nil, []string{"Any client can use the URL as it is"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := presignJSON(t, append(base, tt.args...)...)
+			if strings.Join(out.RequiredHeaders, "|") != strings.Join(tt.required, "|") || out.URLWorksAlone != (len(tt.required) == 0) {
+				t.Errorf("required_headers %q, url_works_alone %v", out.RequiredHeaders, out.URLWorksAlone)
+			}
+			_, text, _ := runCLI(t, "", append(append([]string{"presign"}, base...), tt.args...)...)
+			_, inspected, _ := runCLI(t, "", "inspect", out.ShareLink)
+			for _, want := range tt.says {
+				for where, got := range map[string]string{"url_note": out.URLNote, "text": text, "inspect": inspected} {
+					if !strings.Contains(got, want) {
+						t.Errorf("%s lacks %q:\n%s", where, want, got)
+					}
+				}
+			}
+			if len(tt.required) > 0 && !strings.Contains(text, "URL (works ONLY with the headers below") {
+				t.Errorf("the URL heading does not warn:\n%s", text)
+			}
+			// What the statement claims, against a server that checks as OSS does.
+			plain := put(t, out.URL, nil)
+			if want := map[bool]int{true: 200, false: 403}[len(tt.required) == 0]; plain != want {
+				t.Errorf("plain client: %d, want %d", plain, want)
+			}
+			if len(tt.required) > 0 {
+				if got := put(t, out.URL, out.RequiredHeaders); got != 200 {
+					t.Errorf("with the required headers: %d", got)
+				}
+			}
+		})
 	}
 }

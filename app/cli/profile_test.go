@@ -53,7 +53,7 @@ func mockKeyring(t *testing.T) string {
 	if os.Getenv(envRealKeyring) == "1" || os.Getenv(envNoKeyring) == "1" {
 		t.Skip("a real keychain run: the mock would replace the Secret Service")
 	}
-	keyring.MockInit()
+	credentials.MockInit()
 	return profileHome(t)
 }
 
@@ -248,8 +248,8 @@ func TestProfileSecretMissing(t *testing.T) {
 func TestProfileKeychainError(t *testing.T) {
 	mockKeyring(t)
 	home := profileHome(t)
-	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
-	t.Cleanup(keyring.MockInit)
+	credentials.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+	t.Cleanup(credentials.MockInit)
 	s := newSession(t)
 	secret := "s3cr3t-LEAK-CANARY-nokc"
 	code, _, stderr := s.run(secret+"\n", "profile", "add", "work", "--access-key-id", testKeyID, "--region", "cn-hangzhou")

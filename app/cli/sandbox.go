@@ -26,6 +26,12 @@ downloads and performs upload callbacks. It keeps CORS rules per bucket
 (ossdrop cors) and serves the browser upload page at /_ossdrop/upload.html.
 Any bucket name works. It runs until Ctrl+C (SIGINT) or SIGTERM.
 
+One sandbox per --dir: a second one is refused with the first one's process
+and address. It checks signatures before reading a body, drops a peer that
+moves no byte for a minute (a slow but moving upload is never cut), serves
+at most 256 connections at once, and at start-up removes what a killed
+sandbox left half-done.
+
 Without --access-key-id it makes a throwaway AccessKey pair for the session
 and prints it. With --access-key-id the secret is read from standard input
 (first line), never from a flag.
@@ -85,6 +91,9 @@ func runSandbox(args []string, env *Env) int {
 		Addr: *addr, Public: *public, Dir: *dir, Keys: []sandbox.Key{key},
 		Logger: slog.New(slog.NewTextHandler(env.Stderr, nil)),
 	})
+	if errors.Is(err, sandbox.ErrDirInUse) {
+		return failed(env, err.Error(), "stop that sandbox first, or give this one a directory of its own with --dir")
+	}
 	if err != nil {
 		return failed(env, err.Error(), "")
 	}

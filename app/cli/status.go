@@ -148,7 +148,8 @@ func printChanges(w io.Writer, rows []statusRow, seen map[string]arrivals.State,
 		for _, o := range st.Objects {
 			if _, ok := seen[r.entry.ID+"\x00"+o.ID()]; !ok {
 				seen[r.entry.ID+"\x00"+o.ID()] = arrivals.Received
-				fmt.Fprintf(w, "%s  received  %s/%s (%s) through %s\n", stamp, o.Bucket, o.Key, upload.FormatSize(o.Size), name)
+				// The key is the partner's choice, read from the server: made safe.
+				fmt.Fprintf(w, "%s  received  %s/%s (%s) through %s\n", stamp, o.Bucket, termSafe(o.Key), upload.FormatSize(o.Size), name)
 			}
 		}
 		if seen[r.entry.ID] == st.State || (st.State == arrivals.Received && len(st.Objects) > 0) {
@@ -209,7 +210,7 @@ func printStatus(w io.Writer, rows []statusRow, now time.Time) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", st.State, linkName(r.entry), untilPhrase(r.entry.Expires, now), received)
 		if r.entry.Prefix != "" {
 			for _, o := range st.Objects {
-				fmt.Fprintf(tw, "\t  %s\t\t%s\n", strings.TrimPrefix(o.Key, r.entry.Prefix), objectLine(o))
+				fmt.Fprintf(tw, "\t  %s\t\t%s\n", termSafe(strings.TrimPrefix(o.Key, r.entry.Prefix)), objectLine(o))
 			}
 		}
 	}
@@ -226,7 +227,7 @@ func objectLine(o arrivals.Object) string {
 		parts = append(parts, "CRC-64 "+o.CRC64)
 	}
 	parts = append(parts, "ETag "+o.ETag)
-	return strings.Join(parts, " · ")
+	return termSafe(strings.Join(parts, " · ")) // the server's values
 }
 
 // statusOutput is one link in the --json array.

@@ -24,13 +24,17 @@ func init() {
 	register(command{name: "upload", summary: "upload a file through a link or curl command, and verify it", run: runUpload})
 }
 
-const uploadSynopsis = `LINK|- FILE|DIR... [-H 'Name: value']... [--retries N] [--json]
+const uploadSynopsis = `LINK|- FILE|DIR... [-H 'Name: value']... [--retries N] [--allow-unverified] [--json]
 
 Uploads FILE with a share link, a bare presigned URL or a curl command ("-"
-reads it from standard input), sending exactly the headers the link carries,
-then compares the server's CRC-64 and MD5 with the file's. Exits 0 when the
-file is stored and every checksum the server returned matches (the output
-says whether there was any to compare), 1 otherwise with the reason on stderr.
+reads it from standard input, at most 1 MiB), sending exactly the headers the
+link carries, then compares the server's CRC-64 and MD5 with the file's.
+Exits 0 when the file is stored, at least one checksum matches and none
+disagrees; 1 otherwise with the reason on stderr. OSS always returns both
+checksums: an answer with neither (a proxy, a Wi-Fi sign-in page) fails
+unless --allow-unverified. A server that takes nothing for 2 minutes stops
+the attempt. With --json every outcome is one JSON object on stdout: "ok",
+"stored", the checksums, and on failure "error" (kind, message, hint, code).
 
 A request link (ossdrop presign --request) takes many files and folders: each
 file is checked against the link's size and type limits, a folder keeps its
@@ -50,10 +54,13 @@ func runUpload(args []string, env *Env) int {
 	fs := newFlags(env, "upload", uploadSynopsis)
 	headerFlags := fs.StringArrayP("header", "H", nil, "extra header 'Name: value' to send (repeatable), as with curl -H; for a bare URL")
 	retries := fs.Int("retries", upload.DefaultRetries, "how many times to retry a lost connection or a server failure (0: never)")
-	asJSON := fs.Bool("json", false, "print one JSON object")
+	allowUnverified := fs.Bool("allow-unverified", false, "accept a success answer that carries no checksum to compare (exit 0 although the upload cannot be verified)")
+	asJSON := fs.Bool("json", false, "print one JSON object, whatever the outcome")
+	env.jsonMode = wantsJSON(args)
 	if code, ok := parseFlags(fs, args, env); !ok {
 		return code
 	}
+	env.jsonMode = *asJSON
 	if fs.NArg() < 2 {
 		return invalid(env, "upload takes a link and a file", "ossdrop upload 'https://…' report.pdf, or pipe the link: … | ossdrop upload - report.pdf")
 	}
@@ -67,18 +74,18 @@ func runUpload(args []string, env *Env) int {
 	if err != nil {
 		return invalid(env, err.Error(), "write each header as --header 'Name: value'")
 	}
-	text, err := readArgOrStdin(fs.Arg(0), env, "ossdrop upload - FILE")
+	text, err := readLinkInput(fs.Arg(0), "upload", env)
 	if err != nil {
-		return failed(env, err.Error(), stdinHint)
+		return fail(env, ExitFailed, errorOutput{Kind: "not_a_link", Message: err.Error(), Hint: stdinHint})
 	}
 	if in, err := signing.Inspect(text, env.Now()); err == nil && in.Request != nil {
-		return uploadRequestLink(env, in, fs.Args()[1:], *retries, *asJSON, len(headers) > 0)
+		return uploadRequestLink(env, in, fs.Args()[1:], requestUpload{retries: *retries, asJSON: *asJSON, hasHeaders: len(headers) > 0, allowUnverified: *allowUnverified})
 	}
 	if fs.NArg() != 2 {
 		return invalid(env, "this link takes one file", "a request link (ossdrop presign --request) takes many files and folders")
 	}
 
-	req := upload.Request{LinkText: text, File: fs.Arg(1), ExtraHeaders: headers, Retries: *retries, Now: env.Now}
+	req := upload.Request{LinkText: text, File: fs.Arg(1), ExtraHeaders: headers, Retries: *retries, Now: env.Now, AllowUnverified: *allowUnverified}
 	if *retries == 0 {
 		req.Retries = -1 // the package reads 0 as "the default"
 	}
@@ -87,7 +94,7 @@ func runUpload(args []string, env *Env) int {
 		return uploadFailure(env, err)
 	}
 	for _, w := range plan.Warnings {
-		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
+		fmt.Fprintf(env.Stderr, "warning: %s\n", termSafe(w))
 	}
 
 	var bar *progressbar.ProgressBar
@@ -112,7 +119,13 @@ func runUpload(args []string, env *Env) int {
 
 	if res != nil {
 		if *asJSON {
-			printJSON(env, uploadJSON(res))
+			out := uploadJSON(res)
+			if err != nil {
+				e := uploadErrorOutput(err)
+				e.ExitCode = uploadExitCode(err)
+				out.OK, out.Error = false, &e
+			}
+			printJSON(env, out)
 		} else {
 			printUpload(env.Stdout, plan, res, err)
 		}
@@ -137,24 +150,37 @@ func parseHeaderFlags(values []string) (signing.Headers, error) {
 	return headers, nil
 }
 
-// uploadFailure prints an upload error as its sentence and hint.
+// uploadFailure prints an upload error as its sentence and hint (and, with
+// --json, as the error member of the one object).
 func uploadFailure(env *Env, err error) int {
-	var e *upload.Error
-	if !errors.As(err, &e) {
-		return failed(env, err.Error(), "")
+	e := uploadErrorOutput(err)
+	if errors.Is(err, upload.ErrUnverified) {
+		e.Hint += " To accept the upload as it is, run it again with --allow-unverified."
 	}
+	return fail(env, uploadExitCode(err), e)
+}
+
+// uploadExitCode is 2 for an invalid header (the input), 1 for the rest.
+func uploadExitCode(err error) int {
 	if errors.Is(err, upload.ErrHeader) {
-		return invalid(env, e.Sentence, e.Hint)
+		return ExitInvalid
 	}
-	return failed(env, e.Sentence, e.Hint)
+	return ExitFailed
 }
 
 func newUploadBar(w io.Writer, plan *upload.Plan) *progressbar.ProgressBar {
 	return newTransferBar(w, filepath.Base(plan.File), plan.Size)
 }
 
-// uploadOutput is the --json form of a stored upload.
+// uploadOutput is the --json form of a stored upload: OK when it is
+// verified and nothing failed, otherwise with the Error.
 type uploadOutput struct {
+	OK bool `json:"ok"`
+	// Stored is true: the server said it stored the file (a failure before
+	// that prints a failureOutput, which has no "stored").
+	Stored bool         `json:"stored"`
+	Error  *errorOutput `json:"error,omitempty"`
+
 	ETag string `json:"etag"`
 	Size int64  `json:"size"`
 	// CRC64 is decimal text, as OSS sends it: a uint64 does not survive a
@@ -173,14 +199,16 @@ type uploadOutput struct {
 	Attempts       int      `json:"attempts"`
 	ElapsedSeconds float64  `json:"elapsed_seconds"`
 	Notes          []string `json:"notes"`
+	// Mismatches lists the checksums that disagreed or could not be read.
+	Mismatches []string `json:"mismatches"`
 }
 
 func uploadJSON(res *upload.Result) uploadOutput {
-	out := uploadOutput{
+	out := uploadOutput{OK: true, Stored: true,
 		ETag: res.ETag, Size: res.Size, CRC64: fmt.Sprint(res.CRC64), MD5: res.MD5,
 		Verified: res.Verified(), CRCVerified: res.CRCVerified, MD5Verified: res.MD5Verified,
 		RequestID: res.RequestID, VersionID: res.VersionID, Status: res.Status, Attempts: res.Attempts,
-		ElapsedSeconds: res.Elapsed.Seconds(), Notes: []string{},
+		ElapsedSeconds: res.Elapsed.Seconds(), Notes: []string{}, Mismatches: append([]string{}, res.Mismatches...),
 	}
 	switch {
 	case len(res.CallbackBody) == 0:
@@ -207,7 +235,13 @@ func printUpload(w io.Writer, plan *upload.Plan, res *upload.Result, err error) 
 	if s := res.Elapsed.Seconds(); s > 0 {
 		speed = ", " + upload.FormatSize(int64(float64(res.Size)/s)) + "/s"
 	}
-	fmt.Fprintf(w, "Uploaded %s (%s) to %s in %s%s.\n", filepath.Base(plan.File), upload.FormatSize(res.Size), target, res.Elapsed.Round(time.Millisecond), speed)
+	if err == nil {
+		fmt.Fprintf(w, "Uploaded %s (%s) to %s in %s%s.\n", filepath.Base(plan.File), upload.FormatSize(res.Size), termSafe(target), res.Elapsed.Round(time.Millisecond), speed)
+	} else {
+		// Not "Uploaded": the server's word is all there is, and the error
+		// below says why it is not enough.
+		fmt.Fprintf(w, "Sent %s (%s) to %s in %s%s; the server says it stored it.\n", filepath.Base(plan.File), upload.FormatSize(res.Size), termSafe(target), res.Elapsed.Round(time.Millisecond), speed)
+	}
 	row("Verified", verifiedText(res, err))
 	row("ETag", dash(res.ETag))
 	row("CRC-64", fmt.Sprint(res.CRC64))
@@ -222,15 +256,18 @@ func printUpload(w io.Writer, plan *upload.Plan, res *upload.Result, err error) 
 		row("Attempts", fmt.Sprint(res.Attempts))
 	}
 	if len(res.CallbackBody) > 0 {
-		fmt.Fprintf(w, "Callback answer:\n%s\n", indent(res.CallbackJSON(), "  "))
+		// The owner's server wrote it: printed only once made safe.
+		fmt.Fprintf(w, "Callback answer:\n%s\n", indent(termSafe(res.CallbackJSON()), "  "))
 	}
 }
 
 // verifiedText says which checksums matched, or why none could be compared.
 func verifiedText(res *upload.Result, err error) string {
 	switch {
-	case errors.Is(err, upload.ErrChecksum):
+	case errors.Is(err, upload.ErrChecksum) && len(res.Mismatches) > 0 && strings.Contains(err.Error(), "differs"):
 		return "NO: the object on the server differs from the file"
+	case len(res.Mismatches) > 0:
+		return "NO: " + strings.Join(res.Mismatches, "; ")
 	case res.CRCVerified && res.MD5Verified:
 		return "yes: CRC-64 and MD5 match the server's"
 	case res.CRCVerified:

@@ -16,11 +16,19 @@ import (
 	"github.com/ossdrop/ossdrop/signing"
 )
 
+// requestUpload is what the upload command's flags ask of a request-link
+// upload.
+type requestUpload struct {
+	retries                             int
+	asJSON, hasHeaders, allowUnverified bool
+}
+
 // uploadRequestLink sends files and folders through a request link: a
 // queue, one line per file as it ends, and a summary. It exits 0 only when
 // every file is stored and verified.
-func uploadRequestLink(env *Env, in *signing.Inspection, paths []string, retries int, asJSON, hasHeaders bool) int {
-	if hasHeaders {
+func uploadRequestLink(env *Env, in *signing.Inspection, paths []string, o requestUpload) int {
+	retries, asJSON := o.retries, o.asJSON
+	if o.hasHeaders {
 		return invalid(env, "a request link carries its own form fields; --header cannot be added to it", "leave out --header")
 	}
 	if in.Expired(env.Now()) {
@@ -34,9 +42,9 @@ func uploadRequestLink(env *Env, in *signing.Inspection, paths []string, retries
 		return invalid(env, "the folders hold no files", "name the files or folders to upload")
 	}
 	for _, w := range in.Warnings {
-		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
+		fmt.Fprintf(env.Stderr, "warning: %s\n", termSafe(w))
 	}
-	q := &upload.Queue{Link: in, Retries: retries, Now: env.Now}
+	q := &upload.Queue{Link: in, Retries: retries, Now: env.Now, AllowUnverified: o.allowUnverified}
 	if retries == 0 {
 		q.Retries = -1 // the package reads 0 as "the default"
 	}
@@ -101,7 +109,7 @@ func printQueueFile(env *Env, f upload.FileStatus) {
 	if f.State == upload.Stored {
 		check := "verified " + verifiedText(f.Result, nil)
 		if !f.Result.Verified() {
-			check = "NOT verified: " + f.Result.CRCNote
+			check = "NOT verified, accepted with --allow-unverified (" + f.Result.CRCNote + "; " + f.Result.MD5Note + ")"
 		}
 		fmt.Fprintf(env.Stdout, "stored  %s → %s (%s), %s\n", f.Name, f.Key, upload.FormatSize(f.Result.Size), check)
 		return
@@ -155,6 +163,11 @@ func queueJSON(s upload.QueueStatus) queueOutput {
 		fo := queueFileOutput{Path: f.Path, Name: f.Name, Key: f.Key, Size: f.Size, State: stateNames[f.State]}
 		if f.Result != nil {
 			u := uploadJSON(f.Result)
+			if f.Err != nil { // stored, but not verified
+				e := uploadErrorOutput(f.Err)
+				e.ExitCode = ExitFailed
+				u.OK, u.Error = false, &e
+			}
 			fo.Upload = &u
 		}
 		var e *upload.Error

@@ -15,21 +15,14 @@ import (
 	"time"
 
 	"github.com/ossdrop/ossdrop/app/sandbox"
+	"github.com/ossdrop/ossdrop/app/sandbox/sandboxtest"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
 // requestSandbox runs a sandbox whose key pair is the CLI tests' own.
 func requestSandbox(t *testing.T) *sandbox.Server {
 	t.Helper()
-	srv, err := sandbox.New(sandbox.Config{Dir: t.TempDir(), Keys: []sandbox.Key{{ID: "AKIDCLITEST", Secret: testSecret}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return srv
+	return sandboxtest.Start(t, nil, sandbox.Key{ID: "AKIDCLITEST", Secret: testSecret})
 }
 
 // objectSum reads an object back through a presigned GET and hashes it.

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ossdrop/ossdrop/app/sandbox"
+	"github.com/ossdrop/ossdrop/app/sandbox/sandboxtest"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -61,9 +62,21 @@ func (s *uploadTestServer) count() int {
 
 func uploadTestLink(t *testing.T, endpoint string) *signing.Link {
 	t.Helper()
+	return uploadTestLinkWith(t, endpoint, nil)
+}
+
+// uploadTestCallbackLink is uploadTestLink with an upload callback, whose
+// answer OSS relays in the success body.
+func uploadTestCallbackLink(t *testing.T, endpoint string) *signing.Link {
+	t.Helper()
+	return uploadTestLinkWith(t, endpoint, &signing.Callback{URLs: []string{"https://cb.example.com/done"}, Body: "object=${object}"})
+}
+
+func uploadTestLinkWith(t *testing.T, endpoint string, cb *signing.Callback) *signing.Link {
+	t.Helper()
 	link, err := signing.Presign(context.Background(), signing.Request{
 		Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: endpoint,
-		Bucket: "demo", Key: "in/data.csv", ContentType: "text/csv", Expires: time.Hour,
+		Bucket: "demo", Key: "in/data.csv", ContentType: "text/csv", Expires: time.Hour, Callback: cb,
 		Credentials: signing.Credentials{AccessKeyID: "AKIDCLITEST", AccessKeySecret: testSecret},
 	})
 	if err != nil {
@@ -112,16 +125,18 @@ func TestUploadCommand(t *testing.T) {
 	}
 
 	tests := []struct {
-		name     string
-		respond  func(http.ResponseWriter, []byte)
-		args     func(link *signing.Link) []string
-		stdin    func(link *signing.Link) string
-		now      time.Time
-		code     int
-		stdout   []string
-		stderr   []string
-		requests int
-		sent     map[string]string // headers the server must have received
+		name    string
+		respond func(http.ResponseWriter, []byte)
+		// withCallback signs the link with an upload callback.
+		withCallback bool
+		args         func(link *signing.Link) []string
+		stdin        func(link *signing.Link) string
+		now          time.Time
+		code         int
+		stdout       []string
+		stderr       []string
+		requests     int
+		sent         map[string]string // headers the server must have received
 	}{
 		{name: "share link", args: func(l *signing.Link) []string { return []string{l.ShareLink(), file} },
 			code: ExitOK, requests: 1, sent: map[string]string{"Content-Type": "text/csv", "X-Oss-Forbid-Overwrite": "true"},
@@ -134,10 +149,20 @@ func TestUploadCommand(t *testing.T) {
 			stderr: []string{"warning: This bare link does not say which headers it was signed with; the upload sends only the ones you added (content-type: text/csv, x-oss-forbid-overwrite: true)."}},
 		{name: "json", args: func(l *signing.Link) []string { return []string{l.ShareLink(), file, "--json"} },
 			code: ExitOK, requests: 1, stdout: []string{`"crc64": "` + wantCRC + `"`, `"verified": true`, `"request_id": "RIDCLI"`, `"callback": null`, `"size": 26`}},
-		{name: "callback answer", respond: callback, args: func(l *signing.Link) []string { return []string{l.ShareLink(), file, "--json"} },
+		{name: "callback answer", respond: callback, withCallback: true, args: func(l *signing.Link) []string { return []string{l.ShareLink(), file, "--json"} },
 			code: ExitOK, requests: 1, stdout: []string{`"callback": {`, `"ok": true`, `"verified": true`, `"crc64_verified": false`}},
+		{name: "a body without a callback is not one", respond: func(w http.ResponseWriter, _ []byte) { w.Write([]byte("<html>Wi-Fi sign-in</html>")) },
+			args: func(l *signing.Link) []string { return []string{l.ShareLink(), file, "--json"} },
+			code: ExitOK, requests: 1, stdout: []string{`"callback": null`}},
 		{name: "no checksum from the server", respond: noChecksums, args: func(l *signing.Link) []string { return []string{l.ShareLink(), file} },
-			code: ExitOK, requests: 1, stdout: []string{"Verified:   no: the server sent no CRC-64 (x-oss-hash-crc64ecma); the server sent no ETag", "ETag:       -"}},
+			code: ExitFailed, requests: 1, stdout: []string{"Verified:   no: the server sent no CRC-64 (x-oss-hash-crc64ecma); the server sent no ETag", "ETag:       -"},
+			stderr: []string{"error: The server said the file is stored but sent no checksum to confirm it", "run it again with --allow-unverified"}},
+		{name: "no checksum, accepted", respond: noChecksums, args: func(l *signing.Link) []string { return []string{l.ShareLink(), file, "--allow-unverified"} },
+			code: ExitOK, requests: 1, stdout: []string{"Verified:   no: the server sent no CRC-64 (x-oss-hash-crc64ecma); the server sent no ETag"}},
+		{name: "CRC that is not a number", respond: func(w http.ResponseWriter, _ []byte) { w.Header().Set("x-oss-hash-crc64ecma", "n/a") },
+			args: func(l *signing.Link) []string { return []string{l.ShareLink(), file} },
+			code: ExitFailed, requests: 1, stdout: []string{`Verified:   NO: the server's CRC-64 "n/a" is not a number`},
+			stderr: []string{`error: The server's answer cannot confirm the upload: the server's CRC-64 "n/a" is not a number.`}},
 		{name: "checksum mismatch", respond: wrongCRC, args: func(l *signing.Link) []string { return []string{l.ShareLink(), file} },
 			code: ExitFailed, requests: 1, stdout: []string{"Verified:   NO: the object on the server differs from the file"},
 			stderr: []string{"error: The object stored on the server differs from your file (CRC-64 " + wantCRC + " here, 42 on the server).\nhint: Upload the file again"}},
@@ -167,6 +192,9 @@ func TestUploadCommand(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newUploadTestServer(t, tt.respond)
 			link := uploadTestLink(t, srv.URL)
+			if tt.withCallback {
+				link = uploadTestCallbackLink(t, srv.URL)
+			}
 			stdin := ""
 			if tt.stdin != nil {
 				stdin = tt.stdin(link)
@@ -251,14 +279,7 @@ func TestUploadCommandProgressBar(t *testing.T) {
 // sandbox, which checks the signature as OSS does.
 func TestUploadCommandSandbox(t *testing.T) {
 	key := sandbox.Key{ID: "AKIDCLISANDBOX", Secret: testSecret}
-	srv, err := sandbox.New(sandbox.Config{Dir: t.TempDir(), Keys: []sandbox.Key{key}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := sandboxtest.Start(t, nil, key)
 	link, err := signing.Presign(context.Background(), signing.Request{
 		Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: srv.URL(),
 		Bucket: "drop", Key: "in/data.csv", ContentType: "text/csv", Expires: time.Hour,

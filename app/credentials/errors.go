@@ -95,7 +95,12 @@ func tokenExpired(p Profile) error {
 // on the bus" and "prompt dismissed" need different fixes; keychain errors
 // never carry the secret.
 func keychainUnavailable(name string, cause error) error {
+	hint := keychainHint + ", or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) for this shell instead"
+	if errors.Is(cause, ErrNoSessionBus) {
+		hint = "run it inside your desktop session, where the keyring (the Secret Service) runs; OSS Drop starts no D-Bus or keyring daemon of its own. " +
+			"Or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) for this shell instead"
+	}
 	return newError(name, ErrKeychainUnavailable, cause,
 		fmt.Sprintf("the OS keychain cannot be reached (%v), and OSS Drop never keeps secrets in a file", cause),
-		keychainHint+", or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) for this shell instead")
+		hint)
 }

@@ -26,22 +26,32 @@ type Keychain interface {
 
 // SystemKeychain is the OS keychain through github.com/zalando/go-keyring:
 // the Secret Service over D-Bus on Linux and the BSDs, Keychain on macOS,
-// Credential Manager on Windows. keyring.MockInit swaps it for memory.
+// Credential Manager on Windows. MockInit swaps it for memory. It starts
+// no process: without a session bus it fails with ErrNoSessionBus.
 type SystemKeychain struct{}
 
 // Get returns the secret stored for user.
 func (SystemKeychain) Get(service, user string) (string, error) {
+	if err := busCheck(); err != nil {
+		return "", err
+	}
 	s, err := keyring.Get(service, user)
 	return s, mapNotFound(err)
 }
 
 // Set stores secret for user, replacing any earlier one.
 func (SystemKeychain) Set(service, user, secret string) error {
+	if err := busCheck(); err != nil {
+		return err
+	}
 	return keyring.Set(service, user, secret)
 }
 
 // Delete removes the item for user.
 func (SystemKeychain) Delete(service, user string) error {
+	if err := busCheck(); err != nil {
+		return err
+	}
 	return mapNotFound(keyring.Delete(service, user))
 }
 

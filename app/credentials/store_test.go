@@ -39,7 +39,7 @@ func mockStore(t *testing.T) *Store {
 	if os.Getenv(envRealKeyring) == "1" || os.Getenv(envNoKeyring) == "1" {
 		t.Skip("a real keychain run: the mock would replace the Secret Service")
 	}
-	keyring.MockInit()
+	MockInit()
 	return NewStore(filepath.Join(t.TempDir(), "ossdrop"), SystemKeychain{})
 }
 

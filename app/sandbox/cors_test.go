@@ -185,11 +185,9 @@ func TestBucketCORS(t *testing.T) {
 	})
 
 	t.Run("kept across restarts", func(t *testing.T) {
-		again, err := New(Config{Dir: env.dir, Keys: []Key{testKey}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg, err := again.cors.get("demo")
+		// What the next server on the directory reads (a second server
+		// cannot start while this one holds the directory).
+		cfg, err := newCORSStore(filepath.Join(env.dir, "cors")).get("demo")
 		if err != nil || cfg == nil || len(cfg.Rules) != 2 {
 			t.Fatalf("rules after a restart: %+v, %v", cfg, err)
 		}

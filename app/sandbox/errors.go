@@ -119,6 +119,7 @@ const (
 	CodeCallbackFailed        = "CallbackFailed"
 	CodeInternalError         = "InternalError"
 	CodeRequestTimeTooSkewed  = "RequestTimeTooSkewed"
+	CodeRequestTimeout        = "RequestTimeout"
 )
 
 // EC values from OSS's error-code help pages (help.aliyun.com/zh/oss/support/<EC>).

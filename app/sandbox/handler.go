@@ -3,7 +3,6 @@ package sandbox
 import (
 	"encoding/base64"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -21,7 +20,7 @@ type call struct {
 	url     *url.URL
 	signed  *Signed
 	code    string
-	bodyIn  *countingReader
+	bodyIn  *bodyReader
 	written *responseRecorder
 }
 
@@ -30,10 +29,12 @@ type call struct {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	c := &call{id: newRequestID(), host: r.Host}
-	c.written = &responseRecorder{ResponseWriter: w}
+	rc := http.NewResponseController(w)
 	// r.Body itself stays as net/http made it: the server decides by its
 	// type whether an unread body is drained or the connection closed.
-	c.bodyIn = &countingReader{r: r.Body}
+	c.bodyIn = newBodyReader(rc, r.Body, s.limits.stall)
+	c.written = &responseRecorder{ResponseWriter: w, unread: func() bool { return c.bodyIn.unread(r) },
+		deadline: deadline{set: rc.SetWriteDeadline, stall: s.limits.stall}}
 	u := *r.URL
 	u.Host, u.Scheme = r.Host, "http"
 	if r.TLS != nil {
@@ -54,6 +55,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if e := s.handle(c.written, r, c); e != nil {
 		c.code = e.Code
 		s.writeError(c.written, r, c, e)
+	}
+	if c.bodyIn.unread(r) {
+		// The answer is out and the connection closes (WriteHeader). net/http
+		// first reads what is left of a small body, so that a client that
+		// sent it all gets the answer instead of a reset; that takes a
+		// moment, and a peer that stopped sending gets no more than drainGrace.
+		_ = rc.SetReadDeadline(time.Now().Add(min(s.limits.stall, drainGrace)))
 	}
 
 	attrs := []slog.Attr{
@@ -173,38 +181,35 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, c *call, e *
 // newRequestID returns 24 upper-case hex digits, the shape of OSS's IDs.
 func newRequestID() string { return strings.ToUpper(randomHex(12)) }
 
-// countingReader counts the request body bytes read, for the log line.
-type countingReader struct {
-	r io.ReadCloser
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
-func (c *countingReader) Close() error { return c.r.Close() }
-
-// responseRecorder remembers the status and counts the body bytes written.
+// responseRecorder remembers the status and counts the body bytes written,
+// with a per-write deadline so a peer that stops reading is dropped.
 type responseRecorder struct {
 	http.ResponseWriter
 	code int
 	n    int64
+	// unread reports a request body not read to its end.
+	unread   func() bool
+	deadline deadline
 }
 
 func (rec *responseRecorder) WriteHeader(code int) {
 	if rec.code == 0 {
 		rec.code = code
+		if rec.unread() {
+			// Answer now and drop the connection after: otherwise net/http
+			// first reads the rest of the body, which a stalled peer never
+			// sends, and the answer never goes out.
+			rec.Header().Set("Connection", "close")
+		}
 	}
 	rec.ResponseWriter.WriteHeader(code)
 }
 
 func (rec *responseRecorder) Write(p []byte) (int, error) {
 	if rec.code == 0 {
-		rec.code = http.StatusOK
+		rec.WriteHeader(http.StatusOK)
 	}
+	rec.deadline.extend()
 	n, err := rec.ResponseWriter.Write(p)
 	rec.n += int64(n)
 	return n, err

@@ -152,6 +152,8 @@ func (s *Server) postFile(w http.ResponseWriter, r *http.Request, c *call, form 
 		return errorf(http.StatusBadRequest, CodeEntityTooLarge, "", "Your proposed upload exceeds the maximum allowed size.")
 	case errors.Is(err, errBelowRange):
 		return errorf(http.StatusBadRequest, CodeEntityTooSmall, "", "Your proposed upload is smaller than the minimum allowed size.")
+	case errors.Is(err, errStalled):
+		return errorf(http.StatusBadRequest, CodeRequestTimeout, "", "Your socket connection to the server was not read from or written to within the timeout period.")
 	case errors.Is(err, errIncomplete):
 		return malformedPost()
 	case err != nil:

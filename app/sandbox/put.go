@@ -68,6 +68,11 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, c *call) *Error {
 		return errorf(http.StatusConflict, CodeFileAlreadyExists, "", "The object you specified already exists and can not be overwritten.")
 	case errors.Is(err, errTooLarge):
 		return errorf(http.StatusBadRequest, CodeEntityTooLarge, "", "Your proposed upload exceeds the maximum allowed size.")
+	case errors.Is(err, errStorage):
+		s.log.Error("sandbox store failed", slog.String("request_id", c.id), slog.Any("error", err))
+		return errorf(http.StatusInternalServerError, CodeInternalError, "", "Storing the object failed on the server.")
+	case errors.Is(err, errStalled):
+		return errorf(http.StatusBadRequest, CodeRequestTimeout, "", "Your socket connection to the server was not read from or written to within the timeout period.")
 	case errors.Is(err, errIncomplete):
 		return errorf(http.StatusBadRequest, CodeIncompleteBody, "", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
 	case errors.Is(err, errMD5):

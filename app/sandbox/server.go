@@ -14,7 +14,9 @@
 // page at PagePath. A file per concern: verify.go (who signed), v4.go and
 // v1.go (how), canonical.go (request shapes), handler.go (routing and
 // errors), put.go, post.go and policy.go (forms and their conditions),
-// get.go, list.go, delete.go, store.go, callback.go, cors.go, page.go.
+// get.go, list.go, delete.go, store.go, callback.go, cors.go, page.go,
+// limits.go (timeouts for stalled peers), dirlock.go (one server per
+// directory) and cleanup.go (what a killed server left behind).
 package sandbox
 
 import (
@@ -28,6 +30,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"golang.org/x/net/netutil"
 )
 
 // DefaultAddr is where the sandbox listens when Config.Addr is empty: a free
@@ -45,8 +49,9 @@ type Config struct {
 	// Public allows an Addr (or listener) reachable from other machines.
 	// Off by default: the sandbox accepts uploads from anyone who has a key.
 	Public bool
-	// Dir holds the objects; it is created if missing. One running server
-	// per directory.
+	// Dir holds the objects; it is created if missing. One server per
+	// directory: New refuses (ErrDirInUse) while another holds it, in this
+	// process or another, until that one's Shutdown or Close.
 	Dir string
 	// Keys are the AccessKey pairs requests may be signed with.
 	Keys []Key
@@ -63,6 +68,21 @@ type Config struct {
 	// CallbackClient makes callback requests; a client that does not follow
 	// redirects when nil (OSS does not follow them either).
 	CallbackClient *http.Client
+
+	// HeaderTimeout bounds reading a request's head; DefaultHeaderTimeout
+	// when zero.
+	HeaderTimeout time.Duration
+	// IdleTimeout bounds a kept-alive connection between requests;
+	// DefaultIdleTimeout when zero.
+	IdleTimeout time.Duration
+	// BodyStallTimeout drops a peer whose request body (or whose reading of
+	// a response) makes no progress for this long; DefaultStallTimeout when
+	// zero. It bounds each read and write, never a whole request, so a slow
+	// but moving 5 GiB upload is not cut off.
+	BodyStallTimeout time.Duration
+	// MaxConnections caps the connections served at once;
+	// DefaultMaxConnections when zero.
+	MaxConnections int
 }
 
 // Server is a running (or ready) sandbox. It is an http.Handler, so it can
@@ -76,6 +96,8 @@ type Server struct {
 	now       func() time.Time
 	callbacks *http.Client
 	cbTimeout time.Duration
+	limits    limits
+	lock      *dirLock
 
 	mu   sync.Mutex
 	ln   net.Listener
@@ -108,7 +130,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("sandbox: %w", err)
 		}
 	}
-	s := &Server{cfg: cfg, keys: Keys(cfg.Keys...), log: cfg.Logger, now: cfg.Now, callbacks: cfg.CallbackClient, cbTimeout: cfg.CallbackTimeout}
+	s := &Server{cfg: cfg, keys: Keys(cfg.Keys...), log: cfg.Logger, now: cfg.Now, callbacks: cfg.CallbackClient, cbTimeout: cfg.CallbackTimeout, limits: newLimits(cfg)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -121,12 +143,24 @@ func New(cfg Config) (*Server, error) {
 	if s.callbacks == nil {
 		s.callbacks = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
-	st, err := newStore(cfg.Dir, s.now)
+	lock, err := lockDir(cfg.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	s.store = st
+	st, err := newStore(cfg.Dir, s.now)
+	if err != nil {
+		lock.release()
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	s.store, s.lock = st, lock
 	s.cors = newCORSStore(filepath.Join(st.dir, "cors"))
+	// Nothing else can write here now (the lock), so whatever a killed
+	// sandbox left half-done is garbage, however fresh.
+	if n, err := st.cleanup(); err != nil {
+		s.log.Warn("sandbox start-up cleanup incomplete", slog.Any("error", err))
+	} else if n > 0 {
+		s.log.Info("sandbox start-up cleanup", slog.Int("removed_files", n))
+	}
 	return s, nil
 }
 
@@ -154,42 +188,49 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("sandbox: listen: %w", err)
 	}
-	hs, err := s.attach(ln)
+	hs, limited, err := s.attach(ln)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	go hs.Serve(ln) // its error after Shutdown/Close is ErrServerClosed
+	go hs.Serve(limited) // its error after Shutdown/Close is ErrServerClosed
 	return nil
 }
 
 // Serve serves on ln until Shutdown or Close, and then returns nil.
 func (s *Server) Serve(ln net.Listener) error {
-	hs, err := s.attach(ln)
+	hs, limited, err := s.attach(ln)
 	if err != nil {
 		return err
 	}
-	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+	if err := hs.Serve(limited); !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("sandbox: serve: %w", err)
 	}
 	return nil
 }
 
-func (s *Server) attach(ln net.Listener) (*http.Server, error) {
+// attach makes the http.Server for ln and returns it with ln capped at
+// MaxConnections.
+func (s *Server) attach(ln net.Listener) (*http.Server, net.Listener, error) {
 	if !s.cfg.Public {
 		if err := CheckLoopback(ln.Addr().String()); err != nil {
-			return nil, fmt.Errorf("sandbox: %w", err)
+			return nil, nil, fmt.Errorf("sandbox: %w", err)
 		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.http != nil {
-		return nil, errors.New("sandbox: already serving")
+		return nil, nil, errors.New("sandbox: already serving")
+	}
+	if s.lock == nil {
+		return nil, nil, errors.New("sandbox: closed")
 	}
 	s.ln = ln
-	// No ReadTimeout: a 5 GiB upload takes as long as it takes.
-	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
-	return s.http, nil
+	// No ReadTimeout or WriteTimeout: a 5 GiB upload takes as long as it
+	// takes. Stalls are bounded per read and write instead (limits.go).
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: s.limits.header, IdleTimeout: s.limits.idle}
+	s.lock.describe("http://" + ln.Addr().String())
+	return s.http, netutil.LimitListener(ln, s.limits.maxConns), nil
 }
 
 // URL returns the endpoint, e.g. "http://127.0.0.1:9000"; empty before
@@ -204,30 +245,44 @@ func (s *Server) URL() string {
 }
 
 // Shutdown stops accepting requests and waits for those in flight (an
-// upload being written is either committed or discarded, never half there).
+// upload being written is either committed or discarded, never half there),
+// then frees the directory for another server.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	hs := s.http
 	s.mu.Unlock()
-	if hs == nil {
-		return nil
+	if hs != nil {
+		if err := hs.Shutdown(ctx); err != nil {
+			return fmt.Errorf("sandbox: shutdown: %w", err)
+		}
 	}
-	if err := hs.Shutdown(ctx); err != nil {
-		return fmt.Errorf("sandbox: shutdown: %w", err)
-	}
+	s.unlock()
 	return nil
 }
 
 // Close stops at once, cutting requests in flight; their uploads are
-// discarded.
+// discarded. It also frees the directory of a server that never started.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	hs := s.http
 	s.mu.Unlock()
-	if hs == nil {
-		return nil
+	var err error
+	if hs != nil {
+		err = hs.Close()
 	}
-	return hs.Close()
+	s.unlock()
+	return err
+}
+
+// unlock frees the directory for another server; this one cannot serve
+// again.
+func (s *Server) unlock() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lock != nil {
+		s.lock.release()
+		s.lock = nil
+	}
 }
 
 // Stat returns a stored object's information, or an error wrapping

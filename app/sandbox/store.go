@@ -35,9 +35,12 @@ var ErrNotFound = errors.New("no such object")
 var (
 	errExists     = errors.New("object exists and overwrite is forbidden")
 	errIncomplete = errors.New("body shorter than Content-Length")
-	errTooLarge   = errors.New("body larger than 5 GiB")
-	errMD5        = errors.New("body does not match Content-MD5")
-	errSHA256     = errors.New("body does not match x-oss-content-sha256")
+	// errStorage is the server's own failure to write (a full disk): never
+	// the uploader's fault.
+	errStorage  = errors.New("writing the object failed")
+	errTooLarge = errors.New("body larger than 5 GiB")
+	errMD5      = errors.New("body does not match Content-MD5")
+	errSHA256   = errors.New("body does not match x-oss-content-sha256")
 )
 
 // crcTable is CRC-64/ECMA-182 as OSS computes x-oss-hash-crc64ecma.
@@ -85,35 +88,37 @@ type store struct {
 	dir string
 	now func() time.Time
 	// mu serializes commits, so forbid-overwrite checks and renames of one
-	// key cannot interleave. Streaming bodies happens outside it.
+	// key cannot interleave. Streaming bodies happens outside it. Across
+	// processes the directory lock (dirlock.go) keeps the store to one server.
 	mu sync.Mutex
+	// createTemp makes an upload's temporary file; createTempFile but in tests.
+	createTemp func(dir, pattern string) (tempFile, error)
 }
-
-// staleTemp is how old an upload's temporary file must be before a new
-// store removes it: old enough that no upload is still writing it.
-const staleTemp = 24 * time.Hour
 
 func newStore(dir string, now func() time.Time) (*store, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox directory %s: %w", dir, err)
 	}
-	s := &store{dir: abs, now: now}
+	s := &store{dir: abs, now: now, createTemp: createTempFile}
 	for _, d := range []string{s.tmpDir(), filepath.Join(abs, "buckets")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return nil, fmt.Errorf("create sandbox directory: %w", err)
 		}
 	}
-	// A killed sandbox leaves its in-flight uploads behind; they were never
-	// visible as objects, so removing them loses nothing.
-	entries, _ := os.ReadDir(s.tmpDir())
-	for _, e := range entries {
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTemp {
-			_ = os.Remove(filepath.Join(s.tmpDir(), e.Name()))
-		}
-	}
 	return s, nil
 }
+
+// tempFile is what put writes an upload into: an *os.File, or in tests a
+// file that fails as a full disk does.
+type tempFile interface {
+	io.Writer
+	Sync() error
+	Close() error
+	Name() string
+}
+
+func createTempFile(dir, pattern string) (tempFile, error) { return os.CreateTemp(dir, pattern) }
 
 func (s *store) tmpDir() string { return filepath.Join(s.dir, "tmp") }
 
@@ -177,9 +182,9 @@ func (s *store) put(in putInput, body io.Reader) (*ObjectInfo, error) {
 	if in.ForbidOverwrite && s.exists(in.Bucket, in.Key) {
 		return nil, errExists // before reading a byte, as OSS answers at once
 	}
-	tmp, err := os.CreateTemp(s.tmpDir(), "put-*")
+	tmp, err := s.createTemp(s.tmpDir(), "put-*")
 	if err != nil {
-		return nil, fmt.Errorf("store %s/%s: %w", in.Bucket, in.Key, err)
+		return nil, fmt.Errorf("store %s/%s: %w: %w", in.Bucket, in.Key, errStorage, err)
 	}
 	committed := false
 	defer func() {
@@ -196,10 +201,12 @@ func (s *store) put(in putInput, body io.Reader) (*ObjectInfo, error) {
 		shaSum = sha256.New()
 		writers = append(writers, shaSum)
 	}
-	n, err := io.Copy(io.MultiWriter(writers...), io.LimitReader(body, MaxObjectSize+1))
+	n, readErr, writeErr := copyBody(io.MultiWriter(writers...), io.LimitReader(body, MaxObjectSize+1))
 	switch {
-	case err != nil:
-		return nil, fmt.Errorf("store %s/%s after %d bytes: %w: %w", in.Bucket, in.Key, n, errIncomplete, err)
+	case writeErr != nil:
+		return nil, fmt.Errorf("store %s/%s after %d bytes: %w: %w", in.Bucket, in.Key, n, errStorage, writeErr)
+	case readErr != nil:
+		return nil, fmt.Errorf("store %s/%s after %d bytes: %w: %w", in.Bucket, in.Key, n, errIncomplete, readErr)
 	case n > MaxObjectSize:
 		return nil, errTooLarge
 	case in.Size >= 0 && n != in.Size:
@@ -210,10 +217,10 @@ func (s *store) put(in putInput, body io.Reader) (*ObjectInfo, error) {
 		return nil, errSHA256
 	}
 	if err := tmp.Sync(); err != nil {
-		return nil, fmt.Errorf("store %s/%s: sync: %w", in.Bucket, in.Key, err)
+		return nil, fmt.Errorf("store %s/%s: sync: %w: %w", in.Bucket, in.Key, errStorage, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return nil, fmt.Errorf("store %s/%s: close: %w", in.Bucket, in.Key, err)
+		return nil, fmt.Errorf("store %s/%s: close: %w: %w", in.Bucket, in.Key, errStorage, err)
 	}
 
 	sum := md5sum.Sum(nil)
@@ -231,6 +238,36 @@ func (s *store) put(in putInput, body io.Reader) (*ObjectInfo, error) {
 	}
 	committed = true
 	return &meta.ObjectInfo, nil
+}
+
+// copyBuffer is the chunk a body is copied in: large enough that a fast
+// upload costs few system calls.
+const copyBuffer = 256 << 10
+
+// copyBody copies body to w like io.Copy, but says whose side failed: a
+// read error is the uploader's (a short or stalled body), a write error
+// the server's (a full disk).
+func copyBody(w io.Writer, body io.Reader) (n int64, readErr, writeErr error) {
+	buf := make([]byte, copyBuffer)
+	for {
+		nr, err := body.Read(buf)
+		if nr > 0 {
+			nw, werr := w.Write(buf[:nr])
+			n += int64(nw)
+			if werr == nil && nw < nr {
+				werr = io.ErrShortWrite
+			}
+			if werr != nil {
+				return n, nil, werr
+			}
+		}
+		switch {
+		case err == io.EOF:
+			return n, nil, nil
+		case err != nil:
+			return n, err, nil
+		}
+	}
 }
 
 // commit moves the finished data file into the bucket and then renames the
@@ -296,18 +333,30 @@ func (s *store) open(bucket, key string) (*ObjectInfo, *os.File, error) {
 	return nil, nil, fmt.Errorf("open %s/%s: the object kept changing", bucket, key)
 }
 
+// bucketNames returns the name of every bucket the store holds, sorted.
+func (s *store) bucketNames() ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(s.dir, "buckets"))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, b := range entries {
+		if b.IsDir() && validBucket(b.Name()) {
+			names = append(names, b.Name())
+		}
+	}
+	return names, nil
+}
+
 // list returns every stored object, sorted by bucket and key.
 func (s *store) list() ([]ObjectInfo, error) {
-	buckets, err := os.ReadDir(filepath.Join(s.dir, "buckets"))
+	names, err := s.bucketNames()
 	if err != nil {
 		return nil, fmt.Errorf("list objects: %w", err)
 	}
 	var out []ObjectInfo
-	for _, b := range buckets {
-		if !b.IsDir() || !validBucket(b.Name()) {
-			continue
-		}
-		objects, err := s.listBucket(b.Name())
+	for _, name := range names {
+		objects, err := s.listBucket(name)
 		if err != nil {
 			return nil, err
 		}

@@ -17,6 +17,7 @@ func BenchmarkUpload(b *testing.B) {
 		w.WriteHeader(http.StatusOK)
 	})
 	req := quick(presignPut(b, srv.URL, nil), writeFile(b, size))
+	req.AllowUnverified = true // the server above computes no checksums
 	b.SetBytes(size)
 	b.ReportAllocs()
 	for b.Loop() {

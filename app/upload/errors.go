@@ -30,10 +30,13 @@ var (
 	ErrExists    = errors.New("object exists")
 	ErrCallback  = errors.New("callback failed")
 	ErrChecksum  = errors.New("checksum mismatch")
-	ErrNetwork   = errors.New("network failure")
-	ErrServer    = errors.New("server failure")
-	ErrRefused   = errors.New("request refused")
-	ErrCanceled  = errors.New("upload canceled")
+	// ErrUnverified: the server said it stored the file but sent no
+	// checksum to compare with (see Request.AllowUnverified).
+	ErrUnverified = errors.New("upload not verified")
+	ErrNetwork    = errors.New("network failure")
+	ErrServer     = errors.New("server failure")
+	ErrRefused    = errors.New("request refused")
+	ErrCanceled   = errors.New("upload canceled")
 )
 
 // Error is every failure Check and Upload report. Unlike ordinary Go errors

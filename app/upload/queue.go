@@ -124,11 +124,13 @@ type Queue struct {
 	Link *signing.Inspection
 	// Parallel is how many files are sent at once; 0 means DefaultParallel.
 	Parallel int
-	// Retries, Backoff, HTTPClient and Now apply to each file as in Request.
-	Retries    int
-	Backoff    func(n int) time.Duration
-	HTTPClient *http.Client
-	Now        func() time.Time
+	// Retries, Backoff, HTTPClient, Now and AllowUnverified apply to each
+	// file as in Request.
+	Retries         int
+	Backoff         func(n int) time.Duration
+	HTTPClient      *http.Client
+	Now             func() time.Time
+	AllowUnverified bool
 	// Progress, if set, is called from other goroutines (never two calls at
 	// once) at most every 50 ms while files are sent, when a file ends, and
 	// a last time with Done set before Run returns.
@@ -212,7 +214,7 @@ func (r *queueRun) send(ctx context.Context, i int, plan *Plan) {
 	r.mu.Unlock()
 	r.emit(true)
 	var last int64 // bytes of this file already counted in status.Sent
-	req := Request{Retries: r.q.Retries, Backoff: r.q.Backoff, HTTPClient: r.q.HTTPClient, Progress: func(p Progress) {
+	req := Request{Retries: r.q.Retries, Backoff: r.q.Backoff, HTTPClient: r.q.HTTPClient, AllowUnverified: r.q.AllowUnverified, Progress: func(p Progress) {
 		r.mu.Lock()
 		r.status.Files[i].Sent = p.Sent
 		r.status.Sent += p.Sent - last

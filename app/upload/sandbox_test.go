@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/ossdrop/ossdrop/app/sandbox"
+	"github.com/ossdrop/ossdrop/app/sandbox/sandboxtest"
 	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
@@ -28,16 +29,10 @@ var sandboxKey = sandbox.Key{ID: "AKIDSANDBOXUPLOAD", Secret: "sandbox-upload-se
 // startSandbox runs a sandbox on 127.0.0.1 whose clock is shifted by skew.
 func startSandbox(t *testing.T, skew time.Duration) *sandbox.Server {
 	t.Helper()
-	srv, err := sandbox.New(sandbox.Config{Dir: t.TempDir(), Keys: []sandbox.Key{sandboxKey},
-		Now: func() time.Time { return time.Now().Add(skew) }, CallbackTimeout: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return srv
+	return sandboxtest.Start(t, func(c *sandbox.Config) {
+		c.Now = func() time.Time { return time.Now().Add(skew) }
+		c.CallbackTimeout = 2 * time.Second
+	}, sandboxKey)
 }
 
 func sandboxLink(t *testing.T, srv *sandbox.Server, key, method string, mod func(*signing.Request)) *signing.Link {
@@ -242,14 +237,7 @@ func TestSandboxCurlCommand(t *testing.T) {
 // real endpoint, and bound by the two sides sharing the CPU.
 func BenchmarkUploadSandbox(b *testing.B) {
 	const size = 64 << 20
-	srv, err := sandbox.New(sandbox.Config{Dir: b.TempDir(), Keys: []sandbox.Key{sandboxKey}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
+	srv := sandboxtest.Start(b, nil, sandboxKey)
 	link, err := signing.Presign(context.Background(), signing.Request{
 		Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: srv.URL(),
 		Bucket: "drop", Key: "bench.bin", AllowOverwrite: true, Expires: time.Hour,

@@ -52,6 +52,11 @@ const progressInterval = 50 * time.Millisecond
 // owner's callback server.
 const maxCallbackBody = 4 << 20
 
+// DefaultStallTimeout is how long an upload waits when nothing moves: the
+// server takes no byte of the file, or (once it has all of it) says
+// nothing. It bounds each stall, never the whole upload.
+const DefaultStallTimeout = 2 * time.Minute
+
 // expectContinueAbove is the size from which the upload first asks the
 // server whether it will take the body (Expect: 100-continue), as curl
 // does: a refused signature then costs one round trip, not the whole file.
@@ -91,6 +96,15 @@ type Request struct {
 	HTTPClient *http.Client
 	// Now is the clock for the expiry check; nil means time.Now.
 	Now func() time.Time
+	// StallTimeout stops an attempt once the server has taken no byte of
+	// the file (or, after the last byte, has not answered) for this long;
+	// 0 means DefaultStallTimeout. A slow but moving upload is never cut.
+	StallTimeout time.Duration
+	// AllowUnverified accepts a success answer that carries no checksum to
+	// compare (no CRC-64, no MD5 ETag). Real OSS always sends both for a
+	// PUT, so without this such an answer is an ErrUnverified error: it
+	// may come from a proxy or a captive portal, not from OSS.
+	AllowUnverified bool
 }
 
 // Progress is how far the upload is.
@@ -126,7 +140,11 @@ type Result struct {
 	CRCNote     string
 	MD5Verified bool
 	MD5Note     string
-	RequestID   string
+	// Mismatches lists every checksum of the server's that disagreed with
+	// the bytes sent or could not be read; any one makes the upload
+	// unverified, whatever else matched.
+	Mismatches []string
+	RequestID  string
 	// CallbackBody is the owner's callback server's answer (JSON), relayed by
 	// OSS; empty when the link has no callback.
 	CallbackBody []byte
@@ -137,9 +155,10 @@ type Result struct {
 }
 
 // Verified reports whether at least one checksum from the server matched
-// the bytes sent. A mismatch is an error, so a false here means only that
-// the server sent nothing to compare with.
-func (r *Result) Verified() bool { return r.CRCVerified || r.MD5Verified }
+// the bytes sent and none disagreed.
+func (r *Result) Verified() bool {
+	return (r.CRCVerified || r.MD5Verified) && len(r.Mismatches) == 0
+}
 
 // CallbackJSON returns the callback answer indented, or as it came when it
 // is not JSON.
@@ -157,10 +176,11 @@ func (r *Result) CallbackJSON() string {
 
 // Upload checks the request (see Prepare) and sends the file.
 //
-// A Result comes back whenever the server stored the object, even with an
-// error: a 203 (ErrCallback: stored, but the owner's server did not
-// confirm it) or a checksum mismatch (ErrChecksum: stored, but not what was
-// sent). Otherwise the Result is nil. Every error is an *Error; when ctx
+// A Result comes back whenever the server said it stored the object, even
+// with an error: a 203 (ErrCallback: stored, but the owner's server did not
+// confirm it), a checksum mismatch (ErrChecksum: stored, but not what was
+// sent) or no checksum at all (ErrUnverified, unless the request allows
+// it). Otherwise the Result is nil. Every error is an *Error; when ctx
 // ends, it also wraps ctx.Err().
 func Upload(ctx context.Context, req Request) (*Result, error) {
 	plan, err := Prepare(req)
@@ -173,7 +193,11 @@ func Upload(ctx context.Context, req Request) (*Result, error) {
 // upload sends the file of a prepared plan; req supplies the retry policy,
 // progress callback and HTTP client.
 func (p *Plan) upload(ctx context.Context, req Request) (*Result, error) {
-	u := &uploader{plan: p, client: httpClient(req.HTTPClient), backoff: req.Backoff, start: time.Now()}
+	u := &uploader{plan: p, client: httpClient(req.HTTPClient), backoff: req.Backoff, start: time.Now(),
+		stall: req.StallTimeout, allowUnverified: req.AllowUnverified}
+	if u.stall <= 0 {
+		u.stall = DefaultStallTimeout
+	}
 	u.progress.fn = req.Progress
 	if u.backoff == nil {
 		u.backoff = defaultBackoff
@@ -191,11 +215,13 @@ func (p *Plan) upload(ctx context.Context, req Request) (*Result, error) {
 }
 
 type uploader struct {
-	plan     *Plan
-	client   *http.Client
-	backoff  func(int) time.Duration
-	start    time.Time
-	progress progress
+	plan            *Plan
+	client          *http.Client
+	backoff         func(int) time.Duration
+	start           time.Time
+	progress        progress
+	stall           time.Duration
+	allowUnverified bool
 }
 
 // outcome is one attempt's end.
@@ -245,8 +271,14 @@ func (u *uploader) attempt(ctx context.Context, attempt int, retried bool) outco
 	}
 
 	u.progress.begin(attempt, p.Size, u.start)
-	b := &body{ctx: ctx, r: io.LimitReader(f, p.Size), crc: crc64.New(crcTable), md5: md5.New(), total: p.Size, progress: &u.progress}
-	req, err := p.request(ctx, b)
+	// The watchdog cancels reqCtx when nothing moves (see watch.go); the
+	// transport's own timeouts cover the dial and the TLS handshake.
+	reqCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	b := &body{ctx: reqCtx, r: io.LimitReader(f, p.Size), crc: crc64.New(crcTable), md5: md5.New(), total: p.Size, progress: &u.progress}
+	dog := watch(b, u.stall, stop)
+	defer dog.stop()
+	req, err := p.request(reqCtx, b)
 	if err != nil {
 		return outcome{err: &Error{Kind: ErrLink, Sentence: "The link's address cannot be used.", Hint: "Copy the whole link again.", Err: err}}
 	}
@@ -256,6 +288,8 @@ func (u *uploader) attempt(ctx context.Context, attempt int, retried bool) outco
 		switch {
 		case ctx.Err() != nil:
 			return outcome{err: canceled(ctx.Err(), attempt)}
+		case errors.Is(context.Cause(reqCtx), errStalled):
+			return outcome{err: stalledError(p, sent, u.stall, err), retry: true, reached: sent > 0}
 		case readErr != nil:
 			if errors.Is(readErr, errShrunk) {
 				return outcome{err: changedError(p.File)}
@@ -266,7 +300,8 @@ func (u *uploader) attempt(ctx context.Context, attempt int, retried bool) outco
 		return outcome{err: e, retry: retry, reached: sent > 0}
 	}
 	defer resp.Body.Close()
-	return u.answer(ctx, resp, b, attempt, retried)
+	dog.answered()
+	return u.answer(reqCtx, resp, b, attempt, retried)
 }
 
 // answer reads the server's answer to one attempt.
@@ -280,13 +315,16 @@ func (u *uploader) answer(ctx context.Context, resp *http.Response, b *body, att
 	}
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err != nil {
+		if errors.Is(context.Cause(ctx), errStalled) {
+			return outcome{err: stalledError(p, sent, u.stall, err), retry: true, reached: true}
+		}
 		if ctx.Err() != nil {
 			return outcome{err: canceled(ctx.Err(), attempt)}
 		}
 		e, retry := networkError(p.Link.Host, err, attempt)
 		return outcome{err: e, retry: retry, reached: true}
 	}
-	failure := responseFailure{status: resp.StatusCode, statusTxt: http.StatusText(resp.StatusCode), body: raw, requestID: resp.Header.Get("x-oss-request-id")}
+	failure := responseFailure{status: resp.StatusCode, statusTxt: http.StatusText(resp.StatusCode), body: raw, requestID: clean(resp.Header.Get("x-oss-request-id"))}
 	failure.xml, failure.isXML = parseError(raw)
 
 	if resp.StatusCode/100 != 2 {
@@ -300,11 +338,12 @@ func (u *uploader) answer(ctx context.Context, resp *http.Response, b *body, att
 			Hint:     "Check that the link is an OSS upload link; ask the sender for a new one."}}
 	}
 
+	// Header values are the server's text: cleaned before anyone prints them.
 	res := &Result{Status: resp.StatusCode, Key: p.Key, Size: sent, CRC64: crc, MD5: fmt.Sprintf("%x", sum),
-		RequestID: resp.Header.Get("x-oss-request-id"), VersionID: resp.Header.Get("x-oss-version-id"),
+		RequestID: clean(resp.Header.Get("x-oss-request-id")), VersionID: clean(resp.Header.Get("x-oss-version-id")),
 		Elapsed: time.Since(u.start), Attempts: attempt, Warnings: p.Warnings}
-	res.ETag = trimETag(resp.Header.Get("ETag"))
-	mismatch := res.verify(resp.Header, sum)
+	res.ETag = clean(trimETag(resp.Header.Get("ETag")))
+	problem := res.verify(resp.Header, sum, u.allowUnverified)
 	if resp.StatusCode == http.StatusNonAuthoritativeInfo {
 		// 203: the object is stored, OSS's call to the owner's server failed.
 		e := &Error{Kind: ErrCallback, Status: resp.StatusCode, Code: failure.xml.Code, Message: failure.xml.Message, RequestID: res.RequestID, EC: failure.xml.EC,
@@ -316,15 +355,17 @@ func (u *uploader) answer(ctx context.Context, resp *http.Response, b *body, att
 			e.Sentence += " (" + failure.xml.Message + ")"
 		}
 		e.Sentence += "."
-		if mismatch == nil {
+		if problem == nil {
 			return outcome{res: res, err: e}
 		}
-	} else if len(raw) > 0 {
+	} else if _, ok := p.Link.Headers.Get("x-oss-callback"); ok && len(raw) > 0 {
+		// Only a link with a callback gets a body from OSS; anything else
+		// answering with one (a sign-in page) is not the sender's server.
 		res.CallbackBody = raw
 	}
-	if mismatch != nil {
-		mismatch.Status, mismatch.RequestID = resp.StatusCode, res.RequestID
-		return outcome{res: res, err: mismatch}
+	if problem != nil {
+		problem.Status, problem.RequestID = resp.StatusCode, res.RequestID
+		return outcome{res: res, err: problem}
 	}
 	return outcome{res: res}
 }
@@ -416,17 +457,19 @@ func rootCause(err error) error {
 	return err
 }
 
-// verify compares the server's checksums with the bytes sent; the returned
-// error, if any, is a mismatch.
-func (r *Result) verify(h http.Header, md5sum []byte) *Error {
-	var diffs []string
+// verify compares the server's checksums with the bytes sent. The error,
+// if any, says the object differs, the server's checksums cannot be read,
+// or (unless allowUnverified) there was nothing to compare.
+func (r *Result) verify(h http.Header, md5sum []byte, allowUnverified bool) *Error {
+	var diffs, unreadable []string
 	switch v := h.Get("x-oss-hash-crc64ecma"); {
 	case v == "":
 		r.CRCNote = "the server sent no CRC-64 (x-oss-hash-crc64ecma)"
 	default:
-		server, err := strconv.ParseUint(v, 10, 64)
+		server, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
 		if err != nil {
 			r.CRCNote = fmt.Sprintf("the server's CRC-64 %q is not a number", clean(v))
+			unreadable = append(unreadable, r.CRCNote)
 		} else if server != r.CRC64 {
 			diffs = append(diffs, fmt.Sprintf("CRC-64 %d here, %d on the server", r.CRC64, server))
 		} else {
@@ -437,7 +480,7 @@ func (r *Result) verify(h http.Header, md5sum []byte) *Error {
 	case r.ETag == "":
 		r.MD5Note = "the server sent no ETag"
 	case !isMD5Hex(r.ETag):
-		r.MD5Note = fmt.Sprintf("the ETag %s is not an MD5 (the object was not stored by one simple upload)", clean(r.ETag))
+		r.MD5Note = fmt.Sprintf("the ETag %s is not an MD5 (the object was not stored by one simple upload)", r.ETag)
 	case !strings.EqualFold(r.ETag, r.MD5):
 		diffs = append(diffs, fmt.Sprintf("MD5 %s here, ETag %s on the server", r.MD5, r.ETag))
 	default:
@@ -451,12 +494,22 @@ func (r *Result) verify(h http.Header, md5sum []byte) *Error {
 			r.MD5Verified, r.MD5Note = true, ""
 		}
 	}
-	if len(diffs) == 0 {
-		return nil
+	r.Mismatches = append(diffs, unreadable...)
+	switch {
+	case len(diffs) > 0:
+		return &Error{Kind: ErrChecksum,
+			Sentence: fmt.Sprintf("The object stored on the server differs from your file (%s).", joinAnd(r.Mismatches)),
+			Hint:     "Upload the file again; if the link protects the object from being replaced, ask the sender for a new link."}
+	case len(unreadable) > 0:
+		return &Error{Kind: ErrChecksum,
+			Sentence: fmt.Sprintf("The server's answer cannot confirm the upload: %s.", joinAnd(unreadable)),
+			Hint:     "Upload the file again; if it keeps happening, something between you and OSS (a proxy) may be changing the answers: tell the sender."}
+	case !r.CRCVerified && !r.MD5Verified && !allowUnverified:
+		return &Error{Kind: ErrUnverified,
+			Sentence: fmt.Sprintf("The server said the file is stored but sent no checksum to confirm it (%s; %s). OSS always sends one: the answer may have come from a proxy or a Wi-Fi sign-in page instead.", r.CRCNote, r.MD5Note),
+			Hint:     "Check the connection (sign in to the Wi-Fi, or bypass the proxy) and upload again, or ask the sender whether the file arrived."}
 	}
-	return &Error{Kind: ErrChecksum,
-		Sentence: fmt.Sprintf("The object stored on the server differs from your file (%s).", joinAnd(diffs)),
-		Hint:     "Upload the file again; if the link protects the object from being replaced, ask the sender for a new link."}
+	return nil
 }
 
 // progress reports an upload's progress at a bounded rate. Its methods are
@@ -521,6 +574,8 @@ type body struct {
 	done     bool
 	readErr  error
 	progress *progress
+	// onRead, if set, is told of every read (the stall watchdog).
+	onRead func()
 }
 
 var errBodyFinished = errors.New("upload attempt finished")
@@ -535,6 +590,9 @@ func (b *body) Read(p []byte) (int, error) {
 	// before the transport notices.
 	if err := b.ctx.Err(); err != nil {
 		return 0, err
+	}
+	if b.onRead != nil {
+		b.onRead()
 	}
 	n, err := b.r.Read(p)
 	if n > 0 {

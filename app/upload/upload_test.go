@@ -1,6 +1,7 @@
 package upload
 
 import (
+	"bufio"
 	"context"
 	"crypto/md5"
 	"encoding/base64"
@@ -9,6 +10,7 @@ import (
 	"hash/crc64"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -315,18 +317,33 @@ func TestUploadConflictAfterRetry(t *testing.T) {
 	}
 }
 
+// TestUploadChecksums: any checksum that disagrees (or cannot be read)
+// makes the upload unverified and an error, whatever else matches; an
+// answer with nothing to compare is an error unless the request accepts
+// an unverified upload.
 func TestUploadChecksums(t *testing.T) {
+	noChecksums := func(h http.Header) { h.Del("x-oss-hash-crc64ecma"); h.Del("ETag"); h.Del("Content-MD5") }
 	tests := []struct {
-		name     string
-		header   func(h http.Header)
-		mismatch string // "" when the upload should succeed
-		crc, md  bool
+		name            string
+		header          func(h http.Header)
+		allowUnverified bool
+		kind            error  // nil when the upload should succeed
+		sentence        string // part of the error's sentence
+		crc, md         bool
 	}{
-		{"wrong CRC", func(h http.Header) { h.Set("x-oss-hash-crc64ecma", "12345") }, "CRC-64", false, true},
-		{"wrong ETag", func(h http.Header) { h.Set("ETag", `"0123456789ABCDEF0123456789ABCDEF"`); h.Del("Content-MD5") }, "ETag 0123456789ABCDEF0123456789ABCDEF on the server", true, false},
-		{"wrong Content-MD5", func(h http.Header) { h.Set("Content-MD5", "AAAAAAAAAAAAAAAAAAAAAA==") }, "Content-MD5", true, false},
-		{"no checksums", func(h http.Header) { h.Del("x-oss-hash-crc64ecma"); h.Del("ETag"); h.Del("Content-MD5") }, "", false, false},
-		{"multipart ETag, CRC only", func(h http.Header) { h.Set("ETag", `"3858F62230AC3C915F300C664312C63F-2"`); h.Del("Content-MD5") }, "", true, false},
+		{"all match", func(http.Header) {}, false, nil, "", true, true},
+		{"wrong CRC, matching ETag", func(h http.Header) { h.Set("x-oss-hash-crc64ecma", "12345") }, false, ErrChecksum, "CRC-64", false, true},
+		{"wrong ETag", func(h http.Header) { h.Set("ETag", `"0123456789ABCDEF0123456789ABCDEF"`); h.Del("Content-MD5") }, false, ErrChecksum, "ETag 0123456789ABCDEF0123456789ABCDEF on the server", true, false},
+		{"wrong Content-MD5", func(h http.Header) { h.Set("Content-MD5", "AAAAAAAAAAAAAAAAAAAAAA==") }, false, ErrChecksum, "Content-MD5", true, false},
+		{"CRC not a number", func(h http.Header) { h.Set("x-oss-hash-crc64ecma", "12x45") }, false, ErrChecksum, `"12x45" is not a number`, false, true},
+		{"no checksums", noChecksums, false, ErrUnverified, "no checksum", false, false},
+		{"no checksums, accepted", noChecksums, true, nil, "", false, false},
+		{"multipart ETag only", func(h http.Header) {
+			h.Del("x-oss-hash-crc64ecma")
+			h.Del("Content-MD5")
+			h.Set("ETag", `"3858F62230AC3C915F300C664312C63F-2"`)
+		}, false, ErrUnverified, "no checksum", false, false},
+		{"multipart ETag, CRC only", func(h http.Header) { h.Set("ETag", `"3858F62230AC3C915F300C664312C63F-2"`); h.Del("Content-MD5") }, false, nil, "", true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -339,20 +356,66 @@ func TestUploadChecksums(t *testing.T) {
 				tt.header(w.Header())
 				w.WriteHeader(200)
 			})
-			res, err := Upload(context.Background(), quick(presignPut(t, srv.URL, nil), writeFile(t, 5000)))
+			req := quick(presignPut(t, srv.URL, nil), writeFile(t, 5000))
+			req.AllowUnverified = tt.allowUnverified
+			res, err := Upload(context.Background(), req)
 			if res == nil {
-				t.Fatalf("no result: %v", err)
+				t.Fatalf("no result: %v (the server said it stored the file)", err)
 			}
-			if tt.mismatch == "" && err != nil || tt.mismatch != "" && (!errors.Is(err, ErrChecksum) || !strings.Contains(err.Error(), tt.mismatch) || !strings.Contains(err.Error(), "differs from your file")) {
-				t.Errorf("err %v, want mismatch %q", err, tt.mismatch)
+			switch {
+			case tt.kind == nil && err != nil:
+				t.Errorf("err %v, want none", err)
+			case tt.kind != nil && (!errors.Is(err, tt.kind) || !strings.Contains(err.Error(), tt.sentence)):
+				t.Errorf("err %v, want %v with %q", err, tt.kind, tt.sentence)
 			}
 			if res.CRCVerified != tt.crc || res.MD5Verified != tt.md {
 				t.Errorf("verified crc %v md5 %v, want %v %v", res.CRCVerified, res.MD5Verified, tt.crc, tt.md)
 			}
-			if tt.name == "no checksums" && (res.CRCNote == "" || res.MD5Note == "" || res.Verified()) {
+			if want := (tt.crc || tt.md) && tt.kind == nil; res.Verified() != want {
+				t.Errorf("Verified() = %v, want %v (err %v)", res.Verified(), want, err)
+			}
+			if !tt.crc && !tt.md && (res.CRCNote == "" || res.MD5Note == "") {
 				t.Errorf("unverified result without notes: %+v", res)
 			}
 		})
+	}
+}
+
+// TestUploadStalledServer: a server that stops reading the body does not
+// hold the upload forever; the stall is reported as a sentence.
+func TestUploadStalledServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { conn.Close() })
+			if tc, ok := conn.(*net.TCPConn); ok {
+				tc.SetReadBuffer(4 << 10)
+			}
+			// Read the request head, then nothing more, and never answer.
+			http.ReadRequest(bufio.NewReader(conn))
+		}
+	}()
+	link := presignPut(t, "http://"+ln.Addr().String(), nil)
+	req := quick(link, writeFile(t, 32<<20))
+	req.StallTimeout = 300 * time.Millisecond
+	req.Retries = -1
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := Upload(ctx, req)
+	var e *Error
+	if res != nil || !errors.As(err, &e) || !errors.Is(err, ErrNetwork) {
+		t.Fatalf("result %v, err %v: want a network error", res, err)
+	}
+	if !strings.Contains(e.Sentence, "stopped taking the file") || !strings.Contains(e.Sentence, "of 32.0 MiB") {
+		t.Errorf("sentence %q", e.Sentence)
 	}
 }
 
@@ -411,6 +474,7 @@ func TestUploadProgressIsThrottled(t *testing.T) {
 		w.WriteHeader(200)
 	})
 	req := quick(presignPut(t, srv.URL, nil), writeFile(t, 1<<20))
+	req.AllowUnverified = true // the server above sends no checksums
 	var calls []Progress
 	req.Progress = func(p Progress) { calls = append(calls, p) }
 	start := time.Now()
