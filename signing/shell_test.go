@@ -286,7 +286,8 @@ func TestParseShell(t *testing.T) {
 }
 
 // FuzzCurlShells feeds any header value and file path through every shell
-// model: curl must receive them exactly.
+// model, and through curlWords (what inspect reads a pasted command with):
+// both must give curl's arguments exactly.
 func FuzzCurlShells(f *testing.F) {
 	for _, tt := range trickyHeaders {
 		v := ""
@@ -311,9 +312,13 @@ func FuzzCurlShells(f *testing.F) {
 			if sh == ShellPowerShell && strings.Contains(cmd, "--%") {
 				env = nil // see TestCurlShells
 			}
-			got := shellModels[sh](t, cmd, env)
-			if want := curlArgs(l.Method, l.URL, l.Headers, file); !reflect.DeepEqual(got, want) {
+			want := curlArgs(l.Method, l.URL, l.Headers, file)
+			if got := shellModels[sh](t, cmd, env); !reflect.DeepEqual(got, want) {
 				t.Fatalf("%s: %s\n got %q\nwant %q", sh, cmd, got, want)
+			}
+			words, err := curlWords(cmd)
+			if err != nil || len(words) == 0 || !reflect.DeepEqual(words[1:], want) {
+				t.Fatalf("curlWords(%s form) = %q, %v\nwant %q", sh, words, err, want)
 			}
 		}
 	})

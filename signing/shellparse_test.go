@@ -4,7 +4,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"unicode"
 )
 
 // TestSplitWindowsArgs: the examples Microsoft documents for parsing C
@@ -90,35 +89,4 @@ func TestInspectReadsEveryShell(t *testing.T) {
 			})
 		}
 	}
-}
-
-// FuzzCurlWords: whatever a header value and a path hold, every shell's
-// form of the command splits back into exactly curl's arguments.
-func FuzzCurlWords(f *testing.F) {
-	for _, tt := range trickyHeaders {
-		v := ""
-		if len(tt.headers) > 0 {
-			v = tt.headers[0].Value
-		}
-		f.Add(v, tt.file)
-	}
-	f.Fuzz(func(t *testing.T, value, file string) {
-		for _, s := range []string{value, file} {
-			if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == unicode.ReplacementChar }) {
-				t.Skip()
-			}
-		}
-		l := testLink()
-		l.Headers = Headers{{Name: "x-oss-meta-v", Value: value}}
-		for _, sh := range Shells {
-			cmd := l.CurlIn(sh, file)
-			got, err := curlWords(cmd)
-			if err != nil {
-				t.Fatalf("%s: %s: %v", sh, cmd, err)
-			}
-			if want := curlArgs(l.Method, l.URL, l.Headers, file); !reflect.DeepEqual(got[1:], want) {
-				t.Fatalf("%s: %s\n got %q\nwant %q", sh, cmd, got[1:], want)
-			}
-		}
-	})
 }
