@@ -78,7 +78,7 @@ func runUpload(args []string, env *Env) int {
 	}
 	text, err := readLinkInput(fs.Arg(0), "upload", env)
 	if err != nil {
-		return fail(env, ExitFailed, errorOutput{Kind: "not_a_link", Message: err.Error()})
+		return fail(env, ExitFailed, errorOutput{Kind: "not_a_link", Message: err.Error(), Hint: stdinHint})
 	}
 	if in, err := signing.Inspect(text, env.Now()); err == nil && in.Request != nil {
 		return uploadRequestLink(env, in, fs.Args()[1:], requestUpload{retries: *retries, asJSON: *asJSON, hasHeaders: len(headers) > 0, allowUnverified: *allowUnverified})

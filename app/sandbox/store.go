@@ -116,6 +116,18 @@ func createTempFile(dir, pattern string) (tempFile, error) { return os.CreateTem
 
 func (s *store) tmpDir() string { return filepath.Join(s.dir, "tmp") }
 
+// DefaultDir is where the sandbox keeps its objects unless told otherwise:
+// the user's cache directory (~/.cache/ossdrop/sandbox on Linux,
+// %LocalAppData%\ossdrop\sandbox on Windows, not the roaming AppData,
+// since uploads can be large and are only ever test data).
+func DefaultDir() (string, error) {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("find the cache directory for the sandbox: %w", err)
+	}
+	return filepath.Join(cache, "ossdrop", "sandbox"), nil
+}
+
 // bucketDir returns the bucket's directory, refusing names that are not
 // OSS bucket names (and so could not be safe path elements).
 func (s *store) bucketDir(bucket string) (string, error) {
