@@ -148,7 +148,8 @@ func (t *createTab) showRequestLink(req signing.Request, l *signing.RequestLink,
 // where the form goes, what it takes, the curl command and the QR code.
 func (r *resultCard) showRequest(l *signing.RequestLink, req signing.Request) {
 	r.link, r.req = nil, req
-	r.shareText, r.urlText, r.curlText, r.expires = l.ShareLink(), l.URL, l.Curl(""), l.ExpiresAt
+	r.shareText, r.urlText, r.expires = l.ShareLink(), l.URL, l.ExpiresAt
+	r.setCurl(func(sh signing.Shell) string { return l.CurlIn(sh, "") })
 	r.title.SetText(fmt.Sprintf(lang.L("Request link for %s/%s, valid until %s"), l.Bucket, l.ObjectKey(""), l.ExpiresAt.Local().Format("2006-01-02 15:04:05")))
 	r.shareTitle.SetText(lang.L("Share link (carries its form fields)"))
 	r.shareAbout.SetText(lang.L("For OSS Drop, ossdrop upload and the upload page: the part after # holds the signed form fields."))
@@ -159,7 +160,6 @@ func (r *resultCard) showRequest(l *signing.RequestLink, req signing.Request) {
 	r.share.SetText(r.shareText)
 	r.url.SetText(r.urlText)
 	r.urlNote.Hide() // a form takes its fields in the body: no headers to warn about
-	r.curl.SetText(r.curlText)
 	r.headers.RemoveAll()
 	for _, row := range requestRows(l) {
 		r.headers.Add(&widget.Label{Text: row[0]})

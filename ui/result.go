@@ -29,6 +29,10 @@ type resultCard struct {
 	// The texts the card shares: a PUT link's or a request link's.
 	shareText, urlText, curlText string
 	expires                      time.Time
+	// curlIn writes the shown link's curl command for a shell; shell is
+	// the one chosen.
+	curlIn func(signing.Shell) string
+	shell  signing.Shell
 
 	title     *widget.Label
 	countdown *widget.Label
@@ -37,6 +41,7 @@ type resultCard struct {
 	urlNote   *widget.Label
 	headers   *fyne.Container
 	curl      *widget.Label
+	shellPick *widget.RadioGroup
 	qr        *canvas.Image
 	// shareAbout and urlAbout say what each link is and who it is for.
 	shareAbout, urlAbout *widget.Label
@@ -54,7 +59,7 @@ type resultCard struct {
 }
 
 func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Request), onTestUpload func(string)) *resultCard {
-	r := &resultCard{win: win, svc: svc}
+	r := &resultCard{win: win, svc: svc, shell: preferredShell()}
 	r.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	r.countdown = &widget.Label{}
 	r.share = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
@@ -75,6 +80,7 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 		head := container.NewBorder(nil, nil, title, newCopyButton(lang.L("Copy"), copyOf))
 		return container.NewVBox(head, body)
 	}
+	r.shellPick = &widget.RadioGroup{Options: shellLabels(), Selected: shellLabel(r.shell), Horizontal: true, Required: true, OnChanged: r.onShell}
 	bold := func(text string) *widget.Label {
 		return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}}
 	}
@@ -91,7 +97,10 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 		section(r.urlTitle, container.NewVBox(r.urlAbout, r.url, r.urlNote), func() string { return r.urlText }),
 		r.headersTitle,
 		r.headers,
-		section(bold(lang.L("curl command")), r.curl, func() string { return r.curlText }),
+		// The curl command's head also holds the shell picker.
+		container.NewBorder(nil, nil, container.NewHBox(bold(lang.L("curl command")), r.shellPick),
+			newCopyButton(lang.L("Copy"), func() string { return r.curlText })),
+		r.curl,
 	)
 	qr := container.NewVBox(r.qr, r.qrNote)
 	card := widget.NewCard("", "", container.NewVBox(
@@ -107,7 +116,8 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 // show fills the card with a new link and starts its countdown.
 func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.link, r.req = link, req
-	r.shareText, r.urlText, r.curlText, r.expires = link.ShareLink(), link.URL, link.Curl(""), link.ExpiresAt
+	r.shareText, r.urlText, r.expires = link.ShareLink(), link.URL, link.ExpiresAt
+	r.setCurl(func(sh signing.Shell) string { return link.CurlIn(sh, "") })
 	r.shareTitle.SetText(lang.L("Share link (carries its headers)"))
 	r.shareAbout.SetText(lang.L("For OSS Drop, ossdrop upload and the upload page: the part after # tells them the headers to send."))
 	r.urlTitle.SetText(lang.L("Plain URL"))
@@ -120,7 +130,6 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.urlNote.Text, r.urlNote.Importance = plainURLNote(link.Headers)
 	r.urlNote.Refresh()
 	r.urlNote.Show()
-	r.curl.SetText(r.curlText)
 	r.headers.RemoveAll()
 	if len(link.Headers) == 0 {
 		r.headers.Add(&widget.Label{Text: lang.L("none"), Importance: widget.LowImportance})
@@ -150,6 +159,28 @@ func (r *resultCard) showKept(kept bool) {
 	setOrHide(r.notKept, "")
 	if !kept {
 		setOrHide(r.notKept, lang.L("History keeps this link's details but not the link itself: it carries an STS token, which OSS Drop keeps only in the OS keychain, and the keychain is not available. Copy the link now."))
+	}
+}
+
+// setCurl sets the curl command of the shown link (written by curlIn for
+// the chosen shell).
+func (r *resultCard) setCurl(curlIn func(signing.Shell) string) {
+	r.curlIn = curlIn
+	r.curlText = curlIn(r.shell)
+	r.curl.SetText(r.curlText)
+}
+
+// onShell rewrites the curl command for the chosen shell and remembers the
+// choice for the next link.
+func (r *resultCard) onShell(label string) {
+	sh, ok := shellOfLabel(label)
+	if !ok {
+		return
+	}
+	r.shell = sh
+	fyne.CurrentApp().Preferences().SetString(prefCurlShell, string(sh))
+	if r.curlIn != nil {
+		r.setCurl(r.curlIn)
 	}
 }
 

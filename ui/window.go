@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ossdrop/ossdrop/app/appinfo"
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
@@ -311,7 +312,7 @@ func (m *mainWindow) onAbout() {
 	icon := canvas.NewImageFromResource(assets.Icon)
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSize(64, 64))
-	text := &widget.Label{Text: fmt.Sprintf(lang.L("OSS Drop %s\nUpload links for Alibaba Cloud OSS that work the first time.\nSecrets stay in the OS keychain."), fyne.CurrentApp().Metadata().Version), Wrapping: fyne.TextWrapWord}
+	text := &widget.Label{Text: fmt.Sprintf(lang.L("OSS Drop %s\nUpload links for Alibaba Cloud OSS that work the first time.\nSecrets stay in the OS keychain."), appinfo.Get().Details.Version), Wrapping: fyne.TextWrapWord}
 	d := dialog.NewCustom(lang.L("About OSS Drop"), lang.L("Close"), container.NewBorder(nil, nil, container.NewCenter(icon), nil, text), m.win)
 	d.Resize(fyne.NewSize(min(520, m.win.Canvas().Size().Width-40), 220))
 	d.Show()
