@@ -52,6 +52,18 @@ func mustList(t *testing.T, s *Store) []Entry {
 	return entries
 }
 
+// stored adds e to a new history and returns it with the file's bytes.
+func stored(t *testing.T, e Entry) (*Store, []byte) {
+	t.Helper()
+	s := open(t)
+	mustAdd(t, s, e)
+	raw, err := os.ReadFile(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, raw
+}
+
 func mustAdd(t *testing.T, s *Store, entries ...Entry) {
 	t.Helper()
 	for _, e := range entries {
@@ -126,14 +138,7 @@ func TestNewEntry(t *testing.T) {
 	if e.ShareLink != "" || !e.STS || !CarriesToken(link.ShareLink()) {
 		t.Errorf("STS link: ShareLink %q, STS %v", e.ShareLink, e.STS)
 	}
-	s, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Add(e); err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := os.ReadFile(s.Path())
+	_, raw := stored(t, e)
 	for _, secret := range []string{"topSecretValue123", "tokenValue456"} {
 		if strings.Contains(fmt.Sprintf("%+v", e), secret) || strings.Contains(string(raw), secret) {
 			t.Errorf("the entry or the file contains %q", secret)
@@ -526,14 +531,7 @@ func TestNewRequestEntry(t *testing.T) {
 	if e.Options != "" || e.AllowOverwrite || e.STS {
 		t.Errorf("facts %+v", e)
 	}
-	s, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Add(e); err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := os.ReadFile(s.Path())
+	s, raw := stored(t, e)
 	if strings.Contains(string(raw), "secret-never-stored") || !strings.Contains(string(raw), `"prefix": "in/acme/"`) || !strings.Contains(string(raw), `"max_size": 200000000`) {
 		t.Errorf("stored %s", raw)
 	}
@@ -546,10 +544,7 @@ func TestNewRequestEntry(t *testing.T) {
 // TestMoveTokens: a history written before STS links were kept out of it
 // loses their share links to keep, and keeps everything else.
 func TestMoveTokens(t *testing.T) {
-	s, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := open(t)
 	sts := entry("sts", 0, time.Hour)
 	sts.ShareLink = "https://b.example/k?x-oss-security-token=CANARY-token&x-oss-signature=1#ossdrop=1"
 	plain := entry("plain", 0, time.Hour)
