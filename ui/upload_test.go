@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ossdrop/ossdrop/app/sandbox"
+	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -301,5 +302,28 @@ func TestPasteBoxFitsItsLink(t *testing.T) {
 	u.setLink("short")
 	if u.pasteRows != minPasteRows {
 		t.Errorf("a short text in %d rows", u.pasteRows)
+	}
+}
+
+// TestStoredNote: the download-link dialog says whether the object is
+// there yet, asked of the bucket with the link's own credentials.
+func TestStoredNote(t *testing.T) {
+	sb := newTestSandbox(t)
+	test.NewTempApp(t)
+	get := signing.Request{Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: sb.url, PathStyle: true, Bucket: "demo",
+		Key: "later.txt", Method: signing.MethodGet, Expires: time.Hour, Credentials: signing.Credentials{AccessKeyID: sb.key.ID, AccessKeySecret: sb.key.Secret}}
+	link, err := signing.Presign(context.Background(), get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if note := storedNote(get, link); !strings.Contains(note, "Nothing is stored at later.txt yet") {
+		t.Errorf("before the upload: %q", note)
+	}
+	put := sb.link(t, "", "later.txt", nil)
+	if _, err := upload.Upload(context.Background(), upload.Request{LinkText: put.ShareLink(), File: tempFile(t, "later.txt", "arrived")}); err != nil {
+		t.Fatal(err)
+	}
+	if note := storedNote(get, link); !strings.Contains(note, "later.txt is stored (7 bytes)") {
+		t.Errorf("after the upload: %q", note)
 	}
 }
