@@ -127,4 +127,3 @@ func (u *uploadTab) detailsForSender(res *upload.Result, err error) string {
 	}
 	return strings.Join(lines, "\n")
 }
-
