@@ -194,7 +194,7 @@ func (s *store) putFrom(in putInput, src source) (*ObjectInfo, error) {
 		}
 	}()
 
-	got := ingest(&diskWriter{f: tmp}, src, in.SHA256 != nil)
+	got := ingest(newDiskWriter(tmp), src, in.SHA256 != nil)
 	n := got.n
 	switch {
 	case got.writeErr != nil:
