@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"bufio"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -11,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,18 +17,18 @@ import (
 	"time"
 )
 
-// Limits on the fields before the file, which are read into memory: OSS
-// Drop's largest (a policy with an STS token) is a few kilobytes.
+// Limits on the fields before the file, which are read into memory: OSS's
+// (a name up to 8 KB, a value up to 2 MB, 8 MB of values in all); the
+// total here counts names too, so that many long names with empty values
+// cannot take more. OSS Drop's largest field (a policy with an STS token)
+// is a few kilobytes.
 const (
-	maxFormField = 64 << 10
-	maxFormTotal = 1 << 20
+	maxFieldName = 8 << 10
+	maxFormField = 2 << 20
+	maxFormTotal = 8 << 20
 )
 
-// postReadBuffer sits between the connection and the multipart reader,
-// whose own buffer is 4 KiB: the socket is then read in large chunks.
-const postReadBuffer = 256 << 10
-
-// Conditions the streaming file reader reports, for EntityTooLarge and
+// Conditions the file's source reports, for EntityTooLarge and
 // EntityTooSmall.
 var (
 	errAboveRange = errors.New("file larger than the policy allows")
@@ -50,32 +48,40 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, c *call) *Error {
 	if err != nil || mediaType != "multipart/form-data" || params["boundary"] == "" {
 		return malformedPost()
 	}
-	mr := multipart.NewReader(bufio.NewReaderSize(c.bodyIn, postReadBuffer), params["boundary"])
+	fr, err := newFormReader(c.bodyIn, params["boundary"])
+	if err != nil {
+		return malformedPost()
+	}
 	form := map[string]string{}
 	total := 0
 	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
+		part, err := fr.nextPart()
+		switch {
+		case err == io.EOF:
 			return invalidArgument("", "The body of your POST request has no file field: the file must be the last field of the form.")
-		}
-		if err != nil {
+		case errors.Is(err, errFormHeaderLarge):
+			return invalidArgument("", "A part of the form has a header larger than %d KB.", formHeaderMax>>10)
+		case err != nil:
 			return malformedPost()
 		}
-		name := strings.ToLower(part.FormName())
+		name := strings.ToLower(part.formName())
 		if name == "file" {
 			return s.postFile(w, r, c, form, part)
+		}
+		if len(name) > maxFieldName {
+			return invalidArgument("", "The form field %q has a name longer than %d KB.", truncate(name, 64), maxFieldName>>10)
 		}
 		value, err := io.ReadAll(io.LimitReader(part, maxFormField+1))
 		switch {
 		case err != nil:
 			return malformedPost()
 		case len(value) > maxFormField:
-			return invalidArgument("", "The form field %q is larger than %d KB.", truncate(name, 64), maxFormField>>10)
+			return invalidArgument("", "The form field %q is larger than %d MB.", truncate(name, 64), maxFormField>>20)
 		case name == "":
 			continue // a part with no name is no field
 		}
-		if total += len(value); total > maxFormTotal {
-			return invalidArgument("", "The form fields before the file take more than %d KB.", maxFormTotal>>10)
+		if total += len(name) + len(value); total > maxFormTotal {
+			return invalidArgument("", "The form fields before the file take more than %d MB.", maxFormTotal>>20)
 		}
 		if _, dup := form[name]; dup {
 			return invalidArgument("", "The form field %q appears more than once.", truncate(name, 64))
@@ -90,7 +96,7 @@ func malformedPost() *Error {
 
 // postFile checks the signature and the policy against the form and
 // streams the file part into the store.
-func (s *Server) postFile(w http.ResponseWriter, r *http.Request, c *call, form map[string]string, file *multipart.Part) *Error {
+func (s *Server) postFile(w http.ResponseWriter, r *http.Request, c *call, form map[string]string, file *streamedPart) *Error {
 	policy, e := s.verifyPolicy(c, form)
 	if e != nil {
 		return e
@@ -99,7 +105,7 @@ func (s *Server) postFile(w http.ResponseWriter, r *http.Request, c *call, form 
 	if key == "" {
 		return invalidArgument("", "The key form field is missing: it names the object.")
 	}
-	key = strings.ReplaceAll(key, "${filename}", file.FileName())
+	key = strings.ReplaceAll(key, "${filename}", file.fileName())
 	if !validKey(key) {
 		return errorf(http.StatusBadRequest, CodeInvalidObjectName, "", "The specified object is not valid.")
 	}
@@ -144,7 +150,7 @@ func (s *Server) postFile(w http.ResponseWriter, r *http.Request, c *call, form 
 	}
 
 	lo, hi := policy.lengthRange()
-	info, err := s.store.put(in, &rangeReader{r: file, min: lo, max: hi})
+	info, err := s.store.putFrom(in, &rangeSource{src: file, min: lo, max: hi})
 	switch {
 	case errors.Is(err, errExists):
 		return errorf(http.StatusConflict, CodeFileAlreadyExists, "", "The object you specified already exists and can not be overwritten.")
@@ -264,35 +270,25 @@ func (s *Server) verifyPolicy(c *call, form map[string]string) (*postPolicy, *Er
 	return policy, nil
 }
 
-// rangeReader streams the file part and holds it to the policy's size
-// range: past max it fails at once, so an oversized file is cut off
-// instead of filling the disk; at the end it fails when below min. It also
-// gathers the part's small reads (the multipart reader returns at most a
-// few kilobytes at a time) into the caller's buffer, so the store writes in
-// large chunks.
-type rangeReader struct {
-	r        io.Reader
+// rangeSource is the file part held to the policy's size range: past max
+// it fails at once, so an oversized file is cut off instead of filling
+// the disk; at the end it fails when below min.
+type rangeSource struct {
+	src      source
 	n        int64
 	min, max int64
 }
 
-func (l *rangeReader) Read(p []byte) (int, error) {
-	total := 0
-	for total < len(p) {
-		n, err := l.r.Read(p[total:])
-		total += n
-		l.n += int64(n)
-		if l.n > l.max {
-			return total, errAboveRange
-		}
-		if err == io.EOF && l.n < l.min {
-			return total, errBelowRange
-		}
-		if err != nil {
-			return total, err
-		}
+func (l *rangeSource) fill(buf []byte) (int, error) {
+	n, err := l.src.fill(buf)
+	l.n += int64(n)
+	switch {
+	case l.n > l.max:
+		return n, errAboveRange
+	case err == io.EOF && l.n < l.min:
+		return n, errBelowRange
 	}
-	return total, nil
+	return n, err
 }
 
 // answerStatus ends a stored upload with its checksums and a status.

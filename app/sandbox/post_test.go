@@ -397,3 +397,62 @@ func FuzzPostPolicy(f *testing.F) {
 		}
 	})
 }
+
+// TestPostObjectFormLimits: the fields before the file are held to OSS's
+// limits (a name up to 8 KB, a value up to 2 MB, 8 MB in all), a part's
+// header to formHeaderMax, the boundary to RFC 2046's 70 characters; at
+// the limits the upload is stored.
+func TestPostObjectFormLimits(t *testing.T) {
+	env := startSandbox(t, nil)
+	l := env.requestLink(t, func(r *signing.Request) { r.AllowOverwrite = true })
+	with := func(extra ...formPart) []formPart {
+		return append(linkForm(l, "in/acme/limits.bin", ""), extra...)
+	}
+	big := func(n int) string { return strings.Repeat("v", n) }
+	tests := []struct {
+		name    string
+		fields  []formPart
+		status  int
+		code    string
+		message string
+	}{
+		{"value at the limit", with(formPart{"x-pad", big(maxFormField)}), 200, "", ""},
+		{"value too large", with(formPart{"x-pad", big(maxFormField + 1)}), 400, CodeInvalidArgument, "larger than 2 MB"},
+		{"name at the limit", with(formPart{"x-" + big(maxFieldName-2), "v"}), 200, "", ""},
+		{"name too long", with(formPart{"x-" + big(maxFieldName-1), "v"}), 400, CodeInvalidArgument, "longer than 8 KB"},
+		{"too much in all", with(formPart{"x-a", big(maxFormField)}, formPart{"x-b", big(maxFormField)},
+			formPart{"x-c", big(maxFormField)}, formPart{"x-d", big(maxFormField)}), 400, CodeInvalidArgument, "more than 8 MB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := env.postForm(t, l.URL, tt.fields, "limits.bin", "", []byte("x"))
+			if tt.status == 200 {
+				if resp.StatusCode != 200 {
+					t.Fatalf("status %d: %s", resp.StatusCode, body)
+				}
+				return
+			}
+			e := ossError(t, resp, body, tt.status, tt.code)
+			if !strings.Contains(e.Message, tt.message) {
+				t.Errorf("message %q lacks %q", e.Message, tt.message)
+			}
+		})
+	}
+	t.Run("header too large", func(t *testing.T) {
+		body, ct := multipartBody(t, linkForm(l, "in/acme/limits.bin", ""), "limits.bin", "", []byte("x"))
+		body = bytes.Replace(body, []byte("Content-Disposition: form-data; name=\"key\""),
+			[]byte("X-Long: "+big(formHeaderMax)+"\r\nContent-Disposition: form-data; name=\"key\""), 1)
+		resp, got := env.send(t, http.MethodPost, l.URL, http.Header{"Content-Type": {ct}}, body)
+		e := ossError(t, resp, got, 400, CodeInvalidArgument)
+		if !strings.Contains(e.Message, "header larger than") {
+			t.Errorf("message %q", e.Message)
+		}
+	})
+	t.Run("boundary too long", func(t *testing.T) {
+		long := big(71)
+		body := "--" + long + "\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nk\r\n--" + long + "--\r\n"
+		resp, got := env.send(t, http.MethodPost, l.URL, http.Header{"Content-Type": {"multipart/form-data; boundary=" + long}}, []byte(body))
+		ossError(t, resp, got, 400, CodeMalformedPOSTRequest)
+	})
+	env.noObjectsBut(t, "in/acme/limits.bin")
+}
