@@ -1,0 +1,140 @@
+package sandbox
+
+import (
+	"bytes"
+	"crypto/md5"
+	"crypto/sha256"
+	"fmt"
+	"hash/crc64"
+	"io"
+	"os"
+	"testing"
+)
+
+// TestDiskWriter: whatever the buffers (whole blocks from aligned memory,
+// which go to the disk directly where the filesystem allows, a short last
+// one, one that starts off a block boundary or is not whole blocks), the
+// file holds exactly the bytes written, and direct I/O is left for the
+// page cache at the first buffer it cannot take.
+func TestDiskWriter(t *testing.T) {
+	block := alignedBytes(4 * blockAlign)
+	for i := range block {
+		block[i] = byte(i * 7)
+	}
+	tests := []struct {
+		name   string
+		writes [][]byte
+		direct []bool // after each write, when the file started direct
+	}{
+		{"whole blocks then a tail", [][]byte{block, block, block[:100]}, []bool{true, true, false}},
+		{"short first", [][]byte{block[:5000], block}, []bool{false, false}},
+		{"off a boundary", [][]byte{block[1 : 1+blockAlign], block}, []bool{false, false}},
+		{"not whole blocks", [][]byte{block[:blockAlign+1]}, []bool{false}},
+		{"nothing", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := os.CreateTemp(t.TempDir(), "put-*")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			d := newDiskWriter(f)
+			started := d.direct
+			if !started {
+				t.Log("this filesystem refuses direct I/O: only the bytes are checked")
+			}
+			var want []byte
+			for i, w := range tt.writes {
+				if n, err := d.Write(w); n != len(w) || err != nil {
+					t.Fatalf("write %d: %d, %v", i, n, err)
+				}
+				want = append(want, w...)
+				if started && d.direct != tt.direct[i] {
+					t.Errorf("after write %d direct is %v", i, d.direct)
+				}
+			}
+			if err := f.Sync(); err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.ReadFile(f.Name())
+			if err != nil || !bytes.Equal(got, want) || d.written != int64(len(want)) {
+				t.Fatalf("file holds %d bytes (%v), want %d; counted %d", len(got), err, len(want), d.written)
+			}
+		})
+	}
+}
+
+// unevenSource returns a body in fills of the given sizes (cycled), all
+// shorter than the buffer, and ends it with err.
+type unevenSource struct {
+	b     []byte
+	sizes []int
+	i     int
+	err   error
+}
+
+func (s *unevenSource) fill(buf []byte) (int, error) {
+	if len(s.b) == 0 {
+		return 0, s.err
+	}
+	n := copy(buf[:min(len(buf), s.sizes[s.i%len(s.sizes)])], s.b)
+	s.i++
+	s.b = s.b[n:]
+	return n, nil
+}
+
+// TestIngest: the digests and the file are those of the body, however a
+// source fills the buffers; a source's error is the uploader's, a write
+// error the server's.
+func TestIngest(t *testing.T) {
+	body := randomBody(3, 5*ingestChunk+12345)
+	crcTable := crc64.MakeTable(crc64.ECMA)
+	for _, sizes := range [][]int{{ingestChunk}, {1}, {blockAlign, 3 * blockAlign, 100000}, {ingestChunk - 1, 7}} {
+		t.Run(fmt.Sprint(sizes), func(t *testing.T) {
+			f, err := os.CreateTemp(t.TempDir(), "put-*")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			want := body
+			if sizes[0] == 1 {
+				want = body[:3000] // a byte a buffer: keep it short
+			}
+			src := &unevenSource{b: want, sizes: sizes, err: io.EOF}
+			got := ingest(newDiskWriter(f), src, true)
+			md5sum, shaSum := md5.Sum(want), sha256.Sum256(want)
+			if got.readErr != nil || got.writeErr != nil || got.n != int64(len(want)) ||
+				!bytes.Equal(got.md5, md5sum[:]) || !bytes.Equal(got.sha256, shaSum[:]) || got.crc != crc64.Checksum(want, crcTable) {
+				t.Fatalf("ingested %d bytes, %v/%v, digests wrong", got.n, got.readErr, got.writeErr)
+			}
+			if stored, _ := os.ReadFile(f.Name()); !bytes.Equal(stored, want) {
+				t.Errorf("the file holds %d bytes, not the body's %d", len(stored), len(want))
+			}
+		})
+	}
+	t.Run("read error", func(t *testing.T) {
+		src := &unevenSource{b: body[:100], sizes: []int{50}, err: errStalled}
+		got := ingest(io.Discard, src, false)
+		if got.readErr != errStalled || got.writeErr != nil || got.n != 100 {
+			t.Errorf("%+v", got)
+		}
+	})
+	t.Run("write error", func(t *testing.T) {
+		src := &unevenSource{b: body, sizes: []int{blockAlign}, err: io.EOF}
+		got := ingest(&fullDisk{File: mustTemp(t), limit: 3 * blockAlign}, src, false)
+		if got.writeErr == nil || got.readErr != nil || got.n > 4*blockAlign+ingestChunks*blockAlign {
+			t.Errorf("%+v", got)
+		}
+	})
+}
+
+func mustTemp(t *testing.T) *os.File {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "put-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
