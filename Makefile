@@ -97,7 +97,7 @@ test-windows: build
 	scripts/package-windows $(WINDOWS_ZIP); \
 	scripts/isolated scripts/windows-e2e $(WINDOWS_ZIP) $(BIN) $(ARTIFACTS)
 
-## bench: Go benchmarks (ns/op, MB/s), then ossdrop upload vs curl on loopback (PUT, and request links vs curl -F)
+## bench: Go benchmarks (ns/op, MB/s), then on loopback: ossdrop upload vs curl (PUT, and request links vs curl -F), the sandbox's PUT and PostObject ingest vs MD5
 bench: build
 	scripts/isolated go test -tags ci -run '^$$' -bench . -benchmem ./...
 	scripts/isolated scripts/bench-upload $(BIN)
