@@ -17,11 +17,12 @@ import (
 )
 
 // Ingesting a body: the handler's goroutine reads the socket into a few
-// large buffers and hands each one to the disk writer, the MD5, the CRC-64
-// (and the SHA-256 when the request declares one), each on a goroutine of
-// its own, so they run in parallel with each other and with the next read.
-// The MD5 (the ETag) is the slowest of them and sets the pace: everything
-// else is arranged so that it never waits for a buffer.
+// large buffers and hands each one to the disk writer (which also folds it
+// into the CRC-64), the MD5 (and the SHA-256 when the request declares
+// one), each on a goroutine of its own, so they run in parallel with each
+// other and with the next read. The MD5 (the ETag) is the slowest of them
+// and sets the pace: everything else is arranged so that it never waits
+// for a buffer.
 const (
 	// ingestChunk is one buffer: filled from the socket in as few reads as
 	// the kernel allows, written to the file in one write, one step of each
@@ -29,18 +30,45 @@ const (
 	// rate: 256 KiB writes reached 1.1 GB/s here, 1 MiB ones 2.1 GB/s,
 	// against 0.8 GB/s for the MD5.
 	ingestChunk = 1 << 20
-	// ingestChunks is how many buffers one upload may use: the read runs up
-	// to three buffers (about 4 ms of MD5 work) ahead of the MD5, so that a
-	// moment without the processor for the reading goroutine does not
-	// leave the MD5 without bytes. They come from a pool shared by all
-	// uploads and are taken as the upload needs them: a body smaller than
-	// one buffer takes one.
-	ingestChunks = 4
+	// ingestAhead is how many buffers the read runs ahead of the MD5:
+	// about 5 ms of MD5 work, so that a moment without the processor for
+	// the reading goroutine does not leave the MD5 without bytes.
+	ingestAhead = 4
+	// ingestMax is how many buffers one upload may hold. Beyond those the
+	// MD5 has not hashed yet, it takes more only while the disk writer
+	// holds buffers the MD5 is done with: a direct write that waits for a
+	// busy disk (here up to 28 ms, when others used it) then does not stop
+	// the read, and so the MD5, until the writer catches up (it writes at
+	// twice the MD5's rate).
+	ingestMax = 32
 	// blockAlign is the alignment direct I/O wants: buffers start on it and
 	// sources fill them in multiples of it (but at the body's end), so that
 	// every write but the last goes to the disk from the buffer itself.
 	blockAlign = 4096
 )
+
+// spareBuffers bounds the buffers all uploads together hold beyond the
+// first of each (which every upload gets, so that it moves): 128 MiB,
+// whatever the number of uploads. An upload that finds none spare goes on
+// with those it has.
+var spareBuffers = budget{max: 128}
+
+// budget counts units taken from a shared maximum.
+type budget struct {
+	max   int32
+	taken atomic.Int32
+}
+
+// take takes one unit if one is left.
+func (b *budget) take() bool {
+	if b.taken.Add(1) > b.max {
+		b.taken.Add(-1)
+		return false
+	}
+	return true
+}
+
+func (b *budget) give(n int) { b.taken.Add(-int32(n)) }
 
 // source fills buffers with a body's bytes: fill writes into buf (its
 // whole length is free) and returns how many bytes it wrote, with io.EOF
@@ -139,8 +167,10 @@ type ingested struct {
 	// answer (IncompleteBody or InternalError).
 	readErr, writeErr error
 	// md5Wait is how long the MD5 waited for a buffer after its first: the
-	// time the ingest ran slower than the MD5 could (for the benchmarks).
+	// time the ingest ran slower than the MD5 could; buffers is how many it
+	// used (for the benchmarks).
 	md5Wait time.Duration
+	buffers int
 }
 
 // ingestBuf is one buffer on its way round.
@@ -171,19 +201,24 @@ func ingest(w io.Writer, src source, withSHA256 bool) ingested {
 		out    ingested
 		failed atomic.Bool
 		wg     sync.WaitGroup
-		free   = make(chan *ingestBuf, ingestChunks)
+		free   = make(chan *ingestBuf, ingestMax)
 		queues []chan *ingestBuf
 		taken  int // buffers taken from the pool
+		// unhashed counts the buffers handed to the MD5 and not hashed
+		// yet; hashed wakes the read when the MD5 finished one.
+		unhashed atomic.Int32
+		hashed   = make(chan struct{}, 1)
 	)
 	release := func(c *ingestBuf) {
 		if c.refs.Add(-1) == 0 {
 			free <- c // never blocks: free holds every buffer
 		}
 	}
-	// consume runs work on every buffer on a goroutine of its own and
-	// returns where the time it waited for buffers (after the first) will be.
-	consume := func(work func([]byte)) *time.Duration {
-		q := make(chan *ingestBuf, ingestChunks)
+	// consume runs work on every buffer on a goroutine of its own, then
+	// done; it returns where the time it waited for buffers (after the
+	// first) will be.
+	consume := func(work func([]byte), done func()) *time.Duration {
+		q := make(chan *ingestBuf, ingestMax)
 		queues = append(queues, q)
 		waited := new(time.Duration)
 		wg.Add(1)
@@ -202,6 +237,9 @@ func ingest(w io.Writer, src source, withSHA256 bool) ingested {
 				first = false
 				work(c.b[:c.n])
 				release(c)
+				if done != nil {
+					done()
+				}
 			}
 		}()
 		return waited
@@ -223,33 +261,50 @@ func ingest(w io.Writer, src source, withSHA256 bool) ingested {
 			out.writeErr = err // read after wg.Wait
 			failed.Store(true)
 		}
-	})
+	}, nil)
 	md5sum := md5.New()
-	hashInto := func(h hash.Hash) *time.Duration { return consume(func(b []byte) { h.Write(b) }) }
-	md5Wait := hashInto(md5sum)
+	md5Wait := consume(func(b []byte) { md5sum.Write(b) }, func() {
+		unhashed.Add(-1)
+		select {
+		case hashed <- struct{}{}:
+		default: // the read has a wake-up waiting already
+		}
+	})
 	var shaSum hash.Hash
 	if withSHA256 {
 		shaSum = sha256.New()
-		hashInto(shaSum)
+		consume(func(b []byte) { shaSum.Write(b) }, nil)
+	}
+	defer func() { spareBuffers.give(max(taken-1, 0)) }()
+	// next returns a free buffer, or a new one while the MD5 is short of
+	// buffers and others hold the rest.
+	next := func() *ingestBuf {
+		for {
+			select {
+			case c := <-free:
+				return c
+			default:
+			}
+			if taken == 0 || (unhashed.Load() < ingestAhead && taken < ingestMax && spareBuffers.take()) {
+				taken++
+				return chunkPool.Get().(*ingestBuf)
+			}
+			select {
+			case c := <-free:
+				return c
+			case <-hashed: // look again
+			}
+		}
 	}
 
 	for !failed.Load() {
-		var c *ingestBuf
-		select {
-		case c = <-free:
-		default:
-			if taken < ingestChunks {
-				c = chunkPool.Get().(*ingestBuf)
-				taken++
-			} else {
-				c = <-free
-			}
-		}
+		c := next()
 		n, err := src.fill(c.b)
 		if n > 0 {
 			c.n = n
 			out.n += int64(n)
 			c.refs.Store(int32(len(queues)))
+			unhashed.Add(1)
 			for _, q := range queues {
 				q <- c // never blocks: each queue holds every buffer
 			}
@@ -275,7 +330,7 @@ func ingest(w io.Writer, src source, withSHA256 bool) ingested {
 		// The bytes read after the failed write were not stored.
 		out.readErr = nil
 	}
-	out.md5, out.crc, out.md5Wait = md5sum.Sum(nil), crc.Sum64(), *md5Wait
+	out.md5, out.crc, out.md5Wait, out.buffers = md5sum.Sum(nil), crc.Sum64(), *md5Wait, taken
 	if shaSum != nil {
 		out.sha256 = shaSum.Sum(nil)
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"testing"
+	"time"
 )
 
 // TestDiskWriter: whatever the buffers (whole blocks from aligned memory,
@@ -123,7 +124,7 @@ func TestIngest(t *testing.T) {
 	t.Run("write error", func(t *testing.T) {
 		src := &unevenSource{b: body, sizes: []int{blockAlign}, err: io.EOF}
 		got := ingest(&fullDisk{File: mustTemp(t), limit: 3 * blockAlign}, src, false)
-		if got.writeErr == nil || got.readErr != nil || got.n > 4*blockAlign+ingestChunks*blockAlign {
+		if got.writeErr == nil || got.readErr != nil || got.n > (3+ingestMax+1)*blockAlign { // it stopped reading
 			t.Errorf("%+v", got)
 		}
 	})
@@ -137,4 +138,59 @@ func mustTemp(t *testing.T) *os.File {
 	}
 	t.Cleanup(func() { f.Close() })
 	return f
+}
+
+// stuckWriter is a disk that takes nothing until it is let go, as a busy
+// one does for a moment.
+type stuckWriter struct {
+	letGo chan struct{}
+	n     int
+}
+
+func (s *stuckWriter) Write(p []byte) (int, error) {
+	<-s.letGo
+	s.n += len(p)
+	return len(p), nil
+}
+
+// TestIngestWhileTheDiskWaits: while the disk writer waits, the read goes
+// on into more buffers (so the MD5 does not stop) up to ingestMax, then
+// waits for the writer; the spare buffers are given back at the end, and
+// without spare buffers the upload still completes.
+func TestIngestWhileTheDiskWaits(t *testing.T) {
+	body := randomBody(4, (ingestMax+8)*ingestChunk)
+	for _, spare := range []int32{spareBuffers.max, 0} {
+		t.Run(fmt.Sprint("spare ", spare), func(t *testing.T) {
+			defer func(m int32) { spareBuffers.max = m }(spareBuffers.max)
+			spareBuffers.max = spare
+			w := &stuckWriter{letGo: make(chan struct{})}
+			done := make(chan ingested)
+			go func() { done <- ingest(w, readerSource{bytes.NewReader(body)}, false) }()
+			want := min(spare, ingestMax-1)
+			waitFor(t, func() string { return fmt.Sprintf("%d spare buffers (%d taken)", want, spareBuffers.taken.Load()) },
+				func() bool { return spareBuffers.taken.Load() == want })
+			close(w.letGo)
+			got := <-done
+			sum := md5.Sum(body)
+			if got.n != int64(len(body)) || w.n != len(body) || !bytes.Equal(got.md5, sum[:]) {
+				t.Errorf("ingested %d, wrote %d bytes", got.n, w.n)
+			}
+			if left := spareBuffers.taken.Load(); left != 0 {
+				t.Errorf("%d spare buffers not given back", left)
+			}
+		})
+	}
+}
+
+// waitFor fails the test, saying what it waited for, unless cond comes
+// true within failAfter.
+func waitFor(t *testing.T, what func() string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(failAfter)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited in vain for %s", what())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,7 +11,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 	"unicode"
 
 	"github.com/ossdrop/ossdrop/signing"
@@ -71,13 +71,8 @@ func TestFullDiskIsTheServersFault(t *testing.T) {
 
 func waitForLog(t *testing.T, env *sandboxEnv, s string) {
 	t.Helper()
-	deadline := time.Now().Add(failAfter)
-	for !strings.Contains(env.logs.String(), s) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no log line with %q:\n%s", s, env.logs.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitFor(t, func() string { return fmt.Sprintf("a log line with %q:\n%s", s, env.logs.String()) },
+		func() bool { return strings.Contains(env.logs.String(), s) })
 }
 
 // TestStartupCleansCrashLeftovers: what a killed sandbox leaves behind (an
