@@ -104,7 +104,7 @@ func BenchmarkIngest(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		got := ingest(newDiskWriter(f), readerSource{bytes.NewReader(data)}, false)
+		got := ingest(newDiskWriter(f), readerSource{bytes.NewReader(data)}, false, ingestChunk)
 		if got.readErr != nil || got.writeErr != nil || got.n != benchSize {
 			b.Fatalf("%+v", got)
 		}

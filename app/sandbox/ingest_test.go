@@ -103,7 +103,7 @@ func TestIngest(t *testing.T) {
 				want = body[:3000] // a byte a buffer: keep it short
 			}
 			src := &unevenSource{b: want, sizes: sizes, err: io.EOF}
-			got := ingest(newDiskWriter(f), src, true)
+			got := ingest(newDiskWriter(f), src, true, ingestChunk)
 			md5sum, shaSum := md5.Sum(want), sha256.Sum256(want)
 			if got.readErr != nil || got.writeErr != nil || got.n != int64(len(want)) ||
 				!bytes.Equal(got.md5, md5sum[:]) || !bytes.Equal(got.sha256, shaSum[:]) || got.crc != crc64.Checksum(want, crcTable) {
@@ -116,14 +116,14 @@ func TestIngest(t *testing.T) {
 	}
 	t.Run("read error", func(t *testing.T) {
 		src := &unevenSource{b: body[:100], sizes: []int{50}, err: errStalled}
-		got := ingest(io.Discard, src, false)
+		got := ingest(io.Discard, src, false, ingestChunk)
 		if got.readErr != errStalled || got.writeErr != nil || got.n != 100 {
 			t.Errorf("%+v", got)
 		}
 	})
 	t.Run("write error", func(t *testing.T) {
 		src := &unevenSource{b: body, sizes: []int{blockAlign}, err: io.EOF}
-		got := ingest(&fullDisk{File: mustTemp(t), limit: 3 * blockAlign}, src, false)
+		got := ingest(&fullDisk{File: mustTemp(t), limit: 3 * blockAlign}, src, false, ingestChunk)
 		if got.writeErr == nil || got.readErr != nil || got.n > (3+ingestMax+1)*blockAlign { // it stopped reading
 			t.Errorf("%+v", got)
 		}
@@ -165,7 +165,7 @@ func TestIngestWhileTheDiskWaits(t *testing.T) {
 			spareBuffers.max = spare
 			w := &stuckWriter{letGo: make(chan struct{})}
 			done := make(chan ingested)
-			go func() { done <- ingest(w, readerSource{bytes.NewReader(body)}, false) }()
+			go func() { done <- ingest(w, readerSource{bytes.NewReader(body)}, false, ingestChunk) }()
 			want := min(spare, ingestMax-1)
 			waitFor(t, func() string { return fmt.Sprintf("%d spare buffers (%d taken)", want, spareBuffers.taken.Load()) },
 				func() bool { return spareBuffers.taken.Load() == want })
@@ -192,5 +192,44 @@ func waitFor(t *testing.T, what func() string, cond func() bool) {
 			t.Fatalf("waited in vain for %s", what())
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestIngestBufferSize: a body known to be small gets one buffer its size
+// (rounded up to whole blocks, with room to see its end, two blocks at
+// least), others the full ones; a body larger than said still arrives
+// whole.
+func TestIngestBufferSize(t *testing.T) {
+	for _, tt := range []struct {
+		atMost int64
+		want   int
+	}{
+		{-1, ingestChunk}, {0, 2 * blockAlign}, {blockAlign - 1, 2 * blockAlign}, {2 * blockAlign, 3 * blockAlign},
+		{ingestChunk - 1, ingestChunk}, {ingestChunk, ingestChunk}, {MaxObjectSize, ingestChunk},
+	} {
+		if got := bufferSize(tt.atMost); got != tt.want {
+			t.Errorf("bufferSize(%d) = %d, want %d", tt.atMost, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		name        string
+		body, said  int
+		wantBuffers int
+	}{
+		{"as said", 10000, 10000, 1},
+		{"larger than said", 100000, 10000, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			body := randomBody(5, tt.body)
+			var stored bytes.Buffer
+			got := ingest(&stored, readerSource{bytes.NewReader(body)}, false, bufferSize(int64(tt.said)))
+			sum := md5.Sum(body)
+			if got.n != int64(len(body)) || !bytes.Equal(got.md5, sum[:]) || !bytes.Equal(stored.Bytes(), body) {
+				t.Fatalf("ingested %d of %d bytes", got.n, len(body))
+			}
+			if got.buffers < tt.wantBuffers || tt.wantBuffers == 1 && got.buffers != 1 {
+				t.Errorf("%d buffers, want %d", got.buffers, tt.wantBuffers)
+			}
+		})
 	}
 }

@@ -132,7 +132,7 @@ func (s *Server) postFile(w http.ResponseWriter, r *http.Request, c *call, form 
 	}
 
 	in := putInput{
-		Bucket: c.bucket, Key: key, Size: -1, ContentType: contentType,
+		Bucket: c.bucket, Key: key, Size: -1, AtMost: r.ContentLength, ContentType: contentType,
 		ForbidOverwrite: strings.EqualFold(strings.TrimSpace(form["x-oss-forbid-overwrite"]), "true"),
 	}
 	meta := map[string]string{}

@@ -145,8 +145,12 @@ func keyHash(key string) string {
 // putInput is one object to store.
 type putInput struct {
 	Bucket, Key string
-	// Size is the declared Content-Length, or -1 when the body is chunked.
+	// Size is the declared Content-Length, or -1 when the body is chunked
+	// (or is a form's file).
 	Size int64
+	// AtMost, when Size is -1 and it is above 0, is what the body cannot
+	// be larger than (a form's file: the form's Content-Length).
+	AtMost int64
 	// MD5 and SHA256, when set, are digests the body must match.
 	MD5, SHA256     []byte
 	ForbidOverwrite bool
@@ -194,7 +198,11 @@ func (s *store) putFrom(in putInput, src source) (*ObjectInfo, error) {
 		}
 	}()
 
-	got := ingest(newDiskWriter(tmp), src, in.SHA256 != nil)
+	atMost := in.Size
+	if atMost < 0 && in.AtMost > 0 {
+		atMost = in.AtMost
+	}
+	got := ingest(newDiskWriter(tmp), src, in.SHA256 != nil, bufferSize(atMost))
 	n := got.n
 	switch {
 	case got.writeErr != nil:
