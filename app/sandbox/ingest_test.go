@@ -66,24 +66,11 @@ func TestDiskWriter(t *testing.T) {
 	}
 }
 
-// unevenSource returns a body in fills of the given sizes (cycled), all
-// shorter than the buffer, and ends it with err.
-type unevenSource struct {
-	b     []byte
-	sizes []int
-	i     int
-	err   error
-}
+// unevenSource fills buffers with one Read each, as unevenly as its
+// reader returns them.
+type unevenSource struct{ r io.Reader }
 
-func (s *unevenSource) fill(buf []byte) (int, error) {
-	if len(s.b) == 0 {
-		return 0, s.err
-	}
-	n := copy(buf[:min(len(buf), s.sizes[s.i%len(s.sizes)])], s.b)
-	s.i++
-	s.b = s.b[n:]
-	return n, nil
-}
+func (s unevenSource) fill(buf []byte) (int, error) { return s.r.Read(buf) }
 
 // TestIngest: the digests and the file are those of the body, however a
 // source fills the buffers; a source's error is the uploader's, a write
@@ -102,7 +89,7 @@ func TestIngest(t *testing.T) {
 			if sizes[0] == 1 {
 				want = body[:3000] // a byte a buffer: keep it short
 			}
-			src := &unevenSource{b: want, sizes: sizes, err: io.EOF}
+			src := unevenSource{&chunkReader{b: want, sizes: sizes}}
 			got := ingest(newDiskWriter(f), src, true, ingestChunk)
 			md5sum, shaSum := md5.Sum(want), sha256.Sum256(want)
 			if got.readErr != nil || got.writeErr != nil || got.n != int64(len(want)) ||
@@ -115,14 +102,14 @@ func TestIngest(t *testing.T) {
 		})
 	}
 	t.Run("read error", func(t *testing.T) {
-		src := &unevenSource{b: body[:100], sizes: []int{50}, err: errStalled}
+		src := unevenSource{&chunkReader{b: body[:100], sizes: []int{50}, end: errStalled}}
 		got := ingest(io.Discard, src, false, ingestChunk)
 		if got.readErr != errStalled || got.writeErr != nil || got.n != 100 {
 			t.Errorf("%+v", got)
 		}
 	})
 	t.Run("write error", func(t *testing.T) {
-		src := &unevenSource{b: body, sizes: []int{blockAlign}, err: io.EOF}
+		src := unevenSource{&chunkReader{b: body, sizes: []int{blockAlign}}}
 		got := ingest(&fullDisk{File: mustTemp(t), limit: 3 * blockAlign}, src, false, ingestChunk)
 		if got.writeErr == nil || got.readErr != nil || got.n > (3+ingestMax+1)*blockAlign { // it stopped reading
 			t.Errorf("%+v", got)

@@ -12,22 +12,30 @@ import (
 	"testing"
 )
 
-// chunkReader returns at most size bytes per Read, and io.EOF with the
-// last of them when eofWithData is set (as net/http's body does).
+// chunkReader returns at most sizes[i] bytes by its i-th Read (sizes
+// cycled), then end (io.EOF when nil); with eofWithData, the end comes
+// with the last bytes (as net/http's body does).
 type chunkReader struct {
 	b           []byte
-	size        int
+	sizes       []int
+	i           int
+	end         error
 	eofWithData bool
 }
 
 func (c *chunkReader) Read(p []byte) (int, error) {
-	if len(c.b) == 0 {
-		return 0, io.EOF
+	end := c.end
+	if end == nil {
+		end = io.EOF
 	}
-	n := copy(p[:min(len(p), c.size)], c.b)
+	if len(c.b) == 0 {
+		return 0, end
+	}
+	n := copy(p[:min(len(p), c.sizes[c.i%len(c.sizes)])], c.b)
+	c.i++
 	c.b = c.b[n:]
 	if len(c.b) == 0 && c.eofWithData {
-		return n, io.EOF
+		return n, end
 	}
 	return n, nil
 }
@@ -131,7 +139,7 @@ func form(boundary string, fields [][2]string, fileName string, file []byte) []b
 // compareReaders parses body with both readers and reports any difference.
 func compareReaders(t *testing.T, body []byte, boundary string, chunk int, eofWithData bool, blocks, readSize int) {
 	t.Helper()
-	fr, err := newFormReader(&chunkReader{b: body, size: chunk, eofWithData: eofWithData}, boundary)
+	fr, err := newFormReader(&chunkReader{b: body, sizes: []int{chunk}, eofWithData: eofWithData}, boundary)
 	if err != nil {
 		t.Fatalf("boundary %q refused: %v", boundary, err)
 	}
@@ -179,7 +187,7 @@ func TestFormReaderBoundaryAtBufferEdges(t *testing.T) {
 				body := form(boundary, fields, "a.bin", file)
 				for _, chunk := range []int{1 << 20, 4096, 1000, 77} {
 					t.Run(fmt.Sprintf("%s/%d/%+d/%d", name, size, delta, chunk), func(t *testing.T) {
-						fr, _ := newFormReader(&chunkReader{b: body, size: chunk, eofWithData: chunk == 77}, boundary)
+						fr, _ := newFormReader(&chunkReader{b: body, sizes: []int{chunk}, eofWithData: chunk == 77}, boundary)
 						for range fields {
 							p, err := fr.nextPart()
 							if err != nil {
