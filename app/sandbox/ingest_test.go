@@ -143,30 +143,44 @@ func (s *stuckWriter) Write(p []byte) (int, error) {
 // TestIngestWhileTheDiskWaits: while the disk writer waits, the read goes
 // on into more buffers (so the MD5 does not stop) up to ingestMax, then
 // waits for the writer; the spare buffers are given back at the end, and
-// without spare buffers the upload still completes.
+// with none spare the upload still completes, in its one buffer.
 func TestIngestWhileTheDiskWaits(t *testing.T) {
-	body := randomBody(4, (ingestMax+8)*ingestChunk)
-	for _, spare := range []int32{spareBuffers.max, 0} {
-		t.Run(fmt.Sprint("spare ", spare), func(t *testing.T) {
-			defer func(m int32) { spareBuffers.max = m }(spareBuffers.max)
-			spareBuffers.max = spare
-			w := &stuckWriter{letGo: make(chan struct{})}
-			done := make(chan ingested)
-			go func() { done <- ingest(w, readerSource{bytes.NewReader(body)}, false, ingestChunk) }()
-			want := min(spare, ingestMax-1)
-			waitFor(t, func() string { return fmt.Sprintf("%d spare buffers (%d taken)", want, spareBuffers.taken.Load()) },
-				func() bool { return spareBuffers.taken.Load() == want })
-			close(w.letGo)
-			got := <-done
-			sum := md5.Sum(body)
-			if got.n != int64(len(body)) || w.n != len(body) || !bytes.Equal(got.md5, sum[:]) {
-				t.Errorf("ingested %d, wrote %d bytes", got.n, w.n)
-			}
-			if left := spareBuffers.taken.Load(); left != 0 {
-				t.Errorf("%d spare buffers not given back", left)
-			}
-		})
+	body := randomBody(4, (ingestMax+4)*ingestChunk)
+	sum := md5.Sum(body)
+	check := func(t *testing.T, got ingested, w *stuckWriter) {
+		t.Helper()
+		if got.n != int64(len(body)) || w.n != len(body) || !bytes.Equal(got.md5, sum[:]) {
+			t.Errorf("ingested %d, wrote %d bytes", got.n, w.n)
+		}
 	}
+	t.Run("spare", func(t *testing.T) {
+		before := spareBuffers.taken.Load()
+		w := &stuckWriter{letGo: make(chan struct{})}
+		done := make(chan ingested)
+		go func() { done <- ingest(w, readerSource{bytes.NewReader(body)}, false, ingestChunk) }()
+		want := before + ingestMax - 1
+		waitFor(t, func() string { return fmt.Sprintf("%d spare buffers taken (%d are)", want, spareBuffers.taken.Load()) },
+			func() bool { return spareBuffers.taken.Load() == want })
+		close(w.letGo)
+		check(t, <-done, w)
+		if left := spareBuffers.taken.Load(); left != before {
+			t.Errorf("%d spare buffers not given back", left-before)
+		}
+	})
+	t.Run("none spare", func(t *testing.T) {
+		held := 0
+		for spareBuffers.take() {
+			held++
+		}
+		defer spareBuffers.give(held)
+		w := &stuckWriter{letGo: make(chan struct{})}
+		close(w.letGo)
+		got := ingest(w, readerSource{bytes.NewReader(body)}, false, ingestChunk)
+		check(t, got, w)
+		if got.buffers != 1 {
+			t.Errorf("%d buffers with none spare", got.buffers)
+		}
+	})
 }
 
 // waitFor fails the test, saying what it waited for, unless cond comes

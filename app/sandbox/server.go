@@ -14,9 +14,11 @@
 // page at PagePath. A file per concern: verify.go (who signed), v4.go and
 // v1.go (how), canonical.go (request shapes), handler.go (routing and
 // errors), put.go, post.go and policy.go (forms and their conditions),
-// get.go, list.go, delete.go, store.go, callback.go, cors.go, page.go,
-// limits.go (timeouts for stalled peers), dirlock.go (one server per
-// directory) and cleanup.go (what a killed server left behind).
+// multipart.go (reading forms as they stream in), ingest.go (bodies into
+// the store: hashes in parallel, direct writes), get.go, list.go,
+// delete.go, store.go, callback.go, cors.go, page.go, limits.go (timeouts
+// for stalled peers), dirlock.go (one server per directory) and
+// cleanup.go (what a killed server left behind).
 package sandbox
 
 import (
