@@ -66,6 +66,7 @@ func Run(args []string) {
 	opts := ParseArgs(args)
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(assets.Icon)
+	a.Settings().SetTheme(newAppTheme())
 	loadTranslations()
 	svc := defaultServices()
 	w := a.NewWindow(lang.L("OSS Drop"))
@@ -74,6 +75,7 @@ func Run(args []string) {
 	m.start(opts)
 	w.Resize(fyne.NewSize(1000, 760))
 	w.SetOnClosed(m.close)
+	releaseStartupMemory()
 	w.ShowAndRun()
 }
 
