@@ -11,7 +11,6 @@ import (
 
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
-	"github.com/ossdrop/ossdrop/app/upload"
 )
 
 // errSandboxStopped is why the local sandbox's links are not checked: its
@@ -135,5 +134,5 @@ func arrivalNotification(x arrivals.Arrival) *fyne.Notification {
 	}
 	return fyne.NewNotification(
 		fmt.Sprintf(lang.L("%s arrived"), x.Object.Name()),
-		fmt.Sprintf(lang.L("%s, from the link for %s"), upload.FormatSize(x.Object.Size), from))
+		fmt.Sprintf(lang.L("%s, from the link for %s"), formatSize(x.Object.Size), from))
 }

@@ -67,13 +67,13 @@ func (t *createTab) onBrowserUploads() {
 func showBrowserDialog(win fyne.Window, svc *Services, p credentials.Profile, sb *Sandbox, bucketName string, onProfileChanged func()) *browserDialog {
 	d := &browserDialog{win: win, svc: svc, profile: p, sandbox: sb, bucket: bucketName, onProfileChanged: onProfileChanged}
 	wrap := func(text string, importance widget.Importance) *widget.Label {
-		return &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, Importance: importance}
+		return &widget.Label{Text: text, Wrapping: textWrap(), Importance: importance}
 	}
 	bold := func(text string) *widget.Label {
-		return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
+		return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: textWrap()}
 	}
 	d.page = wrap("", widget.MediumImportance)
-	d.rules = &widget.Label{Text: lang.L("Reading the bucket's CORS rules…"), Wrapping: fyne.TextWrapWord}
+	d.rules = &widget.Label{Text: lang.L("Reading the bucket's CORS rules…"), Wrapping: textWrap()}
 	d.status = wrap("", widget.MediumImportance)
 	d.status.Hide()
 	d.publishNote = wrap("", widget.MediumImportance)

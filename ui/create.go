@@ -133,8 +133,8 @@ func (t *createTab) buildUI() {
 	t.busy = widget.NewProgressBarInfinite()
 	t.busy.Stop()
 	t.busy.Hide()
-	t.pending = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
-	t.formError = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	t.pending = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
+	t.formError = &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
 	t.formError.Hide()
 
 	t.many = newRequestSection(t.onModeChanged, t.withError)
@@ -150,7 +150,7 @@ func (t *createTab) buildUI() {
 		widget.NewFormItem(lang.L("ACL"), t.withError(t.acl, signing.FieldACL)),
 		widget.NewFormItem("", container.NewVBox(t.protect, &widget.Label{
 			Text:       lang.L("On: the link cannot replace an existing object, and its plain URL works only with the header x-oss-forbid-overwrite: true (the share link and the curl command carry it; a browser or plain HTTP client does not). Off: any client can use the plain URL as it is (when nothing else is bound), and every use until expiry replaces the object."),
-			Wrapping:   fyne.TextWrapWord,
+			Wrapping:   textWrap(),
 			Importance: widget.LowImportance,
 		})),
 		widget.NewFormItem(lang.L("Metadata"), t.withError(t.meta.container, signing.FieldMetadata)),
@@ -173,7 +173,7 @@ func (t *createTab) buildUI() {
 
 // withError stacks a field and the label that shows its validation message.
 func (t *createTab) withError(field fyne.CanvasObject, name string) fyne.CanvasObject {
-	msg := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	msg := &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
 	msg.Hide()
 	t.fieldErrors[name] = msg
 	return container.NewVBox(field, msg)
@@ -320,7 +320,7 @@ func (t *createTab) validate() {
 			Msg: lang.L("Add a profile or try the local sandbox first.")})
 	}
 	if at, perr := t.expiryInstant(); perr == nil {
-		t.expiryAt.SetText(fmt.Sprintf(lang.L("Until %s (%s)"), at.Local().Format("Mon 2 Jan 15:04"), untilText(at, now)))
+		t.expiryAt.SetText(fmt.Sprintf(lang.L("Until %s (%s)"), formatDateTime(at, now), untilText(at, now)))
 	} else {
 		t.expiryAt.SetText("")
 	}

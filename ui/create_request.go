@@ -12,7 +12,6 @@ import (
 
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
-	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -39,7 +38,7 @@ func newRequestSection(onChanged func(), withError func(fyne.CanvasObject, strin
 	s.minSize = &widget.Entry{PlaceHolder: lang.L("no minimum"), OnChanged: changed}
 	s.maxSize = &widget.Entry{PlaceHolder: lang.L("5 GiB, the most OSS takes"), Text: "200MB", OnChanged: changed}
 	sizes := container.New(layout.NewGridLayoutWithColumns(3), s.minSize, widget.NewLabelWithStyle(lang.L("to"), fyne.TextAlignCenter, fyne.TextStyle{}), s.maxSize)
-	s.explain = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance,
+	s.explain = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance,
 		Text: lang.L("Many files: one link takes any number of files into the folder, each within the size range, never replacing a stored file while overwrite protection is on. Sizes take units: 1, 500KB, 200MB, 2GiB. A content type ending in / (image/) takes every type that starts with it.")}
 	s.limits = container.NewVBox(widget.NewForm(widget.NewFormItem(lang.L("File size"), withError(sizes, signing.FieldSize))), s.explain)
 	s.limits.Hide()
@@ -144,7 +143,7 @@ func (t *createTab) showRequestLink(req signing.Request, l *signing.RequestLink,
 func (r *resultCard) showRequest(l *signing.RequestLink, req signing.Request) {
 	r.link, r.req = nil, req
 	r.shareText, r.urlText, r.curlText, r.expires = l.ShareLink(), l.URL, l.Curl(""), l.ExpiresAt
-	r.title.SetText(fmt.Sprintf(lang.L("Request link for %s/%s, valid until %s"), l.Bucket, l.ObjectKey(""), l.ExpiresAt.Local().Format("2006-01-02 15:04:05")))
+	r.title.SetText(fmt.Sprintf(lang.L("Request link for %s/%s, valid until %s"), l.Bucket, l.ObjectKey(""), formatDateTime(l.ExpiresAt, r.svc.Now())))
 	r.urlTitle.SetText(lang.L("Form address (POST)"))
 	r.headersTitle.SetText(lang.L("What the link takes"))
 	r.download.Hide()
@@ -155,7 +154,7 @@ func (r *resultCard) showRequest(l *signing.RequestLink, req signing.Request) {
 	r.headers.RemoveAll()
 	for _, row := range requestRows(l) {
 		r.headers.Add(&widget.Label{Text: row[0]})
-		r.headers.Add(&widget.Label{Text: row[1], Wrapping: fyne.TextWrapWord})
+		r.headers.Add(&widget.Label{Text: row[1], Wrapping: textWrap()})
 	}
 	r.page.fill(signing.PageKindRequest, r.shareText)
 	r.renderQR()
@@ -172,9 +171,9 @@ func requestRows(l *signing.RequestLink) [][2]string {
 	} else {
 		rows = append(rows, [2]string{lang.L("Folder"), l.Prefix})
 	}
-	sizes := fmt.Sprintf(lang.L("up to %s"), upload.FormatSize(l.MaxSize))
+	sizes := fmt.Sprintf(lang.L("up to %s"), formatSize(l.MaxSize))
 	if l.MinSize > 0 {
-		sizes = fmt.Sprintf(lang.L("%s to %s"), upload.FormatSize(l.MinSize), upload.FormatSize(l.MaxSize))
+		sizes = fmt.Sprintf(lang.L("%s to %s"), formatSize(l.MinSize), formatSize(l.MaxSize))
 	}
 	rows = append(rows, [2]string{lang.L("File size"), sizes})
 	types := lang.L("any")

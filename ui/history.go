@@ -54,7 +54,7 @@ func (h *historyTab) background(f func()) {
 
 func newHistoryTab(win fyne.Window, svc *Services) *historyTab {
 	h := &historyTab{win: win, svc: svc, statuses: map[string]arrivals.Status{}}
-	h.status = &widget.Label{Wrapping: fyne.TextWrapWord}
+	h.status = &widget.Label{Wrapping: textWrap()}
 	h.list = widget.NewList(
 		func() int { return len(h.entries) },
 		func() fyne.CanvasObject { return newHistoryRow() },

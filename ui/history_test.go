@@ -80,7 +80,7 @@ func TestHistoryRowViews(t *testing.T) {
 		{name: "never checked, long expired", entry: gone, says: nil, importance: widget.LowImportance},
 		{name: "waiting", entry: put, status: &arrivals.Status{State: arrivals.Waiting}, says: []string{"Waiting for the upload."}, importance: widget.LowImportance},
 		{name: "received", entry: put, status: &arrivals.Status{State: arrivals.Received, Objects: []arrivals.Object{q3}},
-			says: []string{"Received 2026-11-24", "13.0 MiB", "application/pdf", "CRC-64 1234"}, importance: widget.SuccessImportance, get: true},
+			says: []string{"Received " + formatDate(fakeNow, fakeNow), "13.0 MiB", "application/pdf", "CRC-64 1234"}, importance: widget.SuccessImportance, get: true},
 		{name: "request link files", entry: req, status: &arrivals.Status{State: arrivals.Received, Objects: []arrivals.Object{a, b}},
 			says: []string{"Received 2 files", "1.0 KiB", "a.pdf, sub/b.csv"}, importance: widget.SuccessImportance, get: true},
 		{name: "expired unused", entry: put, status: &arrivals.Status{State: arrivals.Expired}, says: []string{"Expired with nothing received."}, importance: widget.LowImportance},

@@ -15,7 +15,6 @@ import (
 
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/history"
-	"github.com/ossdrop/ossdrop/app/upload"
 )
 
 // historyRow is one issued link in the History list: an icon for its
@@ -93,9 +92,9 @@ func viewOf(e history.Entry, st *arrivals.Status, now time.Time) rowView {
 	v := rowView{title: e.Bucket + "/" + e.Key + e.Prefix, dim: e.Expired(now), stateImportance: widget.LowImportance} // one of them is set
 	options := e.Options
 	if e.IsRequestLink() && e.MaxSize > 0 {
-		options += " · " + fmt.Sprintf(lang.L("up to %s"), upload.FormatSize(e.MaxSize))
+		options += " · " + fmt.Sprintf(lang.L("up to %s"), formatSize(e.MaxSize))
 	}
-	v.detail = fmt.Sprintf("%s · %s · %s · %s", e.Profile, e.Created.Local().Format("2006-01-02 15:04"), untilText(e.Expires, now), options)
+	v.detail = fmt.Sprintf("%s · %s · %s · %s", e.Profile, formatDateTime(e.Created, now), untilText(e.Expires, now), options)
 	switch {
 	case !arrivals.Watched(e):
 		v.icon, v.state = theme.DownloadIcon(), lang.L("A download link: anyone with it can fetch the file until it expires.")
@@ -115,7 +114,7 @@ func viewOf(e history.Entry, st *arrivals.Status, now time.Time) rowView {
 	}
 	switch st.State {
 	case arrivals.Received:
-		v.icon, v.state, v.stateImportance = theme.NewSuccessThemedResource(theme.ConfirmIcon()), receivedText(e, st), widget.SuccessImportance
+		v.icon, v.state, v.stateImportance = theme.NewSuccessThemedResource(theme.ConfirmIcon()), receivedText(e, st, now), widget.SuccessImportance
 	case arrivals.Waiting:
 		v.icon, v.state = theme.HistoryIcon(), lang.L("Waiting for the upload.")
 		if e.Prefix != "" {
@@ -138,10 +137,10 @@ func viewOf(e history.Entry, st *arrivals.Status, now time.Time) rowView {
 
 // receivedText sums up what arrived: the file for a PUT link, the count,
 // size and names for a request link.
-func receivedText(e history.Entry, st *arrivals.Status) string {
+func receivedText(e history.Entry, st *arrivals.Status, now time.Time) string {
 	if e.Prefix == "" {
 		o := st.Objects[0]
-		parts := []string{fmt.Sprintf(lang.L("Received %s"), o.LastModified.Local().Format("2006-01-02 15:04")), upload.FormatSize(o.Size)}
+		parts := []string{fmt.Sprintf(lang.L("Received %s"), formatDateTime(o.LastModified, now)), formatSize(o.Size)}
 		if o.ContentType != "" {
 			parts = append(parts, o.ContentType)
 		}
@@ -160,7 +159,7 @@ func receivedText(e history.Entry, st *arrivals.Status) string {
 	if len(st.Objects) == 1 {
 		count = lang.L("Received 1 file")
 	}
-	return count + " · " + upload.FormatSize(total) + " · " + strings.Join(names, ", ")
+	return count + " · " + formatSize(total) + " · " + strings.Join(names, ", ")
 }
 
 // checkErrorText is a failed check on its row: why, in a sentence.

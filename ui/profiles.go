@@ -41,7 +41,7 @@ type profilesDialog struct {
 
 func showProfilesDialog(win fyne.Window, svc *Services, onChanged func()) *profilesDialog {
 	d := &profilesDialog{win: win, svc: svc, onChanged: onChanged}
-	d.status = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	d.status = &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
 	d.list = widget.NewList(
 		func() int { return len(d.profiles) },
 		func() fyne.CanvasObject {
@@ -62,7 +62,7 @@ func showProfilesDialog(win fyne.Window, svc *Services, onChanged func()) *profi
 			buttons[2].(*widget.Button).OnTapped = func() { d.remove(p) }
 		})
 	add := &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: d.add}
-	note := &widget.Label{Text: lang.L("Secrets are kept only in the OS keychain, never in a file."), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
+	note := &widget.Label{Text: lang.L("Secrets are kept only in the OS keychain, never in a file."), Importance: widget.LowImportance, Wrapping: textWrap()}
 	content := container.NewBorder(container.NewVBox(note, d.status), container.NewHBox(add), nil, nil, d.list)
 	d.dialog = dialog.NewCustom(lang.L("Profiles"), lang.L("Close"), content, win)
 	d.dialog.Resize(fyne.NewSize(640, 420))

@@ -51,16 +51,16 @@ type resultCard struct {
 
 func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Request), onTestUpload func(string)) *resultCard {
 	r := &resultCard{win: win, svc: svc}
-	r.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
+	r.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: textWrap()}
 	r.countdown = &widget.Label{}
 	r.share = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
 	r.url = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
-	r.urlNote = &widget.Label{Wrapping: fyne.TextWrapWord}
+	r.urlNote = &widget.Label{Wrapping: textWrap()}
 	r.curl = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true, TextStyle: fyne.TextStyle{Monospace: true}}
 	r.headers = container.New(layout.NewFormLayout())
 	r.qr = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
 	r.qr.SetMinSize(fyne.NewSize(240, 240))
-	r.qrNote = &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
+	r.qrNote = &widget.Label{Importance: widget.LowImportance, Wrapping: textWrap()}
 
 	copyButton := func(get func() string) *widget.Button {
 		b := &widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon()}
@@ -107,7 +107,7 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.urlTitle.SetText(lang.L("Plain URL"))
 	r.headersTitle.SetText(lang.L("Headers the uploader must send, exactly"))
 	r.download.Show()
-	r.title.SetText(fmt.Sprintf(lang.L("Upload link for %s/%s, valid until %s"), req.Bucket, req.Key, link.ExpiresAt.Local().Format("2006-01-02 15:04:05")))
+	r.title.SetText(fmt.Sprintf(lang.L("Upload link for %s/%s, valid until %s"), req.Bucket, req.Key, formatDateTime(link.ExpiresAt, r.svc.Now())))
 	r.share.SetText(r.shareText)
 	r.url.SetText(r.urlText)
 	r.urlNote.Text, r.urlNote.Importance = plainURLNote(link.Headers)

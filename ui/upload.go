@@ -83,31 +83,31 @@ func (u *uploadTab) buildUI() {
 		u.paste.SetText(fyne.CurrentApp().Clipboard().Content())
 	}}
 	qrButton := &widget.Button{Text: lang.L("Open QR image…"), Icon: theme.FileImageIcon(), OnTapped: u.onOpenQR}
-	u.linkError = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	u.linkError = &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
 	u.linkError.Hide()
 
 	u.destination = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapBreak}
 	u.validUntil = &widget.Label{}
 	u.details = &widget.Label{Wrapping: fyne.TextWrapBreak}
-	u.warnings = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	u.warnings = &widget.Label{Wrapping: textWrap(), Importance: widget.WarningImportance}
 	u.card = widget.NewCard(lang.L("What this link allows"), "", container.NewVBox(u.destination, u.validUntil, u.details, u.warnings))
 	u.card.Hide()
 
 	choose := &widget.Button{Text: lang.L("Choose file…"), Icon: theme.FolderOpenIcon(), OnTapped: u.onChooseFile}
-	u.fileInfo = &widget.Label{Text: lang.L("Drop a file anywhere on this window, or choose one."), Wrapping: fyne.TextWrapWord}
-	u.fileWarning = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	u.fileInfo = &widget.Label{Text: lang.L("Drop a file anywhere on this window, or choose one."), Wrapping: textWrap()}
+	u.fileWarning = &widget.Label{Wrapping: textWrap(), Importance: widget.WarningImportance}
 	u.fileWarning.Hide()
 
 	u.upload = &widget.Button{Text: lang.L("Upload"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: u.onUpload}
 	u.cancelButton = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: u.onCancel}
 	u.cancelButton.Hide()
-	u.blocked = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	u.blocked = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
 	u.progress = widget.NewProgressBar()
 	u.progress.Hide()
 	u.progressText = &widget.Label{Importance: widget.LowImportance}
 	u.progressText.Hide()
 
-	u.resultText = &widget.Label{Wrapping: fyne.TextWrapWord, Selectable: true}
+	u.resultText = &widget.Label{Wrapping: textWrap(), Selectable: true}
 	u.callbackText = &widget.Label{Wrapping: fyne.TextWrapBreak, TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true}
 	u.copyDetails = &widget.Button{Text: lang.L("Copy details for the sender"), Icon: theme.ContentCopyIcon(), OnTapped: func() {
 		fyne.CurrentApp().Clipboard().SetContent(u.details4Owner)
@@ -221,13 +221,13 @@ func (u *uploadTab) refreshValidity() {
 	if u.link != nil {
 		now := u.svc.Now()
 		left := u.link.ExpiresAt.Sub(now)
-		text := fmt.Sprintf(lang.L("Valid until %s (%s)"), u.link.ExpiresAt.Local().Format("2006-01-02 15:04:05"), untilText(u.link.ExpiresAt, now))
+		text := fmt.Sprintf(lang.L("Valid until %s (%s)"), formatDateTime(u.link.ExpiresAt, now), untilText(u.link.ExpiresAt, now))
 		importance := widget.MediumImportance
 		if left < lowTimeLeft {
 			importance = widget.DangerImportance
 		}
 		if left <= 0 {
-			text = fmt.Sprintf(lang.L("Expired at %s: ask the sender for a new link."), u.link.ExpiresAt.Local().Format("2006-01-02 15:04:05"))
+			text = fmt.Sprintf(lang.L("Expired at %s: ask the sender for a new link."), formatDateTime(u.link.ExpiresAt, now))
 		}
 		u.validUntil.Importance = importance
 		u.validUntil.SetText(text)
@@ -322,7 +322,7 @@ func (u *uploadTab) setFile(path string) {
 		return
 	}
 	u.file = path
-	u.fileInfo.SetText(fmt.Sprintf(lang.L("File: %s, %s, %s"), filepath.Base(path), upload.FormatSize(st.Size()), fileContentType(path)))
+	u.fileInfo.SetText(fmt.Sprintf(lang.L("File: %s, %s, %s"), filepath.Base(path), formatSize(st.Size()), fileContentType(path)))
 	u.fileWarning.Hide()
 	u.result.Hide()
 	u.checkContentType()
@@ -411,7 +411,7 @@ func (u *uploadTab) showProgress(p upload.Progress) {
 	if p.Total > 0 {
 		u.progress.SetValue(float64(p.Sent) / float64(p.Total))
 	}
-	text := fmt.Sprintf(lang.L("%s of %s · %s/s"), upload.FormatSize(p.Sent), upload.FormatSize(p.Total), upload.FormatSize(int64(p.Rate)))
+	text := fmt.Sprintf(lang.L("%s of %s · %s/s"), formatSize(p.Sent), formatSize(p.Total), formatSize(int64(p.Rate)))
 	if p.Rate > 0 && p.Sent < p.Total {
 		left := time.Duration(float64(p.Total-p.Sent) / p.Rate * float64(time.Second))
 		text += " · " + fmt.Sprintf(lang.L("%s left"), humanDuration(max(left, time.Second).Round(time.Second)))
@@ -481,16 +481,16 @@ func (u *uploadTab) successText(res *upload.Result) string {
 		verified = fmt.Sprintf(lang.L("Integrity not verified: %s"), res.CRCNote)
 	}
 	rate := float64(res.Size) / max(res.Elapsed.Seconds(), 0.001)
-	stored := fmt.Sprintf(lang.L("%s is stored as %s."), upload.FormatSize(res.Size), u.link.Key)
+	stored := fmt.Sprintf(lang.L("%s is stored as %s."), formatSize(res.Size), u.link.Key)
 	if !res.Verified() {
 		// Only the server's word: say whose it is.
-		stored = fmt.Sprintf(lang.L("The server says %s is stored as %s."), upload.FormatSize(res.Size), u.link.Key)
+		stored = fmt.Sprintf(lang.L("The server says %s is stored as %s."), formatSize(res.Size), u.link.Key)
 	}
 	lines := []string{stored, verified}
 	if res.ETag != "" {
 		lines = append(lines, "ETag "+res.ETag)
 	}
-	lines = append(lines, fmt.Sprintf(lang.L("Took %s at %s/s on average."), humanDuration(res.Elapsed.Round(time.Second)), upload.FormatSize(int64(rate))))
+	lines = append(lines, fmt.Sprintf(lang.L("Took %s at %s/s on average."), humanDuration(res.Elapsed.Round(time.Second)), formatSize(int64(rate))))
 	return strings.Join(lines, "\n")
 }
 

@@ -64,7 +64,7 @@ func (m *mainWindow) buildUI() {
 		m.arrivals.trigger() // the new link gets its state at once
 	}
 	m.createTab.onProfilesChanged = m.loadProfiles
-	m.status = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	m.status = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
 
 	m.welcome = m.buildWelcome()
 	toolbar := container.NewHBox(
@@ -107,7 +107,7 @@ func (m *mainWindow) buildUI() {
 func (m *mainWindow) buildWelcome() *fyne.Container {
 	text := &widget.Label{
 		Text:     lang.L("Create upload links for Alibaba Cloud OSS. Add an AccessKey to sign links for your buckets, or try the whole flow on this computer first, with no account."),
-		Wrapping: fyne.TextWrapWord,
+		Wrapping: textWrap(),
 	}
 	add := &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.AccountIcon(), Importance: widget.HighImportance, OnTapped: func() {
 		if m.svc.Profiles != nil {
@@ -232,7 +232,7 @@ func (m *mainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
 
 func (m *mainWindow) onAbout() {
 	icon := widget.NewIcon(assets.Icon)
-	text := &widget.Label{Text: fmt.Sprintf(lang.L("OSS Drop %s\nUpload links for Alibaba Cloud OSS that work the first time.\nSecrets stay in the OS keychain."), fyne.CurrentApp().Metadata().Version), Wrapping: fyne.TextWrapWord}
+	text := &widget.Label{Text: fmt.Sprintf(lang.L("OSS Drop %s\nUpload links for Alibaba Cloud OSS that work the first time.\nSecrets stay in the OS keychain."), fyne.CurrentApp().Metadata().Version), Wrapping: textWrap()}
 	dialog.ShowCustom(lang.L("About OSS Drop"), lang.L("Close"), container.NewBorder(nil, nil, icon, nil, text), m.win)
 }
 
