@@ -6,10 +6,10 @@ import (
 	"testing"
 )
 
-// TestLogicPackagesDoNotImportFyne keeps signing and app free of Fyne, so
+// TestLogicPackagesDoNotImportFyne keeps signing, app and message free of Fyne, so
 // the CLI, the sandbox and the signing core build and test without a display.
 func TestLogicPackagesDoNotImportFyne(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "-test", "./signing/...", "./app/...").CombinedOutput()
+	out, err := exec.Command("go", "list", "-deps", "-test", "./signing/...", "./app/...", "./message/...").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
@@ -20,6 +20,6 @@ func TestLogicPackagesDoNotImportFyne(t *testing.T) {
 		}
 	}
 	if len(deps) > 0 {
-		t.Errorf("signing/ or app/ depends on Fyne: %v", deps)
+		t.Errorf("signing/, app/ or message/ depends on Fyne: %v", deps)
 	}
 }

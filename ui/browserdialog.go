@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -200,17 +199,8 @@ func (d *browserDialog) showRules(rules []bucket.CORSRule) {
 
 func (d *browserDialog) showStatus(err error, importance widget.Importance) {
 	d.status.Importance = importance
-	d.status.SetText(bucketSentence(err))
+	d.status.SetText(ownerErrorText(err, true))
 	d.status.Show()
-}
-
-// bucketSentence is a bucket error's sentence and hint, or any error's text.
-func bucketSentence(err error) string {
-	var be *bucket.Error
-	if errors.As(err, &be) {
-		return strings.TrimSpace(be.Sentence + "\n" + be.Hint)
-	}
-	return errorSentence(err)
 }
 
 func (d *browserDialog) onAllow() {
@@ -260,7 +250,7 @@ func (d *browserDialog) publishedPage(pub *bucket.Published, err error) {
 	d.publish.Enable()
 	if err != nil {
 		d.publishNote.Importance = widget.DangerImportance
-		d.publishNote.SetText(bucketSentence(err))
+		d.publishNote.SetText(ownerErrorText(err, true))
 		d.publishNote.Show()
 		return
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/app/upload"
+	"github.com/ossdrop/ossdrop/message"
 )
 
 func TestHistoryTab(t *testing.T) {
@@ -67,7 +68,7 @@ func TestHistoryRowViews(t *testing.T) {
 	q3 := arrivals.Object{Bucket: "reports", Key: "in/q3.pdf", Size: 13 << 20, ETag: "E", CRC64: "1234", ContentType: "application/pdf", LastModified: fakeNow}
 	a := arrivals.Object{Bucket: "reports", Key: "in/acme/a.pdf", Size: 1000, ETag: "A", LastModified: fakeNow}
 	b := arrivals.Object{Bucket: "reports", Key: "in/acme/sub/b.csv", Size: 24, ETag: "B", LastModified: fakeNow}
-	denied := &bucket.Error{Status: 403, Code: "SignatureDoesNotMatch", Sentence: "OSS refused the profile's AccessKey secret.", Hint: "Rotate it."}
+	denied := &bucket.Error{Status: 403, Code: "SignatureDoesNotMatch", Sentence: message.New("OSS refused the profile's AccessKey secret."), Hint: message.New("Rotate it.")}
 	tests := []struct {
 		name       string
 		entry      history.Entry

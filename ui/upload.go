@@ -191,7 +191,7 @@ func (u *uploadTab) fillCard() {
 	}
 	u.details.SetText(strings.Join(lines, "\n"))
 	if len(in.Warnings) > 0 {
-		u.warnings.SetText(strings.Join(in.Warnings, "\n"))
+		u.warnings.SetText(localizeLines(in.Warnings))
 		u.warnings.Show()
 	} else {
 		u.warnings.Hide()
@@ -473,12 +473,12 @@ func (u *uploadTab) successText(res *upload.Result) string {
 	verified := lang.L("Integrity verified (CRC-64).")
 	switch {
 	case len(res.Mismatches) > 0:
-		verified = fmt.Sprintf(lang.L("Integrity not verified: %s"), strings.Join(res.Mismatches, "; "))
+		verified = fmt.Sprintf(lang.L("Integrity not verified: %s"), localizeList(res.Mismatches))
 	case res.CRCVerified:
 	case res.MD5Verified:
 		verified = lang.L("Integrity verified (MD5).")
 	default:
-		verified = fmt.Sprintf(lang.L("Integrity not verified: %s"), res.CRCNote)
+		verified = fmt.Sprintf(lang.L("Integrity not verified: %s"), localize(res.CRCNote))
 	}
 	rate := float64(res.Size) / max(res.Elapsed.Seconds(), 0.001)
 	stored := fmt.Sprintf(lang.L("%s is stored as %s."), formatSize(res.Size), u.link.Key)
@@ -505,7 +505,7 @@ func (u *uploadTab) detailsForSender(res *upload.Result, err error) string {
 	var ue *upload.Error
 	if errors.As(err, &ue) {
 		lines = append(lines, fmt.Sprintf("status: %d", ue.Status), "code: "+ue.Code, "request id: "+ue.RequestID, "ec: "+ue.EC,
-			fmt.Sprintf("attempts: %d", ue.Attempts), "error: "+ue.Sentence)
+			fmt.Sprintf("attempts: %d", ue.Attempts), "error: "+ue.Sentence.String())
 	}
 	if res != nil {
 		lines = append(lines, "etag: "+res.ETag, "request id: "+res.RequestID)

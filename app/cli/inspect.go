@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ossdrop/ossdrop/message"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -106,7 +107,7 @@ func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {
 		ShareLink: in.ShareLink(), Host: in.Host, Bucket: in.Bucket, Key: in.Key, Region: in.Region,
 		AccessKeyID: in.AccessKeyID, STSToken: in.HasSTSToken, ExpiresAt: in.ExpiresAt.UTC().Format(time.RFC3339),
 		Expired: in.Expired(now), Headers: in.Headers.Map(), HeadersKnown: in.HeadersKnown,
-		Callback: in.Callback, CallbackVars: in.CallbackVars, Curl: in.Curl(""), Warnings: in.Warnings,
+		Callback: in.Callback, CallbackVars: in.CallbackVars, Curl: in.Curl(""), Warnings: message.Strings(in.Warnings),
 		PageURL: in.PageURL,
 	}
 	// A request link's form takes its fields in the body: no headers.
@@ -184,7 +185,7 @@ func printInspection(w io.Writer, in *signing.Inspection, now time.Time) {
 	if len(in.Warnings) > 0 {
 		fmt.Fprintln(w, "Warnings:")
 		for _, warning := range in.Warnings {
-			fmt.Fprintf(w, "  - %s\n", termSafe(warning))
+			fmt.Fprintf(w, "  - %s\n", termSafe(warning.String()))
 		}
 	}
 }

@@ -114,7 +114,7 @@ func TestRequestLinkPreChecks(t *testing.T) {
 				return
 			}
 			var ue *upload.Error
-			if !errors.Is(err, tt.kind) || !errors.As(err, &ue) || !strings.Contains(ue.Sentence, tt.text) || ue.Hint == "" {
+			if !errors.Is(err, tt.kind) || !errors.As(err, &ue) || !strings.Contains(ue.Sentence.String(), tt.text) || ue.Hint.IsZero() {
 				t.Errorf("got %v, want %v saying %q with a hint", err, tt.kind, tt.text)
 			}
 		})
@@ -186,7 +186,7 @@ func TestQueue(t *testing.T) {
 			}
 		case "taken.txt":
 			var ue *upload.Error
-			if f.State != upload.Failed || !errors.As(f.Err, &ue) || ue.Kind != upload.ErrExists || !strings.Contains(ue.Hint, "Rename") {
+			if f.State != upload.Failed || !errors.As(f.Err, &ue) || ue.Kind != upload.ErrExists || !strings.Contains(ue.Hint.String(), "Rename") {
 				t.Errorf("%s: %+v", f.Name, f)
 			}
 		default:

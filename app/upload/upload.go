@@ -33,6 +33,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ossdrop/ossdrop/message"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -137,13 +138,13 @@ type Result struct {
 	// CRCVerified and MD5Verified say the server's checksum matched;
 	// CRCNote and MD5Note say why not when false (say, the server sent none).
 	CRCVerified bool
-	CRCNote     string
+	CRCNote     message.Text
 	MD5Verified bool
-	MD5Note     string
+	MD5Note     message.Text
 	// Mismatches lists every checksum of the server's that disagreed with
 	// the bytes sent or could not be read; any one makes the upload
 	// unverified, whatever else matched.
-	Mismatches []string
+	Mismatches message.List
 	RequestID  string
 	// CallbackBody is the owner's callback server's answer (JSON), relayed by
 	// OSS; empty when the link has no callback.
@@ -151,7 +152,7 @@ type Result struct {
 	Elapsed      time.Duration
 	Attempts     int
 	// Warnings are the pre-flight warnings (see Plan).
-	Warnings []string
+	Warnings []message.Text
 }
 
 // Verified reports whether at least one checksum from the server matched
@@ -280,7 +281,7 @@ func (u *uploader) attempt(ctx context.Context, attempt int, retried bool) outco
 	defer dog.stop()
 	req, err := p.request(reqCtx, b)
 	if err != nil {
-		return outcome{err: &Error{Kind: ErrLink, Sentence: "The link's address cannot be used.", Hint: "Copy the whole link again.", Err: err}}
+		return outcome{err: &Error{Kind: ErrLink, Sentence: message.New("The link's address cannot be used."), Hint: message.New("Copy the whole link again."), Err: err}}
 	}
 	resp, err := u.client.Do(req)
 	sent, _, _, readErr := b.finish()
@@ -334,8 +335,8 @@ func (u *uploader) answer(ctx context.Context, resp *http.Response, b *body, att
 		// The server answered before taking the whole file: whatever it
 		// stored is not this file.
 		return outcome{err: &Error{Kind: ErrRefused, Status: resp.StatusCode,
-			Sentence: fmt.Sprintf("The server answered after receiving only %s of %s, so it did not store this file.", FormatSize(sent), FormatSize(p.Size)),
-			Hint:     "Check that the link is an OSS upload link; ask the sender for a new one."}}
+			Sentence: message.New("The server answered after receiving only %s of %s, so it did not store this file.", message.Size(sent), message.Size(p.Size)),
+			Hint:     message.New("Check that the link is an OSS upload link; ask the sender for a new one.")}}
 	}
 
 	// Header values are the server's text: cleaned before anyone prints them.
@@ -347,14 +348,13 @@ func (u *uploader) answer(ctx context.Context, resp *http.Response, b *body, att
 	if resp.StatusCode == http.StatusNonAuthoritativeInfo {
 		// 203: the object is stored, OSS's call to the owner's server failed.
 		e := &Error{Kind: ErrCallback, Status: resp.StatusCode, Code: failure.xml.Code, Message: failure.xml.Message, RequestID: res.RequestID, EC: failure.xml.EC,
-			Sentence: "The file is stored, but the sender's server did not confirm it", Hint: "Tell the sender the file arrived; there is no need to upload it again (OSS does not retry the confirmation)."}
+			Sentence: message.New("The file is stored, but the sender's server did not confirm it."), Hint: message.New("Tell the sender the file arrived; there is no need to upload it again (OSS does not retry the confirmation).")}
 		if failure.xml.RequestID != "" {
 			e.RequestID = failure.xml.RequestID
 		}
 		if failure.xml.Message != "" {
-			e.Sentence += " (" + failure.xml.Message + ")"
+			e.Sentence = message.New("The file is stored, but the sender's server did not confirm it (%s).", failure.xml.Message)
 		}
-		e.Sentence += "."
 		if problem == nil {
 			return outcome{res: res, err: e}
 		}
@@ -405,13 +405,13 @@ func (p *Plan) request(ctx context.Context, b *body) (*http.Request, error) {
 }
 
 func changedError(name string) *Error {
-	return &Error{Kind: ErrFile, Sentence: fmt.Sprintf("%s changed while it was being uploaded.", name), Hint: "Wait until the file is complete, then upload it again."}
+	return &Error{Kind: ErrFile, Sentence: message.New("%s changed while it was being uploaded.", name), Hint: message.New("Wait until the file is complete, then upload it again.")}
 }
 
 func canceled(err error, attempts int) *Error {
-	e := &Error{Kind: ErrCanceled, Attempts: attempts, Err: err, Sentence: "The upload was cancelled."}
+	e := &Error{Kind: ErrCanceled, Attempts: attempts, Err: err, Sentence: message.New("The upload was cancelled.")}
 	if errors.Is(err, context.DeadlineExceeded) {
-		e.Sentence = "The upload took longer than allowed and was stopped."
+		e.Sentence = message.New("The upload took longer than allowed and was stopped.")
 	}
 	return e
 }
@@ -430,20 +430,20 @@ func networkError(host string, err error, attempt int) (*Error, bool) {
 	)
 	switch {
 	case errors.As(err, &verify), errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalid):
-		e.Sentence = fmt.Sprintf("The certificate of %s is not trusted, so the upload was not sent (%v).", host, rootCause(err))
-		e.Hint = "Check the computer's date and any proxy or antivirus that intercepts HTTPS; ask the sender whether the link is right."
+		e.Sentence = message.New("The certificate of %s is not trusted, so the upload was not sent (%v).", host, rootCause(err))
+		e.Hint = message.New("Check the computer's date and any proxy or antivirus that intercepts HTTPS; ask the sender whether the link is right.")
 		return e, false
 	case errors.As(err, &dns) && dns.IsNotFound:
-		e.Sentence = fmt.Sprintf("The server %s could not be found.", host)
-		e.Hint = "Check the internet connection, then copy the whole link again."
+		e.Sentence = message.New("The server %s could not be found.", host)
+		e.Hint = message.New("Check the internet connection, then copy the whole link again.")
 		return e, false
 	}
 	if attempt > 1 {
-		e.Sentence = fmt.Sprintf("The connection to %s failed %d times in a row; the upload did not complete (%v).", host, attempt, rootCause(err))
+		e.Sentence = message.New("The connection to %s failed %d times in a row; the upload did not complete (%v).", host, attempt, rootCause(err))
 	} else {
-		e.Sentence = fmt.Sprintf("The connection to %s failed; the upload did not complete (%v).", host, rootCause(err))
+		e.Sentence = message.New("The connection to %s failed; the upload did not complete (%v).", host, rootCause(err))
 	}
-	e.Hint = "Check the network connection and try again."
+	e.Hint = message.New("Check the network connection and try again.")
 	return e, true
 }
 
@@ -461,53 +461,53 @@ func rootCause(err error) error {
 // if any, says the object differs, the server's checksums cannot be read,
 // or (unless allowUnverified) there was nothing to compare.
 func (r *Result) verify(h http.Header, md5sum []byte, allowUnverified bool) *Error {
-	var diffs, unreadable []string
+	var diffs, unreadable message.List
 	switch v := h.Get("x-oss-hash-crc64ecma"); {
 	case v == "":
-		r.CRCNote = "the server sent no CRC-64 (x-oss-hash-crc64ecma)"
+		r.CRCNote = message.New("the server sent no CRC-64 (x-oss-hash-crc64ecma)")
 	default:
 		server, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
 		if err != nil {
-			r.CRCNote = fmt.Sprintf("the server's CRC-64 %q is not a number", clean(v))
+			r.CRCNote = message.New("the server's CRC-64 %q is not a number", clean(v))
 			unreadable = append(unreadable, r.CRCNote)
 		} else if server != r.CRC64 {
-			diffs = append(diffs, fmt.Sprintf("CRC-64 %d here, %d on the server", r.CRC64, server))
+			diffs = append(diffs, message.New("CRC-64 %d here, %d on the server", r.CRC64, server))
 		} else {
 			r.CRCVerified = true
 		}
 	}
 	switch {
 	case r.ETag == "":
-		r.MD5Note = "the server sent no ETag"
+		r.MD5Note = message.New("the server sent no ETag")
 	case !isMD5Hex(r.ETag):
-		r.MD5Note = fmt.Sprintf("the ETag %s is not an MD5 (the object was not stored by one simple upload)", r.ETag)
+		r.MD5Note = message.New("the ETag %s is not an MD5 (the object was not stored by one simple upload)", r.ETag)
 	case !strings.EqualFold(r.ETag, r.MD5):
-		diffs = append(diffs, fmt.Sprintf("MD5 %s here, ETag %s on the server", r.MD5, r.ETag))
+		diffs = append(diffs, message.New("MD5 %s here, ETag %s on the server", r.MD5, r.ETag))
 	default:
 		r.MD5Verified = true
 	}
 	if v := h.Get("Content-MD5"); v != "" {
 		if got := base64MD5(md5sum); v != got {
-			diffs = append(diffs, fmt.Sprintf("Content-MD5 %s here, %s on the server", got, clean(v)))
+			diffs = append(diffs, message.New("Content-MD5 %s here, %s on the server", got, clean(v)))
 			r.MD5Verified = false
 		} else if !r.MD5Verified {
-			r.MD5Verified, r.MD5Note = true, ""
+			r.MD5Verified, r.MD5Note = true, message.Text{}
 		}
 	}
 	r.Mismatches = append(diffs, unreadable...)
 	switch {
 	case len(diffs) > 0:
 		return &Error{Kind: ErrChecksum,
-			Sentence: fmt.Sprintf("The object stored on the server differs from your file (%s).", joinAnd(r.Mismatches)),
-			Hint:     "Upload the file again; if the link protects the object from being replaced, ask the sender for a new link."}
+			Sentence: message.New("The object stored on the server differs from your file (%s).", r.Mismatches),
+			Hint:     message.New("Upload the file again; if the link protects the object from being replaced, ask the sender for a new link.")}
 	case len(unreadable) > 0:
 		return &Error{Kind: ErrChecksum,
-			Sentence: fmt.Sprintf("The server's answer cannot confirm the upload: %s.", joinAnd(unreadable)),
-			Hint:     "Upload the file again; if it keeps happening, something between you and OSS (a proxy) may be changing the answers: tell the sender."}
+			Sentence: message.New("The server's answer cannot confirm the upload: %s.", unreadable),
+			Hint:     message.New("Upload the file again; if it keeps happening, something between you and OSS (a proxy) may be changing the answers: tell the sender.")}
 	case !r.CRCVerified && !r.MD5Verified && !allowUnverified:
 		return &Error{Kind: ErrUnverified,
-			Sentence: fmt.Sprintf("The server said the file is stored but sent no checksum to confirm it (%s; %s). OSS always sends one: the answer may have come from a proxy or a Wi-Fi sign-in page instead.", r.CRCNote, r.MD5Note),
-			Hint:     "Check the connection (sign in to the Wi-Fi, or bypass the proxy) and upload again, or ask the sender whether the file arrived."}
+			Sentence: message.New("The server said the file is stored but sent no checksum to confirm it (%s; %s). OSS always sends one: the answer may have come from a proxy or a Wi-Fi sign-in page instead.", r.CRCNote, r.MD5Note),
+			Hint:     message.New("Check the connection (sign in to the Wi-Fi, or bypass the proxy) and upload again, or ask the sender whether the file arrived.")}
 	}
 	return nil
 }
@@ -682,10 +682,3 @@ func isMD5Hex(s string) bool {
 }
 
 func base64MD5(sum []byte) string { return base64.StdEncoding.EncodeToString(sum) }
-
-func joinAnd(parts []string) string {
-	if len(parts) <= 1 {
-		return strings.Join(parts, "")
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
-}
