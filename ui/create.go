@@ -182,41 +182,46 @@ func (t *createTab) withError(field fyne.CanvasObject, name string) fyne.CanvasO
 // setProfiles replaces the profile list, keeping the selection if it still exists.
 func (t *createTab) setProfiles(profiles []credentials.Profile, sandbox *Sandbox) {
 	t.profiles, t.sandbox = profiles, sandbox
-	var names []string
+	var labels []string
 	if sandbox != nil {
-		names = append(names, sandbox.Profile.Name)
+		labels = append(labels, profileLabel(sandbox.Profile.Name))
 	}
 	for _, p := range profiles {
-		names = append(names, p.Name)
+		labels = append(labels, profileLabel(p.Name))
 	}
 	selected := t.profile.Selected
-	t.profile.SetOptions(names)
+	t.profile.SetOptions(labels)
 	switch {
-	case slices.Contains(names, selected):
+	case slices.Contains(labels, selected):
 		t.profile.SetSelected(selected)
 	case sandbox != nil:
-		t.profile.SetSelected(sandbox.Profile.Name)
+		t.selectProfile(sandbox.Profile.Name)
 	default:
 		for _, p := range profiles {
 			if p.Default {
-				t.profile.SetSelected(p.Name)
+				t.selectProfile(p.Name)
 			}
 		}
-		if t.profile.Selected == "" && len(names) > 0 {
-			t.profile.SetSelected(names[0])
+		if t.profile.Selected == "" && len(labels) > 0 {
+			t.profile.SetSelected(labels[0])
 		}
 	}
 	t.validate()
 }
 
+// selectProfile chooses the profile of that name (the list shows labels).
+func (t *createTab) selectProfile(name string) {
+	t.profile.SetSelected(profileLabel(name))
+}
+
 // selectedProfile returns the chosen profile (the sandbox's included).
 func (t *createTab) selectedProfile() (credentials.Profile, bool) {
-	name := t.profile.Selected
-	if t.sandbox != nil && name == t.sandbox.Profile.Name {
+	label := t.profile.Selected
+	if t.sandbox != nil && label == profileLabel(t.sandbox.Profile.Name) {
 		return t.sandbox.Profile, true
 	}
 	for _, p := range t.profiles {
-		if p.Name == name {
+		if profileLabel(p.Name) == label {
 			return p, true
 		}
 	}

@@ -68,6 +68,17 @@ func formatSize(n int64) string {
 	return upload.FormatSize(n)
 }
 
+// profileLabel is how a profile's name is shown: the sandbox's
+// pseudo-profile in the UI's language. Its name stays "Local sandbox"
+// wherever it is stored (the history records which profile signed a link),
+// so only what the user sees changes.
+func profileLabel(name string) string {
+	if name == SandboxProfileName {
+		return lang.L("Local sandbox")
+	}
+	return name
+}
+
 // textWrap is how labels of running text wrap in the UI's language. Fyne
 // 2.7's TextWrapWord breaks a line at its last space, and only where a
 // line has none at the exact character that overflows; Chinese puts no

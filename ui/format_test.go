@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/ossdrop/ossdrop/app/credentials"
 )
 
 // inLanguage switches the UI's translations to a locale ("zh_CN.UTF-8")
@@ -92,5 +93,28 @@ func TestChineseLabelsBreakAnywhere(t *testing.T) {
 				t.Fatalf("only %d wrapping labels found: the walk missed the tabs' content", wrapping)
 			}
 		})
+	}
+}
+
+// TestSandboxProfileInChinese: the sandbox's pseudo-profile reads as
+// "本地沙箱" in the profile list while it keeps its stored name, so links
+// it signed still find it.
+func TestSandboxProfileInChinese(t *testing.T) {
+	inLanguage(t, "zh_CN.UTF-8")
+	svc, _, _ := newFakeServices()
+	tab := newTestCreateTab(t, svc)
+	sb := &Sandbox{Profile: credentials.Profile{Name: SandboxProfileName, Region: "cn-hangzhou", Bucket: "demo"}}
+	ps, _ := svc.Profiles.List()
+	tab.setProfiles(ps, sb)
+	if got := tab.profile.Options; len(got) != 2 || got[0] != "本地沙箱" || got[1] != "work" {
+		t.Fatalf("profile list %q, want 本地沙箱 and work", got)
+	}
+	tab.selectProfile(SandboxProfileName)
+	if p, ok := tab.selectedProfile(); !ok || p.Name != SandboxProfileName {
+		t.Errorf("selectedProfile = %q, %v", p.Name, ok)
+	}
+	tab.selectProfile("work")
+	if p, ok := tab.selectedProfile(); !ok || p.Name != "work" {
+		t.Errorf("after choosing work: %q, %v", p.Name, ok)
 	}
 }

@@ -94,7 +94,7 @@ func viewOf(e history.Entry, st *arrivals.Status, now time.Time) rowView {
 	if e.IsRequestLink() && e.MaxSize > 0 {
 		options += " · " + fmt.Sprintf(lang.L("up to %s"), formatSize(e.MaxSize))
 	}
-	v.detail = fmt.Sprintf("%s · %s · %s · %s", e.Profile, formatDateTime(e.Created, now), untilText(e.Expires, now), options)
+	v.detail = fmt.Sprintf("%s · %s · %s · %s", profileLabel(e.Profile), formatDateTime(e.Created, now), untilText(e.Expires, now), options)
 	switch {
 	case !arrivals.Watched(e):
 		v.icon, v.state = theme.DownloadIcon(), lang.L("A download link: anyone with it can fetch the file until it expires.")

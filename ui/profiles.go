@@ -77,7 +77,7 @@ func (d *profilesDialog) add() {
 }
 
 func profileLine(p credentials.Profile, now time.Time) string {
-	parts := []string{p.Name, credentials.MaskAccessKeyID(p.AccessKeyID), p.Region}
+	parts := []string{profileLabel(p.Name), credentials.MaskAccessKeyID(p.AccessKeyID), p.Region}
 	if p.Bucket != "" {
 		parts = append(parts, p.Bucket)
 	}

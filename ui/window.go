@@ -168,7 +168,7 @@ func (m *mainWindow) onProfiles() {
 // onTryLocally starts the embedded sandbox and selects its profile.
 func (m *mainWindow) onTryLocally() {
 	if m.sandbox != nil {
-		m.createTab.profile.SetSelected(m.sandbox.Profile.Name)
+		m.createTab.selectProfile(m.sandbox.Profile.Name)
 		return
 	}
 	if m.svc.StartSandbox == nil {
@@ -190,7 +190,7 @@ func (m *mainWindow) setSandbox(sb *Sandbox, err error) {
 	m.sandbox = sb
 	m.status.SetText(fmt.Sprintf(lang.L("Local sandbox running at %s: links you create here work only on this computer. Objects are kept in %s."), sb.Profile.Endpoint, sb.Dir))
 	m.refreshProfiles()
-	m.createTab.profile.SetSelected(sb.Profile.Name)
+	m.createTab.selectProfile(sb.Profile.Name)
 	if m.createTab.key.Text == "" {
 		m.createTab.key.SetText("hello.txt")
 	}
