@@ -80,11 +80,12 @@ func TestFontsCoverTranslations(t *testing.T) {
 
 // TestCJKFontsLeaveLatinAlone checks that the CJK fonts carry no Latin
 // letters or digits: Fyne tries the theme's font first, so any Latin glyph
-// here would replace Fyne's Noto Sans in every English label.
+// here would replace Fyne's Noto Sans in every English label. The space is
+// the exception (see TestCJKFontsMeasureLikeFyne's).
 func TestCJKFontsLeaveLatinAlone(t *testing.T) {
-	for _, r := range []fyne.Resource{CJKRegular, CJKBold} {
+	for _, r := range []fyne.Resource{CJKRegular, CJKBold, CJKMono} {
 		f := parse(t, r)
-		for c := rune(0x20); c < 0x250; c++ {
+		for c := rune(0x21); c < 0x250; c++ {
 			if _, ok := f.NominalGlyph(c); ok {
 				t.Errorf("%s has a glyph for %q", r.Name(), c)
 			}
@@ -94,5 +95,47 @@ func TestCJKFontsLeaveLatinAlone(t *testing.T) {
 				t.Errorf("%s has no glyph for %q", r.Name(), c)
 			}
 		}
+	}
+}
+
+// TestCJKFontsMeasureLikeFyne: each CJK font has the line metrics and the
+// space of the Fyne font it is used with. Fyne measures a label's height
+// and places its baseline with the first font of the style that has a
+// space, which is the CJK font (go-text's shaper expects every font to have
+// one, and a space after Chinese text is drawn with it), so other metrics
+// would change the size of every label, Chinese or not.
+func TestCJKFontsMeasureLikeFyne(t *testing.T) {
+	for _, pair := range []struct{ cjk, latin fyne.Resource }{
+		{CJKRegular, theme.DefaultTextFont()},
+		{CJKBold, theme.DefaultTextBoldFont()},
+		{CJKMono, theme.DefaultTextMonospaceFont()},
+	} {
+		t.Run(pair.cjk.Name(), func(t *testing.T) {
+			cjk, latin := parse(t, pair.cjk), parse(t, pair.latin)
+			perEm := func(f *font.Face, v float32) float64 { return float64(v) / float64(f.Upem()) }
+			ce, ok1 := cjk.FontHExtents()
+			le, ok2 := latin.FontHExtents()
+			if !ok1 || !ok2 {
+				t.Fatal("no horizontal extents")
+			}
+			for _, m := range []struct {
+				name     string
+				cjk, lat float32
+			}{{"ascender", ce.Ascender, le.Ascender}, {"descender", ce.Descender, le.Descender}, {"line gap", ce.LineGap, le.LineGap}} {
+				if d := perEm(cjk, m.cjk) - perEm(latin, m.lat); d > 0.001 || d < -0.001 {
+					t.Errorf("%s %.3f em, %s has %.3f em", m.name, perEm(cjk, m.cjk), pair.latin.Name(), perEm(latin, m.lat))
+				}
+			}
+			space := func(f *font.Face) float64 {
+				gid, ok := f.NominalGlyph(' ')
+				if !ok {
+					t.Fatal("no space")
+				}
+				return perEm(f, f.HorizontalAdvance(gid))
+			}
+			if d := space(cjk) - space(latin); d > 0.001 || d < -0.001 {
+				t.Errorf("space %.3f em, %s has %.3f em", space(cjk), pair.latin.Name(), space(latin))
+			}
+		})
 	}
 }

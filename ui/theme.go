@@ -24,14 +24,16 @@ func newAppTheme() fyne.Theme {
 	return &appTheme{Theme: theme.DefaultTheme()}
 }
 
-// Font puts the CJK font of the style's weight first. CJK fonts have no
-// italics and no monospace forms (CJK glyphs are one em wide already), so
-// those styles take the regular weight; symbols keep Fyne's symbol font. A
+// Font puts the CJK font of the style first: bold for bold text, the one
+// that measures like Fyne's monospace font for monospace text, regular for
+// the rest (CJK fonts have no italics); symbols keep Fyne's symbol font. A
 // font chosen with FYNE_FONT wins, as in Fyne's own theme.
 func (t *appTheme) Font(s fyne.TextStyle) fyne.Resource {
 	switch {
 	case s.Symbol || os.Getenv("FYNE_FONT") != "":
 		return t.Theme.Font(s)
+	case s.Monospace:
+		return assets.CJKMono
 	case s.Bold:
 		return assets.CJKBold
 	default:

@@ -26,7 +26,7 @@ func TestAppThemeFonts(t *testing.T) {
 		{"bold", fyne.TextStyle{Bold: true}, assets.CJKBold},
 		{"bold italic", fyne.TextStyle{Bold: true, Italic: true}, assets.CJKBold},
 		{"italic", fyne.TextStyle{Italic: true}, assets.CJKRegular},
-		{"monospace", fyne.TextStyle{Monospace: true}, assets.CJKRegular},
+		{"monospace", fyne.TextStyle{Monospace: true}, assets.CJKMono},
 		{"symbol", fyne.TextStyle{Symbol: true}, theme.DefaultTheme().Font(fyne.TextStyle{Symbol: true})},
 	}
 	for _, tt := range tests {
