@@ -15,7 +15,6 @@ import (
 
 	"github.com/ossdrop/ossdrop/message"
 	"golang.org/x/net/http/httpguts"
-	"mvdan.cc/sh/v3/shell"
 )
 
 // Signature formats Inspect recognises.
@@ -382,7 +381,7 @@ func (in *Inspection) warn(now time.Time) {
 // inspectCurl reads a curl command with a real shell-words parser.
 func inspectCurl(text string, now time.Time) (*Inspection, error) {
 	text = strings.TrimPrefix(strings.TrimSpace(text), "$")
-	args, err := shell.Fields(text, func(string) string { return "" })
+	args, err := curlWords(text)
 	if err != nil {
 		return nil, notALink("the curl command could not be read (%v): copy the whole command again", err)
 	}

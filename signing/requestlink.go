@@ -105,10 +105,16 @@ func (l *RequestLink) Form(key, contentType string) Fields {
 // with real curl. The key uses ${filename}, which OSS replaces with the
 // uploaded file's name. file defaults to CurlPlaceholder.
 func (l *RequestLink) Curl(file string) string {
+	return "curl " + joinArgs(l.curlArgs(file), shellQuote)
+}
+
+// curlArgs are curl's arguments for Curl, unquoted (see CurlIn for the
+// other shells).
+func (l *RequestLink) curlArgs(file string) []string {
 	if file == "" {
 		file = CurlPlaceholder
 	}
-	args := []string{"curl"}
+	var args []string
 	for _, f := range l.Form(l.ObjectKey("${filename}"), "") {
 		// --form-string sends a value as it is; -F would read a leading @
 		// or < as a file and ";type=" as an option.
@@ -116,10 +122,9 @@ func (l *RequestLink) Curl(file string) string {
 		if strings.ContainsAny(f.Value, ";") || strings.HasPrefix(f.Value, "@") || strings.HasPrefix(f.Value, "<") {
 			flag = "--form-string"
 		}
-		args = append(args, flag, shellQuote(f.Name+"="+f.Value))
+		args = append(args, flag, f.Name+"="+f.Value)
 	}
-	args = append(args, "-F", shellQuote(FormFile+"=@"+curlFileName(file)), shellQuote(l.URL))
-	return strings.Join(args, " ")
+	return append(args, "-F", FormFile+"=@"+curlFileName(file), l.URL)
 }
 
 // curlFileName quotes a path for curl's -F name=@path when it holds a

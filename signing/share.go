@@ -95,24 +95,7 @@ func (l *Link) Curl(file string) string {
 }
 
 func buildCurl(method, rawURL string, headers Headers, file string) string {
-	if file == "" {
-		file = CurlPlaceholder
-	}
-	args := []string{"curl"}
-	if method == MethodGet {
-		args = append(args, "-o", shellQuote(file))
-	} else {
-		args = append(args, "-X", method, "-T", shellQuote(file))
-	}
-	for _, h := range headers {
-		args = append(args, "-H", shellQuote(h.Name+": "+h.Value))
-	}
-	target, asIs := curlURL(rawURL)
-	if asIs {
-		args = append(args, "--path-as-is")
-	}
-	args = append(args, shellQuote(target))
-	return strings.Join(args, " ")
+	return "curl " + joinArgs(curlArgs(method, rawURL, headers, file), shellQuote)
 }
 
 // curlURL returns rawURL as curl must be given it, and whether curl needs

@@ -12,6 +12,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
 
+	"github.com/ossdrop/ossdrop/app/appinfo"
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
@@ -64,6 +65,7 @@ func isFile(path string) bool {
 func Run(args []string) {
 	exitWithoutDisplay()
 	opts := ParseArgs(args)
+	fyneapp.SetMetadata(metadata(appinfo.Get()))
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(assets.Icon)
 	a.Settings().SetTheme(newAppTheme())
@@ -77,6 +79,17 @@ func Run(args []string) {
 	w.SetOnClosed(m.close)
 	releaseStartupMemory()
 	w.ShowAndRun()
+}
+
+// metadata is FyneApp.toml as Fyne wants it; a plain 'go build' binary
+// would otherwise look for FyneApp.toml next to itself and, not finding
+// it, call itself version 0.0.1. The fyneDo migration is left to the
+// migrated_fynedo build tag (release packages): without it Fyne's thread
+// checker keeps speaking in development builds.
+func metadata(i appinfo.Info) fyne.AppMetadata {
+	return fyne.AppMetadata{
+		ID: i.Details.ID, Name: i.Details.Name, Version: i.Details.Version, Build: i.Details.Build, Icon: assets.Icon,
+	}
 }
 
 // start loads the profiles, starts checking the upload links (again at

@@ -203,18 +203,7 @@ func walk(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
 // TestResultCardRequestPageLink: a request link gets a page link of kind
 // post (the page takes several files), and the QR code holds it.
 func TestResultCardRequestPageLink(t *testing.T) {
-	svc, _, _ := newFakeServices()
-	svc.Now = time.Now
-	test.NewTempApp(t)
-	w := test.NewTempWindow(t, widget.NewLabel(""))
-	r := newResultCard(w, svc, func(signing.Request) {}, func(string) {})
-	w.SetContent(r.container)
-	req := signing.Request{Region: "cn-hangzhou", Bucket: "reports", Method: signing.MethodPost, Prefix: "in/acme/", MaxSize: 1 << 20,
-		Expires: time.Hour, Credentials: signing.Credentials{AccessKeyID: "AKIDUITEST000001", AccessKeySecret: "ui-test-secret"}}
-	l, err := signing.NewRequestLink(req, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, l, req := newRequestResultCard(t)
 	r.page.pageURL = testPageURL
 	r.showRequest(l, req)
 	parts, ok, err := signing.ParsePageLink(r.page.link)

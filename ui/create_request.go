@@ -142,7 +142,8 @@ func (t *createTab) showRequestLink(req signing.Request, l *signing.RequestLink,
 // where the form goes, what it takes, the curl command and the QR code.
 func (r *resultCard) showRequest(l *signing.RequestLink, req signing.Request) {
 	r.link, r.req = nil, req
-	r.shareText, r.urlText, r.curlText, r.expires = l.ShareLink(), l.URL, l.Curl(""), l.ExpiresAt
+	r.shareText, r.urlText, r.expires = l.ShareLink(), l.URL, l.ExpiresAt
+	r.setCurl(func(sh signing.Shell) string { return l.CurlIn(sh, "") })
 	r.title.SetText(fmt.Sprintf(lang.L("Request link for %s/%s, valid until %s"), l.Bucket, l.ObjectKey(""), formatDateTime(l.ExpiresAt, r.svc.Now())))
 	r.urlTitle.SetText(lang.L("Form address (POST)"))
 	r.headersTitle.SetText(lang.L("What the link takes"))
@@ -150,7 +151,6 @@ func (r *resultCard) showRequest(l *signing.RequestLink, req signing.Request) {
 	r.share.SetText(r.shareText)
 	r.url.SetText(r.urlText)
 	r.urlNote.Hide() // a form takes its fields in the body: no headers to warn about
-	r.curl.SetText(r.curlText)
 	r.headers.RemoveAll()
 	for _, row := range requestRows(l) {
 		r.headers.Add(&widget.Label{Text: row[0]})

@@ -241,7 +241,9 @@ func TestCreateLinkFillsResult(t *testing.T) {
 	if !strings.Contains(tab.result.share.Text, "#ossdrop=1&method=PUT&content-type=application%2Fpdf") {
 		t.Errorf("share link %q", tab.result.share.Text)
 	}
-	if tab.result.url.Text != link.URL || !strings.HasPrefix(tab.result.curl.Text, "curl -X PUT -T ./FILE -H 'content-type: application/pdf'") {
+	// The curl command is in the system's natural shell: PowerShell on Windows.
+	if tab.result.url.Text != link.URL || tab.result.curl.Text != link.CurlIn(signing.NaturalShell, "") ||
+		!strings.Contains(tab.result.curl.Text, " -X PUT -T ./FILE -H 'content-type: application/pdf'") {
 		t.Errorf("url %q curl %q", tab.result.url.Text, tab.result.curl.Text)
 	}
 	if got := len(tab.result.headers.Objects); got != 2*3 {
@@ -301,8 +303,7 @@ func TestCallbackPreview(t *testing.T) {
 }
 
 func TestChineseTranslation(t *testing.T) {
-	t.Setenv("LANGUAGE", "")
-	t.Setenv("LC_ALL", "zh_CN.UTF-8")
+	useChinese(t)
 	loadTranslations()
 	defer func() {
 		os.Setenv("LC_ALL", "C")

@@ -29,6 +29,10 @@ type resultCard struct {
 	// The texts the card shares: a PUT link's or a request link's.
 	shareText, urlText, curlText string
 	expires                      time.Time
+	// curlIn writes the shown link's curl command for a shell; shell is
+	// the one chosen.
+	curlIn func(signing.Shell) string
+	shell  signing.Shell
 
 	title     *widget.Label
 	countdown *widget.Label
@@ -37,6 +41,7 @@ type resultCard struct {
 	urlNote   *widget.Label
 	headers   *fyne.Container
 	curl      *widget.Label
+	shellPick *widget.RadioGroup
 	qr        *canvas.Image
 	qrNote    *widget.Label
 	container *fyne.Container
@@ -50,7 +55,7 @@ type resultCard struct {
 }
 
 func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Request), onTestUpload func(string)) *resultCard {
-	r := &resultCard{win: win, svc: svc}
+	r := &resultCard{win: win, svc: svc, shell: preferredShell()}
 	r.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: textWrap()}
 	r.countdown = &widget.Label{}
 	r.share = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
@@ -71,6 +76,7 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 		head := container.NewBorder(nil, nil, title, copyButton(copyOf))
 		return container.NewVBox(head, body)
 	}
+	r.shellPick = &widget.RadioGroup{Options: shellLabels(), Selected: shellLabel(r.shell), Horizontal: true, Required: true, OnChanged: r.onShell}
 	bold := func(text string) *widget.Label {
 		return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}}
 	}
@@ -87,7 +93,10 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 		section(r.urlTitle, container.NewVBox(r.url, r.urlNote), func() string { return r.urlText }),
 		r.headersTitle,
 		r.headers,
-		section(bold(lang.L("curl command")), r.curl, func() string { return r.curlText }),
+		// The curl command's head also holds the shell picker.
+		container.NewBorder(nil, nil, container.NewHBox(bold(lang.L("curl command")), r.shellPick),
+			copyButton(func() string { return r.curlText })),
+		r.curl,
 	)
 	qr := container.NewVBox(r.qr, r.qrNote)
 	card := widget.NewCard("", "", container.NewVBox(
@@ -103,7 +112,8 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 // show fills the card with a new link and starts its countdown.
 func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.link, r.req = link, req
-	r.shareText, r.urlText, r.curlText, r.expires = link.ShareLink(), link.URL, link.Curl(""), link.ExpiresAt
+	r.shareText, r.urlText, r.expires = link.ShareLink(), link.URL, link.ExpiresAt
+	r.setCurl(func(sh signing.Shell) string { return link.CurlIn(sh, "") })
 	r.urlTitle.SetText(lang.L("Plain URL"))
 	r.headersTitle.SetText(lang.L("Headers the uploader must send, exactly"))
 	r.download.Show()
@@ -113,7 +123,6 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.urlNote.Text, r.urlNote.Importance = plainURLNote(link.Headers)
 	r.urlNote.Refresh()
 	r.urlNote.Show()
-	r.curl.SetText(r.curlText)
 	r.headers.RemoveAll()
 	if len(link.Headers) == 0 {
 		r.headers.Add(&widget.Label{Text: lang.L("none"), Importance: widget.LowImportance})
@@ -127,6 +136,28 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.renderQR()
 	r.container.Show()
 	r.startCountdown()
+}
+
+// setCurl sets the curl command of the shown link (written by curlIn for
+// the chosen shell).
+func (r *resultCard) setCurl(curlIn func(signing.Shell) string) {
+	r.curlIn = curlIn
+	r.curlText = curlIn(r.shell)
+	r.curl.SetText(r.curlText)
+}
+
+// onShell rewrites the curl command for the chosen shell and remembers the
+// choice for the next link.
+func (r *resultCard) onShell(label string) {
+	sh, ok := shellOfLabel(label)
+	if !ok {
+		return
+	}
+	r.shell = sh
+	fyne.CurrentApp().Preferences().SetString(prefCurlShell, string(sh))
+	if r.curlIn != nil {
+		r.setCurl(r.curlIn)
+	}
 }
 
 // plainURLNote says, under the plain URL, whether it works as it is: a

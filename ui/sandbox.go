@@ -3,10 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"time"
-
-	"fyne.io/fyne/v2"
 
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/sandbox"
@@ -17,10 +14,13 @@ import (
 const SandboxProfileName = "Local sandbox"
 
 // startSandbox starts the embedded OSS endpoint on a free loopback port,
-// with objects in the app's data directory and a key pair that lives only
-// in memory for this session.
+// with objects where 'ossdrop sandbox' keeps them (the user's cache
+// directory) and a key pair that lives only in memory for this session.
 func startSandbox() (*Sandbox, error) {
-	dir := filepath.Join(fyne.CurrentApp().Storage().RootURI().Path(), "sandbox")
+	dir, err := sandbox.DefaultDir()
+	if err != nil {
+		return nil, fmt.Errorf("start the local sandbox: %w", err)
+	}
 	key, err := sandbox.NewSessionKey()
 	if err != nil {
 		return nil, err

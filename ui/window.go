@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ossdrop/ossdrop/app/appinfo"
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/assets"
@@ -232,7 +233,7 @@ func (m *mainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
 
 func (m *mainWindow) onAbout() {
 	icon := widget.NewIcon(assets.Icon)
-	text := &widget.Label{Text: fmt.Sprintf(lang.L("OSS Drop %s\nUpload links for Alibaba Cloud OSS that work the first time.\nSecrets stay in the OS keychain."), fyne.CurrentApp().Metadata().Version), Wrapping: textWrap()}
+	text := &widget.Label{Text: fmt.Sprintf(lang.L("OSS Drop %s\nUpload links for Alibaba Cloud OSS that work the first time.\nSecrets stay in the OS keychain."), appinfo.Get().Details.Version), Wrapping: textWrap()}
 	dialog.ShowCustom(lang.L("About OSS Drop"), lang.L("Close"), container.NewBorder(nil, nil, icon, nil, text), m.win)
 }
 

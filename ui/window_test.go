@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ossdrop/ossdrop/app/appinfo"
 	"github.com/ossdrop/ossdrop/app/upload"
 )
 
@@ -41,7 +43,7 @@ func TestFirstRunSandbox(t *testing.T) {
 	if m.createTab.create.Disabled() {
 		t.Fatalf("Create disabled in the sandbox: %v", visibleErrors(m.createTab))
 	}
-	// The test app's storage, and so the sandbox's objects, outlive the test.
+	// The sandbox's objects (in the cache directory) outlive the test.
 	m.createTab.key.SetText(fmt.Sprintf("first-run-%d.txt", time.Now().UnixNano()))
 	test.Tap(m.createTab.create)
 	waitFor(t, "the link", func() bool { return m.createTab.result.container.Visible() })
@@ -61,5 +63,33 @@ func TestFirstRunSandbox(t *testing.T) {
 	m.createTab.onTestUpload(share)
 	if m.tabs.SelectedIndex() != 1 || m.upload.paste.Text != share {
 		t.Errorf("Test upload: tab %d, paste %q", m.tabs.SelectedIndex(), m.upload.paste.Text)
+	}
+}
+
+// TestAboutShowsFyneAppVersion: the About dialog and Fyne's metadata say
+// the version FyneApp.toml says, as 'ossdrop version' does.
+func TestAboutShowsFyneAppVersion(t *testing.T) {
+	data, err := os.ReadFile("../FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	appinfo.Load(data)
+	version := appinfo.Get().Details.Version
+	if meta := metadata(appinfo.Get()); meta.Version != version || meta.ID != AppID || meta.Name != "OSS Drop" {
+		t.Errorf("metadata %+v, want version %s and ID %s", meta, version, AppID)
+	}
+	svc, _, _ := newFakeServices()
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	m := newMainWindow(w, svc)
+	m.onAbout()
+	var texts []string
+	for _, o := range test.LaidOutObjects(w.Canvas().Overlays().Top()) {
+		if l, ok := o.(*widget.Label); ok {
+			texts = append(texts, l.Text)
+		}
+	}
+	if !strings.Contains(strings.Join(texts, "\n"), "OSS Drop "+version+"\n") {
+		t.Errorf("the About dialog does not say version %s: %q", version, texts)
 	}
 }

@@ -3,7 +3,6 @@ package bucket
 import (
 	"context"
 	"errors"
-	"hash/crc64"
 	"io"
 	"io/fs"
 	"os"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/ossdrop/ossdrop/message"
+
+	"github.com/ossdrop/ossdrop/app/osscrc"
 )
 
 // Errors a download wraps, for callers that test them with errors.Is.
@@ -43,9 +44,6 @@ type Downloaded struct {
 	// server sent one); a mismatch is an error, never a Downloaded.
 	CRCChecked bool
 }
-
-// crcTable is CRC-64/ECMA-182, the one OSS reports in x-oss-hash-crc64ecma.
-var crcTable = crc64.MakeTable(crc64.ECMA)
 
 // Download fetches key into the file dest with GetObject. The bytes go to
 // a temporary file beside dest, their CRC-64 is compared with the
@@ -78,7 +76,7 @@ func (c *Client) Download(ctx context.Context, key, dest string, opts DownloadOp
 			os.Remove(tmp.Name())
 		}
 	}()
-	crc := crc64.New(crcTable)
+	crc := osscrc.New()
 	sinks := []io.Writer{tmp, crc}
 	if opts.Progress != nil {
 		sinks = append(sinks, &progressWriter{total: res.ContentLength, report: opts.Progress})

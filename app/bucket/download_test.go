@@ -206,3 +206,7 @@ func (c corrupter) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil
 }
+
+// crcTable is CRC-64/ECMA-182 from the standard library, to check
+// osscrc's against.
+var crcTable = crc64.MakeTable(crc64.ECMA)

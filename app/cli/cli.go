@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/ossdrop/ossdrop/app/appinfo"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -63,17 +64,27 @@ func (env *Env) context() (ctx context.Context, stop func()) {
 	return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 }
 
-// Std returns the process's real environment.
+// Std returns the process's real environment. On Windows it first
+// attaches to the console of the shell that started ossdrop.exe (see
+// stdio_windows.go).
 func Std() *Env {
+	stdin, stdout, stderr := stdio()
 	return &Env{
-		Stdin:            os.Stdin,
-		Stdout:           os.Stdout,
-		Stderr:           os.Stderr,
+		Stdin:            stdin,
+		Stdout:           stdout,
+		Stderr:           stderr,
 		Getenv:           os.Getenv,
 		Now:              time.Now,
-		StdoutIsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
-		StdinIsTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
+		StdoutIsTerminal: isTerminal(stdout),
+		StdinIsTerminal:  isTerminal(stdin),
 	}
+}
+
+// isTerminal reports whether s is a file open on a terminal (a console on
+// Windows).
+func isTerminal(s any) bool {
+	f, ok := s.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // command is one subcommand.
@@ -132,7 +143,7 @@ func Run(args []string, env *Env) int {
 		return ExitOK
 	}
 	if args[0] == "version" || args[0] == "--version" {
-		fmt.Fprintln(env.Stdout, "ossdrop", Version)
+		fmt.Fprintln(env.Stdout, "ossdrop", appinfo.Get().Details.Version)
 		return ExitOK
 	}
 	c := lookup(args[0])
@@ -145,9 +156,6 @@ func Run(args []string, env *Env) int {
 	}
 	return c.run(args[1:], env)
 }
-
-// Version is the version the binary reports.
-var Version = "0.1.0"
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "ossdrop makes and uses presigned upload links for Alibaba Cloud OSS.")

@@ -37,7 +37,7 @@ func runInspect(args []string, env *Env) int {
 	}
 	text, err := readLinkInput(fs.Arg(0), "inspect", env)
 	if err != nil {
-		return fail(env, ExitFailed, errorOutput{Kind: "not_a_link", Message: err.Error()})
+		return fail(env, ExitFailed, errorOutput{Kind: "not_a_link", Message: err.Error(), Hint: stdinHint})
 	}
 	now := env.Now()
 	in, err := signing.Inspect(text, now)
@@ -94,7 +94,9 @@ type inspectionOutput struct {
 	Callback        string            `json:"callback,omitempty"`
 	CallbackVars    string            `json:"callback_vars,omitempty"`
 	Curl            string            `json:"curl"`
-	Warnings        []string          `json:"warnings"`
+	// CurlCommands has the curl command for every shell.
+	CurlCommands map[signing.Shell]string `json:"curl_commands"`
+	Warnings     []string                 `json:"warnings"`
 	// Request is set for a request link: its folder, limits, form and policy.
 	Request *requestOutput `json:"request,omitempty"`
 	// PageURL is the upload page a page link opens.
@@ -107,8 +109,8 @@ func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {
 		ShareLink: in.ShareLink(), Host: in.Host, Bucket: in.Bucket, Key: in.Key, Region: in.Region,
 		AccessKeyID: in.AccessKeyID, STSToken: in.HasSTSToken, ExpiresAt: in.ExpiresAt.UTC().Format(time.RFC3339),
 		Expired: in.Expired(now), Headers: in.Headers.Map(), HeadersKnown: in.HeadersKnown,
-		Callback: in.Callback, CallbackVars: in.CallbackVars, Curl: in.Curl(""), Warnings: message.Strings(in.Warnings),
-		PageURL: in.PageURL,
+		Callback: in.Callback, CallbackVars: in.CallbackVars, Curl: in.CurlIn(signing.NaturalShell, ""), CurlCommands: curlCommands(in.CurlIn, ""),
+		Warnings: message.Strings(in.Warnings), PageURL: in.PageURL,
 	}
 	// A request link's form takes its fields in the body: no headers.
 	if in.HeadersKnown && in.Request == nil {
@@ -122,7 +124,7 @@ func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {
 		out.Warnings = []string{}
 	}
 	if in.Request != nil {
-		r := requestJSON(in.Request, in.File)
+		r := requestJSON(in.Request, in.File, signing.NaturalShell)
 		out.Request, out.Headers = &r, map[string]string{}
 	}
 	return out

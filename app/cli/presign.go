@@ -80,6 +80,7 @@ func runPresign(args []string, env *Env) int {
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object")
 	fs.StringVar(&f.qr, "qr", "", "also write a QR code PNG to this path: of the page link when there is one, else of the share link")
 	fs.StringVar(&f.pageURL, "page-url", "", "upload page address: adds a page link (PAGE#share link) a phone or browser can use; default: the profile's page, or the sandbox's own for a loopback --endpoint")
+	curlShell := addCurlShellFlag(fs)
 	noHistory := fs.Bool("no-history", false, "do not record the link in the history ('ossdrop status' and the app's History tab)")
 	creds := addCredentialFlags(fs)
 	rf := addRequestFlags(fs)
@@ -100,6 +101,10 @@ func runPresign(args []string, env *Env) int {
 	if err != nil {
 		return invalid(env, err.Error(), "run 'ossdrop presign --help' for the accepted forms")
 	}
+	sh, err := curlShell.shell()
+	if err != nil {
+		return invalid(env, "--curl-shell: "+err.Error(), "")
+	}
 	if f.pageURL != "" {
 		if _, err := signing.ValidatePageURL(f.pageURL); err != nil {
 			return invalid(env, err.Error(), "")
@@ -115,7 +120,7 @@ func runPresign(args []string, env *Env) int {
 		f.pageURL = cmp.Or(f.pageURL, creds.resolved.PageURL, sandboxPageURL(req))
 	}
 	if rf.request {
-		return presignRequest(env, req, &f, func(l *signing.RequestLink) {
+		return presignRequest(env, req, &f, sh, func(l *signing.RequestLink) {
 			if !*noHistory {
 				recordRequestLink(env, creds.resolved.Name, req, l)
 			}
@@ -138,11 +143,11 @@ func runPresign(args []string, env *Env) int {
 		recordLink(env, creds.resolved.Name, req, link)
 	}
 	if f.asJSON {
-		out := linkJSON(link, req, f.file)
+		out := linkJSON(link, req, f.file, sh)
 		out.PageLink = pageLink
 		return printJSON(env, out)
 	}
-	printLink(env, link, req, f.file)
+	printLink(env, link, req, f.file, sh)
 	if link.Method == signing.MethodPut {
 		printAudience(env, pageLink)
 	}
@@ -297,19 +302,22 @@ type presignOutput struct {
 	ExpiresAt       string            `json:"expires_at"`
 	Bucket          string            `json:"bucket"`
 	Key             string            `json:"key"`
-	Curl            string            `json:"curl"`
+	// Curl is written for CurlShell (--curl-shell); CurlCommands has every form.
+	Curl         string                   `json:"curl"`
+	CurlShell    signing.Shell            `json:"curl_shell"`
+	CurlCommands map[signing.Shell]string `json:"curl_commands"`
 	// PageLink is the upload page with the share link in its fragment, when
 	// there is a page (the profile's, --page-url, or the sandbox's own).
 	PageLink string `json:"page_link,omitempty"`
 }
 
-func linkJSON(link *signing.Link, req signing.Request, file string) presignOutput {
+func linkJSON(link *signing.Link, req signing.Request, file string, sh signing.Shell) presignOutput {
 	plain := signing.CheckPlainURL(link.Headers)
 	return presignOutput{
 		URL: link.URL, RequiredHeaders: append([]string{}, plain.Headers...), URLWorksAlone: plain.Works, URLNote: plain.Note(),
 		ShareLink: link.ShareLink(), Method: link.Method, Headers: link.Headers.Map(),
 		SignedAt: link.SignedAt.UTC().Format(time.RFC3339), ExpiresAt: link.ExpiresAt.UTC().Format(time.RFC3339),
-		Bucket: req.Bucket, Key: req.Key, Curl: link.Curl(file),
+		Bucket: req.Bucket, Key: req.Key, Curl: link.CurlIn(sh, file), CurlShell: sh, CurlCommands: curlCommands(link.CurlIn, file),
 	}
 }
 
@@ -329,7 +337,7 @@ func printJSON(env *Env, v any) int {
 	return ExitOK
 }
 
-func printLink(env *Env, link *signing.Link, req signing.Request, file string) {
+func printLink(env *Env, link *signing.Link, req signing.Request, file string, sh signing.Shell) {
 	w := env.Stdout
 	kind := "Upload"
 	if link.Method == signing.MethodGet {
@@ -348,7 +356,7 @@ func printLink(env *Env, link *signing.Link, req signing.Request, file string) {
 			fmt.Fprintf(w, "  %s: %s\n", h.Name, h.Value)
 		}
 	}
-	fmt.Fprintf(w, "\ncurl:\n  %s\n", link.Curl(file))
+	fmt.Fprintf(w, "\n%s:\n  %s\n", curlLabel(sh), link.CurlIn(sh, file))
 	if link.Method == signing.MethodPut {
 		note := plain.Note()
 		if req.AllowOverwrite {

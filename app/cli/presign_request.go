@@ -80,34 +80,39 @@ type requestOutput struct {
 	// ${filename}, which OSS replaces by the uploaded file's name).
 	Fields map[string]string `json:"fields"`
 	// Policy is the decoded policy JSON, as signed.
-	Policy            json.RawMessage `json:"policy"`
-	Curl              string          `json:"curl"`
-	Bucket            string          `json:"bucket"`
-	Prefix            string          `json:"prefix,omitempty"`
-	Key               string          `json:"key,omitempty"`
-	MinSize           int64           `json:"min_size"`
-	MaxSize           int64           `json:"max_size"`
-	ContentType       string          `json:"content_type,omitempty"`
-	ContentTypePrefix string          `json:"content_type_prefix,omitempty"`
-	SignedAt          string          `json:"signed_at"`
-	ExpiresAt         string          `json:"expires_at"`
+	Policy json.RawMessage `json:"policy"`
+	// Curl is written for CurlShell (--curl-shell); CurlCommands has every form.
+	Curl              string                   `json:"curl"`
+	CurlShell         signing.Shell            `json:"curl_shell"`
+	CurlCommands      map[signing.Shell]string `json:"curl_commands"`
+	Bucket            string                   `json:"bucket"`
+	Prefix            string                   `json:"prefix,omitempty"`
+	Key               string                   `json:"key,omitempty"`
+	MinSize           int64                    `json:"min_size"`
+	MaxSize           int64                    `json:"max_size"`
+	ContentType       string                   `json:"content_type,omitempty"`
+	ContentTypePrefix string                   `json:"content_type_prefix,omitempty"`
+	SignedAt          string                   `json:"signed_at"`
+	ExpiresAt         string                   `json:"expires_at"`
 	// PageLink is the upload page with the request link in its fragment,
 	// when there is a page; the page takes several files.
 	PageLink string `json:"page_link,omitempty"`
 }
 
-func requestJSON(l *signing.RequestLink, file string) requestOutput {
+func requestJSON(l *signing.RequestLink, file string, sh signing.Shell) requestOutput {
 	return requestOutput{
 		ShareLink: l.ShareLink(), URL: l.URL, Method: signing.MethodPost,
-		Fields: l.Form(l.ObjectKey("${filename}"), "").Map(), Policy: json.RawMessage(l.Policy), Curl: l.Curl(file),
+		Fields: l.Form(l.ObjectKey("${filename}"), "").Map(), Policy: json.RawMessage(l.Policy),
+		Curl: l.CurlIn(sh, file), CurlShell: sh, CurlCommands: curlCommands(l.CurlIn, file),
 		Bucket: l.Bucket, Prefix: l.Prefix, Key: l.Key, MinSize: l.MinSize, MaxSize: l.MaxSize,
 		ContentType: l.ContentType, ContentTypePrefix: l.ContentTypePrefix,
 		SignedAt: l.SignedAt.UTC().Format(time.RFC3339), ExpiresAt: l.ExpiresAt.UTC().Format(time.RFC3339),
 	}
 }
 
-// presignRequest signs and prints a request link.
-func presignRequest(env *Env, req signing.Request, f *presignFlags, record func(*signing.RequestLink)) int {
+// presignRequest signs and prints a request link, its curl command written
+// for sh; record keeps it in the history.
+func presignRequest(env *Env, req signing.Request, f *presignFlags, sh signing.Shell, record func(*signing.RequestLink)) int {
 	l, err := signing.NewRequestLink(req, env.Now())
 	if err != nil {
 		return signFailure(env, err)
@@ -125,7 +130,7 @@ func presignRequest(env *Env, req signing.Request, f *presignFlags, record func(
 		}
 	}
 	if f.asJSON {
-		out := requestJSON(l, f.file)
+		out := requestJSON(l, f.file, sh)
 		out.PageLink = pageLink
 		return printJSON(env, out)
 	}
@@ -138,7 +143,7 @@ func presignRequest(env *Env, req signing.Request, f *presignFlags, record func(
 	for _, field := range l.Form(l.ObjectKey("${filename}"), "") {
 		fmt.Fprintf(w, "  %s: %s\n", field.Name, field.Value)
 	}
-	fmt.Fprintf(w, "  file: (the file, last)\n\ncurl (OSS replaces ${filename} with the file's name):\n  %s\n", l.Curl(f.file))
+	fmt.Fprintf(w, "  file: (the file, last)\n\n%s (OSS replaces ${filename} with the file's name):\n  %s\n", curlLabel(sh), l.CurlIn(sh, f.file))
 	if !l.ForbidOverwrite {
 		fmt.Fprintln(w, "\nNote: this link can replace a stored file of the same name every time it is used until it expires.")
 	}

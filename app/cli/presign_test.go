@@ -63,7 +63,8 @@ func TestPresignJSON(t *testing.T) {
 	if err != nil || time.Until(expires) > 15*time.Minute || time.Until(expires) < 14*time.Minute {
 		t.Errorf("expires_at %q is not 15 minutes from now", out.ExpiresAt)
 	}
-	if !strings.HasPrefix(out.ShareLink, out.URL+"#ossdrop=1&") || !strings.HasPrefix(out.Curl, "curl -X PUT -T ./FILE ") {
+	// curl is in the system's natural shell (curl.exe and PowerShell on Windows).
+	if !strings.HasPrefix(out.ShareLink, out.URL+"#ossdrop=1&") || !strings.HasPrefix(out.Curl, "curl") || !strings.Contains(out.Curl, " -X PUT -T ./FILE ") {
 		t.Errorf("share link %q / curl %q", out.ShareLink, out.Curl)
 	}
 
@@ -88,12 +89,45 @@ func TestPresignJSON(t *testing.T) {
 	}
 }
 
+func TestPresignCurlShell(t *testing.T) {
+	base := []string{"--region", "cn-hangzhou", "--bucket", "demo", "--key", "in/a b.txt", "--meta", "note=100% \"sure\""}
+	tests := []struct {
+		shell, prefix, label string
+	}{
+		{"posix", `curl -X PUT -T 'a b.txt' -H 'x-oss-forbid-overwrite: true'`, "curl:"},
+		{"powershell", `curl.exe --% -X PUT -T "a b.txt" -H "x-oss-forbid-overwrite: true"`, "curl (PowerShell):"},
+		{"cmd", `curl.exe -X PUT -T ^"a b.txt^" -H ^"x-oss-forbid-overwrite: true^"`, "curl (cmd.exe):"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.shell, func(t *testing.T) {
+			out := presignJSON(t, append([]string{"--curl-shell", tt.shell, "--file", "a b.txt"}, base...)...)
+			if string(out.CurlShell) != tt.shell || out.Curl != out.CurlCommands[out.CurlShell] || len(out.CurlCommands) != 3 {
+				t.Errorf("curl_shell %q, curl %q, curl_commands %q", out.CurlShell, out.Curl, out.CurlCommands)
+			}
+			if !strings.HasPrefix(out.Curl, tt.prefix) {
+				t.Errorf("curl %s\ndoes not start with %s", out.Curl, tt.prefix)
+			}
+			code, stdout, _ := runCLI(t, "", append([]string{"presign", "--curl-shell", tt.shell}, base...)...)
+			program, _, _ := strings.Cut(tt.prefix, " ")
+			if code != ExitOK || !strings.Contains(stdout, "\n"+tt.label+"\n  "+program+" ") {
+				t.Errorf("exit %d; the text output lacks %q:\n%s", code, tt.label, stdout)
+			}
+		})
+	}
+	t.Run("an unknown shell", func(t *testing.T) {
+		code, _, stderr := runCLI(t, "", append([]string{"presign", "--curl-shell", "fish"}, base...)...)
+		if code != ExitInvalid || !strings.Contains(stderr, `error: --curl-shell: unknown shell "fish": choose posix, powershell or cmd`) {
+			t.Errorf("exit %d: %s", code, stderr)
+		}
+	})
+}
+
 func TestPresignHumanOutput(t *testing.T) {
 	code, stdout, _ := runCLI(t, "", "presign", "--region", "cn-hangzhou", "--bucket", "demo", "--key", "a.txt", "--allow-overwrite")
 	if code != ExitOK {
 		t.Fatal(code)
 	}
-	for _, part := range []string{"Upload link for demo/a.txt", "(in 59 minutes", "Share link", "curl -X PUT", "can replace the object"} {
+	for _, part := range []string{"Upload link for demo/a.txt", "(in 59 minutes", "Share link", " -X PUT -T ./FILE ", "can replace the object"} {
 		if !strings.Contains(stdout, part) {
 			t.Errorf("output lacks %q:\n%s", part, stdout)
 		}
@@ -147,6 +181,7 @@ func TestPresignInvalidInput(t *testing.T) {
 }
 
 func TestPresignWithoutCredentials(t *testing.T) {
+	profileHome(t) // no profiles.json of the user's (on Windows, in %AppData%)
 	var out, errOut bytes.Buffer
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Now: time.Now, Getenv: func(string) string { return "" }}
 	code := Run([]string{"presign", "--region", "cn-hangzhou", "--bucket", "demo", "--key", "k"}, env)
@@ -166,7 +201,7 @@ func TestPresignPinAndQR(t *testing.T) {
 	if out.Headers["content-md5"] != "XUFAKrxLKna5cZ2REBfFkg==" {
 		t.Errorf("content-md5 = %q", out.Headers["content-md5"])
 	}
-	if !strings.Contains(out.Curl, "-T "+file) {
+	if !strings.Contains(out.Curl, " -T ") || !strings.Contains(out.Curl, file) {
 		t.Errorf("curl %q does not upload %s", out.Curl, file)
 	}
 	png, err := os.ReadFile(qr)

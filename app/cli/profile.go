@@ -215,9 +215,9 @@ func parseSTSExpires(s string, now time.Time) (time.Time, error) {
 
 func secretInputHint(kind credentials.Kind) string {
 	if kind == credentials.KindSTS {
-		return "type them when asked, or pipe the secret as the first line and the STS token as the second"
+		return stsSecretHint
 	}
-	return "type it when asked, or pipe it in as the first line of standard input"
+	return secretHint
 }
 
 // readSecrets asks for the secret (and token). On a terminal the echo is

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -78,11 +77,11 @@ func runSandbox(args []string, env *Env) int {
 		return code
 	}
 	if *dir == "" {
-		cache, err := os.UserCacheDir()
+		d, err := sandbox.DefaultDir()
 		if err != nil {
-			return invalid(env, "no user cache directory: "+err.Error(), "choose a directory with --dir")
+			return invalid(env, err.Error(), "choose a directory with --dir")
 		}
-		*dir = filepath.Join(cache, "ossdrop", "sandbox")
+		*dir = d
 	}
 	if err := os.MkdirAll(*dir, 0o700); err != nil {
 		return failed(env, fmt.Sprintf("cannot create the sandbox directory: %v", err), "choose another directory with --dir")

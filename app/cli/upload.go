@@ -29,10 +29,12 @@ const uploadSynopsis = `LINK|- FILE|DIR... [-H 'Name: value']... [--retries N] [
 
 Uploads FILE with a share link, a bare presigned URL or a curl command ("-"
 reads it from standard input, at most 1 MiB), sending exactly the headers the
-link carries, then compares the server's CRC-64 and MD5 with the file's.
-Exits 0 when the file is stored, at least one checksum matches and none
-disagrees; 1 otherwise with the reason on stderr. OSS always returns both
-checksums: an answer with neither (a proxy, a Wi-Fi sign-in page) fails
+link carries, then compares the server's CRC-64 (computed while sending)
+and MD5 with the file's; past 8 MiB the MD5 is computed only when the answer
+has no CRC-64 (a second read of the file). Exits 0 when the file is stored,
+at least one checksum matches and none disagrees; 1 otherwise with the
+reason on stderr. OSS always returns both checksums: an answer with neither
+(a proxy, a Wi-Fi sign-in page) fails
 unless --allow-unverified. A server that takes nothing for 2 minutes stops
 the attempt. With --json every outcome is one JSON object on stdout: "ok",
 "stored", the checksums, and on failure "error" (kind, message, hint, code).
@@ -77,7 +79,7 @@ func runUpload(args []string, env *Env) int {
 	}
 	text, err := readLinkInput(fs.Arg(0), "upload", env)
 	if err != nil {
-		return fail(env, ExitFailed, errorOutput{Kind: "not_a_link", Message: err.Error()})
+		return fail(env, ExitFailed, errorOutput{Kind: "not_a_link", Message: err.Error(), Hint: stdinHint})
 	}
 	if in, err := signing.Inspect(text, env.Now()); err == nil && in.Request != nil {
 		return uploadRequestLink(env, in, fs.Args()[1:], requestUpload{retries: *retries, asJSON: *asJSON, hasHeaders: len(headers) > 0, allowUnverified: *allowUnverified})
@@ -246,7 +248,7 @@ func printUpload(w io.Writer, plan *upload.Plan, res *upload.Result, err error) 
 	row("Verified", verifiedText(res, err))
 	row("ETag", dash(res.ETag))
 	row("CRC-64", fmt.Sprint(res.CRC64))
-	row("MD5", res.MD5)
+	row("MD5", dash(res.MD5))
 	if res.RequestID != "" {
 		row("Request ID", res.RequestID)
 	}

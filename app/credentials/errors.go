@@ -3,7 +3,6 @@ package credentials
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"time"
 
 	"github.com/ossdrop/ossdrop/signing"
@@ -91,18 +90,15 @@ func tokenExpired(p Profile) error {
 		fmt.Sprintf("get new temporary credentials and enter them with 'ossdrop profile rotate %s --access-key-id ID --sts-expires TIME'", p.Name))
 }
 
-// keychainUnavailable explains the one fix that matters on each system. The
-// cause is shown because "no such name on the bus" and "prompt dismissed"
-// need different fixes; bus errors never carry the secret.
+// keychainUnavailable explains the one fix that matters on each system
+// (keychainHint, per platform). The cause is shown because "no such name
+// on the bus" and "prompt dismissed" need different fixes; keychain errors
+// never carry the secret.
 func keychainUnavailable(name string, cause error) error {
-	hint := "unlock the login keychain, or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) for this shell instead"
-	switch {
-	case errors.Is(cause, ErrNoSessionBus):
+	hint := keychainHint + ", or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) for this shell instead"
+	if errors.Is(cause, ErrNoSessionBus) {
 		hint = "run it inside your desktop session, where the keyring (the Secret Service) runs; OSS Drop starts no D-Bus or keyring daemon of its own. " +
 			"Or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) for this shell instead"
-	case runtime.GOOS != "darwin" && runtime.GOOS != "windows":
-		hint = "start and unlock a Secret Service (gnome-keyring-daemon --start --components=secrets, or KeePassXC with its Secret Service integration on), " +
-			"or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) for this shell instead"
 	}
 	return newError(name, ErrKeychainUnavailable, cause,
 		fmt.Sprintf("the OS keychain cannot be reached (%v), and OSS Drop never keeps secrets in a file", cause),

@@ -14,6 +14,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"github.com/ossdrop/ossdrop/app/privatefile"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -423,16 +424,10 @@ func TestProfileFile(t *testing.T) {
 	mustAdd(t, s, permanent("work"), Secrets{AccessKeySecret: canarySecret})
 	mustAdd(t, s, sts("temp", time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)), Secrets{AccessKeySecret: canarySecret, SecurityToken: canaryToken})
 
-	info, err := os.Stat(s.Path())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.Mode().Perm() != 0o600 {
-		t.Errorf("profiles file mode = %v, want 0600", info.Mode().Perm())
-	}
-	dirInfo, _ := os.Stat(filepath.Dir(s.Path()))
-	if dirInfo.Mode().Perm() != 0o700 {
-		t.Errorf("profiles dir mode = %v, want 0700", dirInfo.Mode().Perm())
+	for _, p := range []string{s.Path(), filepath.Dir(s.Path())} {
+		if err := privatefile.Check(p); err != nil {
+			t.Error(err)
+		}
 	}
 	entries, _ := os.ReadDir(filepath.Dir(s.Path()))
 	if len(entries) != 1 {
@@ -448,16 +443,6 @@ func TestProfileFile(t *testing.T) {
 	}
 	assertNoCanaryInDir(t, filepath.Dir(s.Path()))
 
-	t.Run("a looser file becomes 0600 on the next write", func(t *testing.T) {
-		os.Chmod(s.Path(), 0o644)
-		if err := s.SetDefault("temp"); err != nil {
-			t.Fatal(err)
-		}
-		info, _ := os.Stat(s.Path())
-		if info.Mode().Perm() != 0o600 {
-			t.Errorf("mode = %v", info.Mode().Perm())
-		}
-	})
 	t.Run("a newer version is refused, not overwritten", func(t *testing.T) {
 		os.WriteFile(s.Path(), []byte(`{"version":2,"profiles":[]}`), 0o600)
 		if _, err := s.List(); err == nil || !strings.Contains(err.Error(), "version 2") {

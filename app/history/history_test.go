@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ossdrop/ossdrop/app/privatefile"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -301,15 +302,10 @@ func TestFileModeAndNoTempFiles(t *testing.T) {
 	if _, err := s.ClearExpired(t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
-		t.Errorf("directory: %v, %v; want mode 0700", info.Mode().Perm(), err)
-	}
-	info, err := os.Stat(s.Path())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if perm := info.Mode().Perm(); perm != 0o600 {
-		t.Errorf("file mode = %o, want 0600", perm)
+	for _, p := range []string{dir, s.Path()} {
+		if err := privatefile.Check(p); err != nil {
+			t.Error(err)
+		}
 	}
 	names, err := os.ReadDir(dir)
 	if err != nil {

@@ -9,7 +9,8 @@ import (
 	"path/filepath"
 )
 
-// Write replaces path with data, mode 0600, atomically.
+// Write replaces path with data, atomically, readable by its owner only
+// (mode 0600 on Unix, an access list of the owner on Windows).
 func Write(path string, data []byte) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -21,8 +22,7 @@ func Write(path string, data []byte) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	// CreateTemp already uses 0600; Chmod says so explicitly, whatever the umask.
-	if err = tmp.Chmod(0o600); err != nil {
+	if err = restrict(tmp); err != nil {
 		return err
 	}
 	if _, err = tmp.Write(data); err != nil {

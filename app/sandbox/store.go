@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"bytes"
-	"crypto/md5"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -10,8 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
-	"hash/crc64"
 	"io"
 	"io/fs"
 	"os"
@@ -42,9 +39,6 @@ var (
 	errMD5      = errors.New("body does not match Content-MD5")
 	errSHA256   = errors.New("body does not match x-oss-content-sha256")
 )
-
-// crcTable is CRC-64/ECMA-182 as OSS computes x-oss-hash-crc64ecma.
-var crcTable = crc64.MakeTable(crc64.ECMA)
 
 // ObjectInfo is what the sandbox knows about a stored object.
 type ObjectInfo struct {
@@ -122,6 +116,18 @@ func createTempFile(dir, pattern string) (tempFile, error) { return os.CreateTem
 
 func (s *store) tmpDir() string { return filepath.Join(s.dir, "tmp") }
 
+// DefaultDir is where the sandbox keeps its objects unless told otherwise:
+// the user's cache directory (~/.cache/ossdrop/sandbox on Linux,
+// %LocalAppData%\ossdrop\sandbox on Windows, not the roaming AppData,
+// since uploads can be large and are only ever test data).
+func DefaultDir() (string, error) {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("find the cache directory for the sandbox: %w", err)
+	}
+	return filepath.Join(cache, "ossdrop", "sandbox"), nil
+}
+
 // bucketDir returns the bucket's directory, refusing names that are not
 // OSS bucket names (and so could not be safe path elements).
 func (s *store) bucketDir(bucket string) (string, error) {
@@ -163,6 +169,12 @@ func (s *store) exists(bucket, key string) bool {
 // put streams body to a temporary file and commits it only when it is
 // complete and matches its digests. On any error nothing is visible.
 func (s *store) put(in putInput, body io.Reader) (*ObjectInfo, error) {
+	return s.putFrom(in, readerSource{io.LimitReader(body, MaxObjectSize+1)})
+}
+
+// putFrom is put from a source: a form's file part streams this way
+// without being copied out of the buffers it was read into.
+func (s *store) putFrom(in putInput, src source) (*ObjectInfo, error) {
 	dir, err := s.bucketDir(in.Bucket)
 	if err != nil {
 		return nil, err
@@ -182,26 +194,20 @@ func (s *store) put(in putInput, body io.Reader) (*ObjectInfo, error) {
 		}
 	}()
 
-	md5sum, crc := md5.New(), crc64.New(crcTable)
-	writers := []io.Writer{tmp, md5sum, crc}
-	var shaSum hash.Hash
-	if in.SHA256 != nil {
-		shaSum = sha256.New()
-		writers = append(writers, shaSum)
-	}
-	n, readErr, writeErr := copyBody(io.MultiWriter(writers...), io.LimitReader(body, MaxObjectSize+1))
+	got := ingest(&diskWriter{f: tmp}, src, in.SHA256 != nil)
+	n := got.n
 	switch {
-	case writeErr != nil:
-		return nil, fmt.Errorf("store %s/%s after %d bytes: %w: %w", in.Bucket, in.Key, n, errStorage, writeErr)
-	case readErr != nil:
-		return nil, fmt.Errorf("store %s/%s after %d bytes: %w: %w", in.Bucket, in.Key, n, errIncomplete, readErr)
+	case got.writeErr != nil:
+		return nil, fmt.Errorf("store %s/%s after %d bytes: %w: %w", in.Bucket, in.Key, n, errStorage, got.writeErr)
+	case got.readErr != nil:
+		return nil, fmt.Errorf("store %s/%s after %d bytes: %w: %w", in.Bucket, in.Key, n, errIncomplete, got.readErr)
 	case n > MaxObjectSize:
 		return nil, errTooLarge
 	case in.Size >= 0 && n != in.Size:
 		return nil, fmt.Errorf("store %s/%s: got %d of %d bytes: %w", in.Bucket, in.Key, n, in.Size, errIncomplete)
-	case in.MD5 != nil && !bytes.Equal(md5sum.Sum(nil), in.MD5):
+	case in.MD5 != nil && !bytes.Equal(got.md5, in.MD5):
 		return nil, errMD5
-	case shaSum != nil && !bytes.Equal(shaSum.Sum(nil), in.SHA256):
+	case in.SHA256 != nil && !bytes.Equal(got.sha256, in.SHA256):
 		return nil, errSHA256
 	}
 	if err := tmp.Sync(); err != nil {
@@ -211,12 +217,12 @@ func (s *store) put(in putInput, body io.Reader) (*ObjectInfo, error) {
 		return nil, fmt.Errorf("store %s/%s: close: %w: %w", in.Bucket, in.Key, errStorage, err)
 	}
 
-	sum := md5sum.Sum(nil)
+	sum := got.md5
 	meta := sidecar{ObjectInfo: ObjectInfo{
 		Bucket: in.Bucket, Key: in.Key, Size: n,
 		ETag:        `"` + strings.ToUpper(hex.EncodeToString(sum)) + `"`,
 		ContentMD5:  base64.StdEncoding.EncodeToString(sum),
-		CRC64:       strconv.FormatUint(crc.Sum64(), 10),
+		CRC64:       strconv.FormatUint(got.crc, 10),
 		ContentType: in.ContentType, Metadata: in.Metadata,
 		StorageClass: in.StorageClass, ACL: in.ACL,
 		LastModified: s.now().UTC().Truncate(time.Second),
@@ -226,36 +232,6 @@ func (s *store) put(in putInput, body io.Reader) (*ObjectInfo, error) {
 	}
 	committed = true
 	return &meta.ObjectInfo, nil
-}
-
-// copyBuffer is the chunk a body is copied in: large enough that a fast
-// upload costs few system calls.
-const copyBuffer = 256 << 10
-
-// copyBody copies body to w like io.Copy, but says whose side failed: a
-// read error is the uploader's (a short or stalled body), a write error
-// the server's (a full disk).
-func copyBody(w io.Writer, body io.Reader) (n int64, readErr, writeErr error) {
-	buf := make([]byte, copyBuffer)
-	for {
-		nr, err := body.Read(buf)
-		if nr > 0 {
-			nw, werr := w.Write(buf[:nr])
-			n += int64(nw)
-			if werr == nil && nw < nr {
-				werr = io.ErrShortWrite
-			}
-			if werr != nil {
-				return n, nil, werr
-			}
-		}
-		switch {
-		case err == io.EOF:
-			return n, nil, nil
-		case err != nil:
-			return n, err, nil
-		}
-	}
 }
 
 // commit moves the finished data file into the bucket and then renames the

@@ -144,21 +144,81 @@ func (f *formFraming) length(size int64) int64 {
 }
 
 // request builds the POST of one attempt: the framing around the same
-// body reader a PUT streams (hashing, progress, cancel), joined without a
-// copy (io.MultiReader hands each read the transport's own buffer).
+// body a PUT streams (hashing, progress, cancel, the stall watchdog),
+// joined without a copy.
 func (f *formFraming) request(ctx context.Context, p *Plan, b *body) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.Link.Request.URL, nil)
 	if err != nil {
 		return nil, err
 	}
-	req.Body = framedBody{io.MultiReader(bytes.NewReader(f.prefix), b, bytes.NewReader(f.suffix))}
+	req.Body = &formBody{prefix: f.prefix, file: b, suffix: f.suffix}
 	req.ContentLength = f.length(p.Size)
 	req.Header.Set("Content-Type", f.contentType)
 	req.Header.Set("User-Agent", UserAgent)
 	return req, nil
 }
 
-// framedBody is the request body of a form; the attempt owns the file.
-type framedBody struct{ io.Reader }
+// formBody is the request body of a form: the framing's prefix, the
+// file's body, the suffix. Like body, it writes itself to an uploadConn
+// (WriteTo), so the file's buffers go to the socket as they are. The
+// attempt owns the file.
+type formBody struct {
+	prefix []byte // what is left of the prefix
+	file   *body
+	suffix []byte // what is left of the suffix
+}
 
-func (framedBody) Close() error { return nil }
+func (f *formBody) Read(p []byte) (int, error) {
+	if len(f.prefix) > 0 {
+		n := copy(p, f.prefix)
+		f.prefix = f.prefix[n:]
+		return n, nil
+	}
+	if f.file.unsent() > 0 {
+		n, err := f.file.Read(p)
+		if err != io.EOF {
+			return n, err
+		}
+		if f.file.unsent() > 0 {
+			return n, io.ErrUnexpectedEOF // the body reported its own failure already
+		}
+		return n, nil
+	}
+	if len(f.suffix) > 0 {
+		n := copy(p, f.suffix)
+		f.suffix = f.suffix[n:]
+		return n, nil
+	}
+	return 0, io.EOF
+}
+
+func (f *formBody) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for _, part := range []*[]byte{&f.prefix, nil, &f.suffix} {
+		var n int64
+		var err error
+		if part == nil {
+			n, err = f.file.WriteTo(w)
+			if err == nil && f.file.unsent() > 0 {
+				err = io.ErrUnexpectedEOF
+			}
+		} else {
+			var m int
+			m, err = w.Write(*part)
+			*part = (*part)[m:]
+			n = int64(m)
+		}
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+func (f *formBody) unsent() int64 {
+	return int64(len(f.prefix)) + f.file.unsent() + int64(len(f.suffix))
+}
+
+// Close is a no-op: the attempt owns the file and closes it.
+func (f *formBody) Close() error { return nil }

@@ -70,6 +70,32 @@ func ossHandler(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
+// ossServerWith is a server that answers like OSS, with header changing
+// the answer's headers.
+func ossServerWith(t testing.TB, header func(h http.Header)) *server {
+	return newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		rec := httptest.NewRecorder()
+		ossHandler(rec, r)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		header(w.Header())
+		w.WriteHeader(200)
+	})
+}
+
+// wantError checks that err is of kind (none when kind is nil) and that
+// its sentence holds sentence.
+func wantError(t testing.TB, err, kind error, sentence string) {
+	t.Helper()
+	switch {
+	case kind == nil && err != nil:
+		t.Errorf("err %v, want none", err)
+	case kind != nil && (!errors.Is(err, kind) || !strings.Contains(err.Error(), sentence)):
+		t.Errorf("err %v, want %v with %q", err, kind, sentence)
+	}
+}
+
 // server is a test endpoint that counts requests and records the last
 // request's headers. handle gets the 1-based request number.
 type server struct {
@@ -348,27 +374,14 @@ func TestUploadChecksums(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
-				rec := httptest.NewRecorder()
-				ossHandler(rec, r)
-				for k, v := range rec.Header() {
-					w.Header()[k] = v
-				}
-				tt.header(w.Header())
-				w.WriteHeader(200)
-			})
+			srv := ossServerWith(t, tt.header)
 			req := quick(presignPut(t, srv.URL, nil), writeFile(t, 5000))
 			req.AllowUnverified = tt.allowUnverified
 			res, err := Upload(context.Background(), req)
 			if res == nil {
 				t.Fatalf("no result: %v (the server said it stored the file)", err)
 			}
-			switch {
-			case tt.kind == nil && err != nil:
-				t.Errorf("err %v, want none", err)
-			case tt.kind != nil && (!errors.Is(err, tt.kind) || !strings.Contains(err.Error(), tt.sentence)):
-				t.Errorf("err %v, want %v with %q", err, tt.kind, tt.sentence)
-			}
+			wantError(t, err, tt.kind, tt.sentence)
 			if res.CRCVerified != tt.crc || res.MD5Verified != tt.md {
 				t.Errorf("verified crc %v md5 %v, want %v %v", res.CRCVerified, res.MD5Verified, tt.crc, tt.md)
 			}
