@@ -16,13 +16,14 @@ WINDOWS_ZIP  := dist/ossdrop-$(VERSION)-windows-amd64.zip
 # cgo and GLFW for the window; Xvfb, xdotool and ImageMagick for the GUI
 # smoke test; gnome-keyring and D-Bus for the keychain tests; zbar and curl
 # for end-to-end checks of QR codes and curl commands; Chromium for the
-# upload page's browser tests (driven over the DevTools protocol). For
+# upload page's browser tests (driven over the DevTools protocol); GTK's
+# Python bindings for the drag source of the drag-and-drop test. For
 # Windows: MinGW-w64 to cross-compile ossdrop.exe, zip to pack it, and wine
 # (64-bit), icoutils and unzip to test it.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth libgl1-mesa-dri \
 	gnome-keyring libsecret-tools dbus imagemagick xdotool zbar-tools curl fonts-noto-cjk chromium \
-	gcc-mingw-w64-x86-64 zip unzip wine wine64 icoutils
+	python3-gi gir1.2-gtk-3.0 gcc-mingw-w64-x86-64 zip unzip wine wine64 icoutils
 
 # What scripts/cjk-font reads to make the shipped CJK fonts.
 FONT_PACKAGES := python3-fonttools fonts-noto-cjk unicode-data
@@ -91,10 +92,12 @@ test-keychain:
 	OSSDROP_NO_KEYRING_TEST=1 DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus \
 	  scripts/isolated go test -tags ci -count=1 -v -run Keyring ./app/credentials/ ./app/cli/ | grep -E "^(---|ok|FAIL|PASS)"
 
-# A real window under Xvfb; the screenshot is kept as a CI artifact. Then
-# the same binary where no window can open: a sentence, never a stack trace.
+# A real window under Xvfb; the screenshot is kept as a CI artifact. A real
+# drag and drop from a GTK drag source. Then the same binary where no
+# window can open: a sentence, never a stack trace.
 test-gui: build
 	scripts/isolated scripts/gui-smoke $(BIN) $(ARTIFACTS)/gui-smoke.png --sandbox
+	scripts/isolated scripts/gui-drag $(BIN) $(ARTIFACTS)/gui-drag
 	scripts/isolated scripts/no-window $(BIN)
 
 # The Windows package, built once: its PE resources read with icoutils, then

@@ -146,7 +146,7 @@ func ValidatePrefix(prefix string) *FieldError {
 func validateSizeRange(minSize, maxSize int64) *FieldError {
 	switch {
 	case minSize < 0 || maxSize < 0:
-		return fieldErr(FieldSize, ErrSizeRange, "Sizes cannot be negative: enter sizes such as 1 and 200MB.")
+		return fieldErr(FieldSize, ErrSizeRange, "Sizes cannot be negative: enter sizes such as 1 and 200 MiB.")
 	case maxSize > MaxObjectSize:
 		return fieldErr(FieldSize, ErrSizeRange, "The largest file OSS takes in one upload is 5 GiB (%d bytes): choose a maximum size up to that.", MaxObjectSize)
 	case maxSize > 0 && minSize > maxSize:

@@ -78,8 +78,17 @@ func Run(args []string) {
 	w.Resize(fyne.NewSize(1000, 760))
 	w.SetOnClosed(m.close)
 	releaseStartupMemory()
+	a.Lifecycle().SetOnStarted(func() {
+		watchDrags(w, m.onDragEnter, m.onDragLeave)
+		if tourHook != nil {
+			tourHook(m)
+		}
+	})
 	w.ShowAndRun()
 }
+
+// tourHook runs the screenshot tour (tour.go, a build of its own).
+var tourHook func(*mainWindow)
 
 // metadata is FyneApp.toml as Fyne wants it; a plain 'go build' binary
 // would otherwise look for FyneApp.toml next to itself and, not finding
@@ -96,10 +105,13 @@ func metadata(i appinfo.Info) fyne.AppMetadata {
 // each window focus) and applies the command line.
 func (m *mainWindow) start(opts Options) {
 	m.loadProfiles()
+	m.history.moveTokens() // STS links an older OSS Drop wrote to the file
 	m.arrivals.start()
 	fyne.CurrentApp().Lifecycle().SetOnEnteredForeground(m.arrivals.trigger)
 	if opts.Sandbox {
 		m.onTryLocally()
+	} else {
+		m.resumeSandbox()
 	}
 	if opts.Link != "" {
 		m.upload.setLink(opts.Link)
@@ -122,7 +134,8 @@ func loadTranslations() {
 // secrets in the OS keychain, the history beside them, the SDK signer and
 // the embedded sandbox.
 func defaultServices() *Services {
-	svc := &Services{Presign: signing.Presign, StartSandbox: startSandbox, Now: time.Now, Bucket: newBucketAdmin, Reveal: revealFile}
+	svc := &Services{Presign: signing.Presign, Now: time.Now, Bucket: newBucketAdmin, Reveal: revealFile, Keychain: credentials.SystemItems()}
+	svc.StartSandbox = func() (*Sandbox, error) { return startSandbox(svc.Keychain) }
 	if store, err := credentials.OpenDefault(); err == nil {
 		svc.Profiles = store
 	} else {

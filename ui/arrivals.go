@@ -13,8 +13,8 @@ import (
 	"github.com/ossdrop/ossdrop/app/credentials"
 )
 
-// errSandboxStopped is why the local sandbox's links are not checked: its
-// key pair lives only while it runs.
+// errSandboxStopped is why the local sandbox's links are not checked while
+// it is not running: nothing answers at their address.
 var errSandboxStopped = fmt.Errorf("the local sandbox is not running: %w", arrivals.ErrProfileGone)
 
 // arrivalWatch checks the History's upload links while the window is open
@@ -109,8 +109,7 @@ func (a *arrivalWatch) lookup(name string) (arrivals.Account, error) {
 		if sb == nil {
 			return arrivals.Account{}, errSandboxStopped
 		}
-		// The sandbox listens on a new port each run; its objects stay.
-		return arrivals.Account{Profile: sb.Profile, Credentials: sb.Credentials, PinEndpoint: true}, nil
+		return arrivals.Account{Profile: sb.Profile, Credentials: sb.Credentials}, nil
 	}
 	if a.svc.Profiles == nil {
 		return arrivals.Account{}, arrivals.ProfileGone(name)

@@ -155,30 +155,86 @@ func TestProfileFormPageURL(t *testing.T) {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	d := showProfilesDialog(w, svc, nil)
-	d.edit(profiles.profiles[0], false)
-	var page *widget.Entry
-	var save *widget.Button
-	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
-		switch o := o.(type) {
-		case *widget.Entry:
-			if o.PlaceHolder == testPageURL {
-				page = o
-			}
-		case *widget.Button:
-			if o.Text == "Save" {
-				save = o
-			}
-		}
-	})
-	if page == nil || save == nil {
-		t.Fatal("the profile form has no upload page entry or no Save button")
-	}
-	test.Type(page, testPageURL)
-	test.Tap(save)
+	f := d.edit(profiles.profiles[0], false)
+	test.Type(f.pageURL, testPageURL)
+	test.Tap(f.save)
 	waitFor(t, "the saved page", func() bool {
 		ps, _ := profiles.List()
 		return ps[0].PageURL == testPageURL
 	})
+}
+
+// TestProfileForm: the Add an AccessKey form checks itself, shows only
+// the fields that apply, and keeps everything typed when saving fails.
+func TestProfileForm(t *testing.T) {
+	svc, profiles, _ := newFakeServices()
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	d := showProfilesDialog(w, svc, nil)
+	waitFor(t, "the profiles", func() bool { return len(d.profiles) == 1 })
+	f := d.add()
+	red := func() []string {
+		var out []string
+		for field, l := range f.errors {
+			if l.Visible() {
+				out = append(out, field+": "+l.Text)
+			}
+		}
+		return out
+	}
+	if !f.save.Disabled() || len(red()) > 0 || !strings.Contains(f.pending.Text, "Name the profile") {
+		t.Fatalf("fresh form: Save disabled %v, red %v, pending %q", f.save.Disabled(), red(), f.pending.Text)
+	}
+	shown := func(o fyne.CanvasObject) bool { return o.Visible() }
+	if shown(f.stsRows[0].field) || shown(f.endpointRow.field) {
+		t.Error("STS or custom endpoint fields shown before they apply")
+	}
+	f.sts.SetChecked(true)
+	if !shown(f.stsRows[0].field) || !shown(f.stsRows[1].field) {
+		t.Error("STS fields hidden with STS chosen")
+	}
+	f.sts.SetChecked(false)
+	f.endpointKind.SetSelectedIndex(int(signing.EndpointCustom))
+	if !shown(f.endpointRow.field) || shown(f.stsRows[0].field) {
+		t.Error("custom endpoint hidden with Custom chosen, or STS fields still shown")
+	}
+	f.endpointKind.SetSelectedIndex(int(signing.EndpointPublic))
+	if !strings.HasPrefix(f.name.PlaceHolder, "for example") || !strings.HasPrefix(f.keyID.PlaceHolder, "for example") {
+		t.Errorf("placeholders that read like values: %q, %q", f.name.PlaceHolder, f.keyID.PlaceHolder)
+	}
+
+	test.Type(f.name, "work")
+	if msg := f.errors[pfName]; !msg.Visible() || !strings.Contains(msg.Text, "exists already") || !f.save.Disabled() {
+		t.Errorf("a taken name: %q", msg.Text)
+	}
+	f.name.SetText("home")
+	test.Type(f.keyID, "LTAI5tEXAMPLE")
+	test.Type(f.secret, "pasted-secret")
+	if f.save.Disabled() || len(red()) > 0 {
+		t.Fatalf("a complete form: Save enabled %v, red %v, pending %q", !f.save.Disabled(), red(), f.pending.Text)
+	}
+
+	profiles.mu.Lock()
+	profiles.addErr = &credentials.Error{Profile: "home", Err: credentials.ErrKeychainUnavailable, Msg: "the OS keychain cannot be reached", Hint: "unlock it"}
+	profiles.mu.Unlock()
+	test.Tap(f.save)
+	waitFor(t, "the failure", func() bool { return f.failure.Visible() })
+	if !strings.Contains(f.failure.Text, "keychain cannot be reached") || f.secret.Text != "pasted-secret" || f.name.Text != "home" || f.save.Disabled() {
+		t.Fatalf("after a failed Save: %q, secret kept %v", f.failure.Text, f.secret.Text == "pasted-secret")
+	}
+	if top := w.Canvas().Overlays().Top(); top == nil {
+		t.Fatal("the form closed on a failure")
+	}
+
+	profiles.mu.Lock()
+	profiles.addErr = nil
+	profiles.mu.Unlock()
+	test.Tap(f.save)
+	waitFor(t, "the new profile", func() bool { ps, _ := profiles.List(); return len(ps) == 2 })
+	ps, _ := profiles.List()
+	if p := ps[1]; p.Name != "home" || p.AccessKeyID != "LTAI5tEXAMPLE" || profiles.secrets["home"].AccessKeySecret != "pasted-secret" {
+		t.Errorf("saved %+v", p)
+	}
 }
 
 // walk visits o and everything inside it.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -25,6 +26,8 @@ type callbackSection struct {
 	preview   *widget.Label
 	fields    *fyne.Container
 	container *fyne.Container
+	// Each part's message sits under it, not under the whole section.
+	urlsError, hostError, bodyError, varsError *widget.Label
 }
 
 // Body types as the radio group shows them.
@@ -33,7 +36,10 @@ const (
 	bodyTypeJSON = "JSON"
 )
 
-func newCallbackSection(onChanged func()) *callbackSection {
+// newCallbackSection builds the section; onChanged runs on every change,
+// and onURLsTyped once the URLs field has had text, so that an empty one is
+// an error only after that.
+func newCallbackSection(onChanged, onURLsTyped func()) *callbackSection {
 	c := &callbackSection{}
 	changed := func(string) { onChanged() }
 	c.enabled = &widget.Check{Text: lang.L("Call my server after the upload"), OnChanged: func(on bool) {
@@ -44,7 +50,12 @@ func newCallbackSection(onChanged func()) *callbackSection {
 		}
 		onChanged()
 	}}
-	c.urls = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: lang.L("https://example.com/oss-callback (one per line, up to 5)"), OnChanged: changed}
+	c.urls = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: lang.L("https://example.com/oss-callback (one per line, up to 5)"), OnChanged: func(text string) {
+		if text != "" {
+			onURLsTyped()
+		}
+		onChanged()
+	}}
 	c.urls.SetMinRowsVisible(2)
 	c.host = &widget.Entry{PlaceHolder: lang.L("Host header (optional)"), OnChanged: changed}
 	c.body = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapBreak, Text: "bucket=${bucket}&object=${object}&size=${size}&etag=${etag}&mimeType=${mimeType}", OnChanged: changed}
@@ -68,19 +79,47 @@ func newCallbackSection(onChanged func()) *callbackSection {
 		}
 	}}
 	c.preview = &widget.Label{Wrapping: fyne.TextWrapBreak, TextStyle: fyne.TextStyle{Monospace: true}, Importance: widget.LowImportance}
-	form := widget.NewForm(
-		widget.NewFormItem(lang.L("Server URLs"), c.urls),
-		widget.NewFormItem(lang.L("Host"), c.host),
-		widget.NewFormItem(lang.L("Body template"), container.NewVBox(c.body, container.NewHBox(append(inserts, varButtons)...))),
-		widget.NewFormItem(lang.L("Body type"), c.bodyType),
-		widget.NewFormItem("", c.sni),
-		widget.NewFormItem(lang.L("Custom variables"), c.vars.container),
-		widget.NewFormItem(lang.L("What OSS receives"), c.preview),
-	)
-	c.fields = container.NewVBox(form)
+	errorLabel := func() *widget.Label {
+		l := &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
+		l.Hide()
+		return l
+	}
+	c.urlsError, c.hostError, c.bodyError, c.varsError = errorLabel(), errorLabel(), errorLabel(), errorLabel()
+	form := newFormGrid()
+	form.add(lang.L("Server URLs"), container.NewVBox(c.urls, c.urlsError))
+	form.add(lang.L("Host"), container.NewVBox(c.host, c.hostError))
+	form.add(lang.L("Body template"), container.NewVBox(c.body, container.NewHBox(append(inserts, varButtons)...), c.bodyError))
+	form.add(lang.L("Body type"), c.bodyType)
+	form.add("", c.sni)
+	form.add(lang.L("Custom variables"), container.NewVBox(c.vars.container, c.varsError))
+	form.add(lang.L("What OSS receives"), c.preview)
+	c.fields = container.NewVBox(form.box)
 	c.fields.Hide()
 	c.container = container.NewVBox(c.enabled, c.fields)
 	return c
+}
+
+// errorLabel is the label under the part of the section a callback
+// message is about; nil for one no part owns.
+func (c *callbackSection) errorLabel(fe *signing.FieldError) *widget.Label {
+	switch {
+	case errors.Is(fe, signing.ErrCallbackURL):
+		return c.urlsError
+	case errors.Is(fe, signing.ErrCallbackHost):
+		return c.hostError
+	case errors.Is(fe, signing.ErrCallbackBody):
+		return c.bodyError
+	case errors.Is(fe, signing.ErrCallbackVarName):
+		return c.varsError
+	}
+	return nil
+}
+
+// hideErrors clears the part messages before a new validation.
+func (c *callbackSection) hideErrors() {
+	for _, l := range []*widget.Label{c.urlsError, c.hostError, c.bodyError, c.varsError} {
+		l.Hide()
+	}
 }
 
 // insert puts a variable at the body's cursor.

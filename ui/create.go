@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"mime"
@@ -16,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/signing"
 )
@@ -73,11 +75,16 @@ type createTab struct {
 	result  *resultCard
 	content *fyne.Container
 
-	// many switches the form to a request link (create_request.go).
-	many    *requestSection
-	form    *widget.Form
-	keyItem *widget.FormItem
-	pick    *widget.Button
+	// many switches the form to a request link (create_request.go);
+	// keyRow is labelled Object key or Folder, and the size rows show for
+	// a request link only.
+	many                *requestSection
+	keyRow              *formRow
+	sizeRow, explainRow *formRow
+	pick                *widget.Button
+	// resultFor is the form as it was when the shown result was made: a
+	// form edited since no longer describes that link, so the card goes.
+	resultFor string
 }
 
 func newCreateTab(win fyne.Window, svc *Services) *createTab {
@@ -108,7 +115,7 @@ func (t *createTab) buildUI() {
 	for _, p := range expiryPresets {
 		presetLabels = append(presetLabels, lang.L(p.label))
 	}
-	t.customExpiry = &widget.Entry{PlaceHolder: lang.L("90m, 2d or 2026-12-01T18:00:00+08:00"), OnChanged: changed}
+	t.customExpiry = &widget.Entry{PlaceHolder: lang.L("90m, 2d or 2026-12-01T18:00:00+08:00"), OnChanged: touch(fieldCustomExpiry)}
 	t.customExpiry.Hide()
 	t.expiry = widget.NewSelect(presetLabels, func(string) {
 		if t.expiry.SelectedIndex() == len(expiryPresets)-1 {
@@ -127,7 +134,7 @@ func (t *createTab) buildUI() {
 	t.acl = widget.NewSelect([]string{lang.L("Inherit from bucket"), "private", "public-read", "public-read-write"}, func(string) { t.validate() })
 	t.protect = &widget.Check{Text: lang.L("Overwrite protection"), Checked: true, OnChanged: func(bool) { t.validate() }}
 	t.meta = newPairList(lang.L("Add metadata"), lang.L("name"), lang.L("value"), t.validate)
-	t.callback = newCallbackSection(t.validate)
+	t.callback = newCallbackSection(t.validate, func() { t.touched[fieldCallbackURLs] = true })
 
 	t.create = &widget.Button{Text: lang.L("Create link"), Importance: widget.HighImportance, Icon: nil, OnTapped: t.onCreate}
 	t.busy = widget.NewProgressBarInfinite()
@@ -137,24 +144,28 @@ func (t *createTab) buildUI() {
 	t.formError = &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
 	t.formError.Hide()
 
-	t.many = newRequestSection(t.onModeChanged, t.withError)
-	t.keyItem = widget.NewFormItem(lang.L("Object key"), t.withError(container.NewBorder(nil, nil, nil, t.pick, t.key), signing.FieldKey))
+	t.many = newRequestSection(t.onModeChanged)
+	grid := newFormGrid()
+	grid.add(lang.L("Profile"), t.withError(t.profile, signing.FieldCredentials))
+	grid.add(lang.L("Bucket"), t.withError(t.bucket, signing.FieldBucket))
+	t.keyRow = grid.add(lang.L("Object key"), t.withError(container.NewBorder(nil, nil, nil, t.pick, t.key), signing.FieldKey))
 	t.fieldErrors[signing.FieldPrefix] = t.fieldErrors[signing.FieldKey] // the key field holds the folder
-	form := widget.NewForm(
-		widget.NewFormItem(lang.L("Profile"), t.withError(t.profile, signing.FieldCredentials)),
-		widget.NewFormItem(lang.L("Bucket"), t.withError(t.bucket, signing.FieldBucket)),
-		t.keyItem,
-		widget.NewFormItem(lang.L("Expires in"), t.withError(container.NewVBox(t.expiry, t.customExpiry, t.expiryAt), signing.FieldExpiry)),
-		widget.NewFormItem(lang.L("Content type"), t.withError(t.contentType, signing.FieldContentType)),
-		widget.NewFormItem(lang.L("Storage class"), t.withError(t.storageClass, signing.FieldStorageClass)),
-		widget.NewFormItem(lang.L("ACL"), t.withError(t.acl, signing.FieldACL)),
-		widget.NewFormItem("", container.NewVBox(t.protect, &widget.Label{
-			Text:       lang.L("On: the link cannot replace an existing object, and its plain URL works only with the header x-oss-forbid-overwrite: true (the share link and the curl command carry it; a browser or plain HTTP client does not). Off: any client can use the plain URL as it is (when nothing else is bound), and every use until expiry replaces the object."),
-			Wrapping:   textWrap(),
-			Importance: widget.LowImportance,
-		})),
-		widget.NewFormItem(lang.L("Metadata"), t.withError(t.meta.container, signing.FieldMetadata)),
-	)
+	grid.add(lang.L("Expires in"), t.withError(container.NewVBox(t.expiry, t.customExpiry, t.expiryAt), signing.FieldExpiry))
+	grid.add(lang.L("Content type"), t.withError(t.contentType, signing.FieldContentType))
+	t.sizeRow = grid.add(lang.L("File size"), t.withError(t.many.sizes, signing.FieldSize))
+	t.explainRow = grid.add("", t.many.explain)
+	grid.add(lang.L("Storage class"), t.withError(t.storageClass, signing.FieldStorageClass))
+	grid.add(lang.L("ACL"), t.withError(t.acl, signing.FieldACL))
+	grid.add("", container.NewVBox(t.protect, &widget.Label{
+		Text:       lang.L("On: the link cannot replace an existing object, and its plain URL works only with the header x-oss-forbid-overwrite: true (the share link and the curl command carry it; a browser or plain HTTP client does not). Off: any client can use the plain URL as it is (when nothing else is bound), and every use until expiry replaces the object."),
+		Wrapping:   textWrap(),
+		Importance: widget.LowImportance,
+	}))
+	grid.add(lang.L("Metadata"), t.withError(t.meta.container, signing.FieldMetadata))
+	t.sizeRow.setVisible(false)
+	t.explainRow.setVisible(false)
+	// The callback's messages sit under its own fields (callback.go); this
+	// one is for a problem none of them owns.
 	callback := widget.NewAccordion(widget.NewAccordionItem(lang.L("Upload callback"), t.withError(t.callback.container, signing.FieldCallback)))
 
 	t.result = newResultCard(t.win, t.svc, t.onDownloadLink, func(share string) {
@@ -163,8 +174,7 @@ func (t *createTab) buildUI() {
 		}
 	})
 	t.result.page.onBrowserUploads = t.onBrowserUploads
-	t.form = form
-	t.content = container.NewVBox(t.many.choice, form, t.many.limits, callback, t.formError, container.NewHBox(t.create), t.pending, t.busy, t.result.container)
+	t.content = container.NewVBox(t.many.choice, grid.box, callback, t.formError, container.NewHBox(t.create), t.pending, t.busy, t.result.container)
 	t.expiry.SetSelectedIndex(1)
 	t.storageClass.SetSelectedIndex(0)
 	t.acl.SetSelectedIndex(0)
@@ -294,7 +304,12 @@ func (t *createTab) expiryChoice() (time.Duration, time.Time, error) {
 	if i >= 0 && i < len(expiryPresets)-1 {
 		return expiryPresets[i].d, time.Time{}, nil
 	}
-	return signing.ParseValidity(t.customExpiry.Text)
+	d, at, err := signing.ParseValidity(t.customExpiry.Text)
+	if err == nil && at.IsZero() && d <= 0 {
+		// A zero duration would mean the default to signing: say it.
+		err = signing.ErrExpiryTooShort
+	}
+	return d, at, err
 }
 
 // expiryInstant is when a link signed now would expire, for the form to show.
@@ -309,12 +324,13 @@ func (t *createTab) expiryInstant() (time.Time, error) {
 // validate checks the form with the signing rules, shows each message
 // beside its field, and enables Create only when all is well.
 func (t *createTab) validate() {
-	if t.create == nil {
+	if t.create == nil || t.result == nil {
 		return // still building
 	}
 	for _, l := range t.fieldErrors {
 		l.Hide()
 	}
+	t.callback.hideErrors()
 	now := t.svc.Now()
 	req, err := t.request()
 	if err == nil {
@@ -324,25 +340,28 @@ func (t *createTab) validate() {
 		err = errors.Join(err, &signing.FieldError{Field: signing.FieldCredentials, Err: signing.ErrCredentials,
 			Msg: lang.L("Add a profile or try the local sandbox first.")})
 	}
-	if at, perr := t.expiryInstant(); perr == nil {
-		t.expiryAt.SetText(fmt.Sprintf(lang.L("Until %s (%s)"), formatDateTime(at, now), untilText(at, now)))
-	} else {
-		t.expiryAt.SetText("")
-	}
 	t.callback.refreshPreview()
 	fes := signing.FieldErrors(err)
 	pending := ""
+	expiryWrong := false
 	for _, fe := range fes {
-		if t.untouchedAndEmpty(fe.Field) {
+		if t.untouchedAndEmpty(fe) {
 			if pending == "" {
 				pending = fieldMessage(fe)
 			}
 			continue
 		}
-		if l := t.fieldErrors[fe.Field]; l != nil && !l.Visible() {
+		expiryWrong = expiryWrong || fe.Field == signing.FieldExpiry
+		if l := t.errorLabel(fe); l != nil && !l.Visible() {
 			l.SetText(fieldMessage(fe))
 			l.Show()
 		}
+	}
+	// "Until …" beside a message that the expiry is wrong would contradict it.
+	if at, perr := t.expiryInstant(); perr == nil && !expiryWrong {
+		setOrHide(t.expiryAt, fmt.Sprintf(lang.L("Until %s (%s)"), formatDateTime(at, now), untilText(at, now)))
+	} else {
+		setOrHide(t.expiryAt, "")
 	}
 	setOrHide(t.pending, pending)
 	if len(fes) > 0 {
@@ -350,16 +369,49 @@ func (t *createTab) validate() {
 	} else {
 		t.create.Enable()
 	}
+	if t.result.container.Visible() && t.resultFor != formPrint(t.profile.Selected, req) {
+		t.result.hide()
+	}
 }
 
-// untouchedAndEmpty reports whether a required field is still as the form
-// opened: empty, and never filled in.
-func (t *createTab) untouchedAndEmpty(field string) bool {
-	switch field {
+// formPrint is the form's request in a comparable form, credentials left
+// out (they are placeholders until Create).
+func formPrint(profile string, req signing.Request) string {
+	req.Credentials = signing.Credentials{}
+	return fmt.Sprintf("%s %+v %+v", profile, req, req.Callback)
+}
+
+// errorLabel is where a field's message shows: under the field, or for the
+// callback under its own part of the callback section.
+func (t *createTab) errorLabel(fe *signing.FieldError) *widget.Label {
+	if fe.Field == signing.FieldCallback {
+		if l := t.callback.errorLabel(fe); l != nil {
+			return l
+		}
+	}
+	return t.fieldErrors[fe.Field]
+}
+
+// Fields that are not signing's own but are touched like them.
+const (
+	fieldCustomExpiry = "custom expiry"
+	fieldCallbackURLs = "callback URLs"
+)
+
+// untouchedAndEmpty reports whether the field a message is about is still
+// as it opened, empty and never filled in: a fresh form, a Custom expiry
+// just chosen or a callback just turned on invite typing, and a message
+// about them waits below the form instead of in red.
+func (t *createTab) untouchedAndEmpty(fe *signing.FieldError) bool {
+	switch fe.Field {
 	case signing.FieldBucket:
-		return t.bucket.Text == "" && !t.touched[field]
+		return t.bucket.Text == "" && !t.touched[fe.Field]
 	case signing.FieldKey, signing.FieldPrefix:
 		return t.key.Text == "" && !t.touched[signing.FieldKey]
+	case signing.FieldExpiry:
+		return t.customExpiry.Visible() && t.customExpiry.Text == "" && !t.touched[fieldCustomExpiry]
+	case signing.FieldCallback:
+		return errors.Is(fe, signing.ErrCallbackURL) && strings.TrimSpace(t.callback.urls.Text) == "" && !t.touched[fieldCallbackURLs]
 	}
 	return false
 }
@@ -406,7 +458,7 @@ func (t *createTab) onCreate() {
 	}
 	t.setBusy(true)
 	go func() {
-		link, err := t.sign(profile, sandbox, req)
+		link, kept, err := t.sign(profile, sandbox, req)
 		fyne.Do(func() {
 			t.setBusy(false)
 			if err != nil {
@@ -414,8 +466,10 @@ func (t *createTab) onCreate() {
 				return
 			}
 			t.formError.Hide()
+			t.resultFor = formPrint(profile.Name, req)
 			t.result.page.pageURL = profile.PageURL
 			t.result.show(link, req)
+			t.result.showKept(kept)
 			if t.onResult != nil {
 				t.onResult(t.result.container)
 			}
@@ -426,14 +480,15 @@ func (t *createTab) onCreate() {
 	}()
 }
 
-// sign reads the secrets, signs, and records the link; off the UI goroutine.
-func (t *createTab) sign(profile credentials.Profile, sandbox *Sandbox, req signing.Request) (*signing.Link, error) {
+// sign reads the secrets, signs, and records the link; off the UI
+// goroutine. kept is false when the history could not keep the link.
+func (t *createTab) sign(profile credentials.Profile, sandbox *Sandbox, req signing.Request) (link *signing.Link, kept bool, err error) {
 	creds, err := t.credentials(profile, sandbox)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	req.Credentials = creds
-	return t.svc.presignAndRecord(profile.Name, req)
+	return t.svc.presignAndRecord(profile, req)
 }
 
 func (t *createTab) onDownloadLink(req signing.Request) {
@@ -442,18 +497,49 @@ func (t *createTab) onDownloadLink(req signing.Request) {
 	get := req
 	get.Method, get.ContentType, get.StorageClass, get.ACL, get.Metadata, get.Callback, get.ContentMD5 = signing.MethodGet, "", "", "", nil, nil, ""
 	go func() {
-		link, err := t.sign(profile, sandbox, get)
+		var link *signing.Link
+		creds, err := t.credentials(profile, sandbox)
+		if err == nil {
+			get.Credentials = creds
+			link, _, err = t.svc.presignAndRecord(profile, get)
+		}
+		note := ""
+		if err == nil {
+			note = storedNote(get, link)
+		}
 		fyne.Do(func() {
 			if err != nil {
 				t.showError(err)
 				return
 			}
-			showLinkDialog(t.win, lang.L("Download link"), link.URL)
+			showLinkDialog(t.win, lang.L("Download link"), link.URL, note)
 			if t.onHistoryChanged != nil {
 				t.onHistoryChanged()
 			}
 		})
 	}()
+}
+
+// storedNote says whether the object a download link fetches is there
+// yet (a HEAD with the link's own credentials): a download link made
+// right after the upload link usually comes before the file. Off the UI
+// goroutine.
+func storedNote(get signing.Request, link *signing.Link) string {
+	c, err := bucket.New(get)
+	var info *bucket.ObjectInfo
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		info, err = c.Head(ctx, get.Key)
+	}
+	until := formatDateTime(link.ExpiresAt, time.Now())
+	switch {
+	case errors.Is(err, bucket.ErrNotFound):
+		return fmt.Sprintf(lang.L("Nothing is stored at %s yet: until a file is uploaded there, this link answers 404 NoSuchKey. Once it has arrived, anyone with the link can download it until %s."), get.Key, until)
+	case err != nil:
+		return fmt.Sprintf(lang.L("Whether %s is stored yet could not be checked (%s). Once it is, anyone with the link can download it until %s."), get.Key, ownerErrorText(err, false), until)
+	}
+	return fmt.Sprintf(lang.L("%s is stored (%s): anyone with the link can download it until %s."), get.Key, formatSize(info.Size), until)
 }
 
 func (t *createTab) setBusy(busy bool) {

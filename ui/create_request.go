@@ -23,25 +23,26 @@ var (
 
 // requestSection is the Create tab's choice between one file (a PUT link)
 // and many files (a request link: a folder, and limits on every file).
+// Its size row and explanation sit in the tab's form, shown for many files.
 type requestSection struct {
 	choice           *widget.RadioGroup
 	minSize, maxSize *widget.Entry
-	limits           *fyne.Container
+	sizes            *fyne.Container
 	explain          *widget.Label
 }
 
-func newRequestSection(onChanged func(), withError func(fyne.CanvasObject, string) fyne.CanvasObject) *requestSection {
+func newRequestSection(onChanged func()) *requestSection {
 	s := &requestSection{}
 	s.choice = &widget.RadioGroup{Options: []string{lang.L(modeOneFile), lang.L(modeManyFiles)}, Horizontal: true, Required: true, OnChanged: func(string) { onChanged() }}
 	s.choice.Selected = s.choice.Options[0]
 	changed := func(string) { onChanged() }
 	s.minSize = &widget.Entry{PlaceHolder: lang.L("no minimum"), OnChanged: changed}
-	s.maxSize = &widget.Entry{PlaceHolder: lang.L("5 GiB, the most OSS takes"), Text: "200MB", OnChanged: changed}
-	sizes := container.New(layout.NewGridLayoutWithColumns(3), s.minSize, widget.NewLabelWithStyle(lang.L("to"), fyne.TextAlignCenter, fyne.TextStyle{}), s.maxSize)
+	// Sizes are in powers of 1024 as typed and as shown: "200 MiB" comes
+	// back as 200.0 MiB.
+	s.maxSize = &widget.Entry{PlaceHolder: lang.L("5 GiB, the most OSS takes"), Text: "200 MiB", OnChanged: changed}
+	s.sizes = container.New(layout.NewGridLayoutWithColumns(3), s.minSize, widget.NewLabelWithStyle(lang.L("to"), fyne.TextAlignCenter, fyne.TextStyle{}), s.maxSize)
 	s.explain = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance,
-		Text: lang.L("Many files: one link takes any number of files into the folder, each within the size range, never replacing a stored file while overwrite protection is on. Sizes take units: 1, 500KB, 200MB, 2GiB. A content type ending in / (image/) takes every type that starts with it.")}
-	s.limits = container.NewVBox(widget.NewForm(widget.NewFormItem(lang.L("File size"), withError(sizes, signing.FieldSize))), s.explain)
-	s.limits.Hide()
+		Text: lang.L("Many files: one link takes any number of files into the folder, each within the size range, never replacing a stored file while overwrite protection is on. Sizes take units in powers of 1024: 1, 500 KiB, 200 MiB, 2 GiB. A content type ending in / (image/) takes every type that starts with it.")}
 	return s
 }
 
@@ -59,12 +60,12 @@ func (s *requestSection) apply(req *signing.Request) error {
 	var err error
 	if v := strings.TrimSpace(s.minSize.Text); v != "" {
 		if req.MinSize, err = signing.ParseSize(v); err != nil {
-			return &signing.FieldError{Field: signing.FieldSize, Err: signing.ErrSizeRange, Msg: lang.L("Write sizes as 1, 500KB, 200MB or 2GiB.")}
+			return &signing.FieldError{Field: signing.FieldSize, Err: signing.ErrSizeRange, Msg: lang.L("Write sizes as 1, 500 KiB, 200 MiB or 2 GiB.")}
 		}
 	}
 	if v := strings.TrimSpace(s.maxSize.Text); v != "" {
 		if req.MaxSize, err = signing.ParseSize(v); err != nil || req.MaxSize == 0 {
-			return &signing.FieldError{Field: signing.FieldSize, Err: signing.ErrSizeRange, Msg: lang.L("Write sizes as 1, 500KB, 200MB or 2GiB.")}
+			return &signing.FieldError{Field: signing.FieldSize, Err: signing.ErrSizeRange, Msg: lang.L("Write sizes as 1, 500 KiB, 200 MiB or 2 GiB.")}
 		}
 	}
 	return nil
@@ -72,23 +73,23 @@ func (s *requestSection) apply(req *signing.Request) error {
 
 // onModeChanged switches the form between one file and many files.
 func (t *createTab) onModeChanged() {
-	if t.many == nil || t.keyItem == nil {
+	if t.many == nil || t.keyRow == nil {
 		return // still building
 	}
-	if t.many.many() {
-		t.keyItem.Text = lang.L("Folder")
+	many := t.many.many()
+	if many {
+		t.keyRow.setLabel(lang.L("Folder"))
 		t.key.SetPlaceHolder(lang.L("in/acme/"))
 		t.contentType.SetPlaceHolder(lang.L("Any type; image/ takes every image"))
 		t.pick.Hide()
-		t.many.limits.Show()
 	} else {
-		t.keyItem.Text = lang.L("Object key")
+		t.keyRow.setLabel(lang.L("Object key"))
 		t.key.SetPlaceHolder(lang.L("uploads/report.pdf"))
 		t.contentType.SetPlaceHolder(lang.L("Not bound: any type is accepted"))
 		t.pick.Show()
-		t.many.limits.Hide()
 	}
-	t.form.Refresh()
+	t.sizeRow.setVisible(many)
+	t.explainRow.setVisible(many)
 	t.validate()
 }
 
@@ -97,39 +98,43 @@ func (t *createTab) createRequestLink(req signing.Request, profile credentials.P
 	t.setBusy(true)
 	t.result.page.pageURL = profile.PageURL
 	go func() {
-		l, err := t.signRequestLink(profile, sandbox, req)
-		fyne.Do(func() { t.showRequestLink(req, l, err) })
+		l, kept, err := t.signRequestLink(profile, sandbox, req)
+		fyne.Do(func() { t.showRequestLink(req, l, kept, err) })
 	}()
 }
 
-// signRequestLink reads the secrets, signs and records the link; off the UI goroutine.
-func (t *createTab) signRequestLink(profile credentials.Profile, sandbox *Sandbox, req signing.Request) (*signing.RequestLink, error) {
+// signRequestLink reads the secrets, signs and records the link; off the
+// UI goroutine. kept is false when the history could not keep the link.
+func (t *createTab) signRequestLink(profile credentials.Profile, sandbox *Sandbox, req signing.Request) (l *signing.RequestLink, kept bool, err error) {
 	c, err := t.credentials(profile, sandbox)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	req.Credentials = c
-	l, err := signing.NewRequestLink(req, t.svc.Now())
+	l, err = signing.NewRequestLink(req, t.svc.Now())
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if t.svc.History != nil {
-		if err := t.svc.History.Add(history.NewRequestEntry(profile.Name, req, l, t.svc.Now())); err != nil {
-			fyne.LogError("record the link in the history", err) // the link itself is fine
+	e := history.NewRequestEntry(profile.Name, req, l, t.svc.Now())
+	if profile.PageURL != "" {
+		if _, err := l.PageLink(profile.PageURL); err == nil {
+			e.PageURL = profile.PageURL
 		}
 	}
-	return l, nil
+	return l, t.svc.record(e, l.ShareLink()), nil
 }
 
 // showRequestLink takes a signed request link (or why not); on the UI goroutine.
-func (t *createTab) showRequestLink(req signing.Request, l *signing.RequestLink, err error) {
+func (t *createTab) showRequestLink(req signing.Request, l *signing.RequestLink, kept bool, err error) {
 	t.setBusy(false)
 	if err != nil {
 		t.showError(err)
 		return
 	}
 	t.formError.Hide()
+	t.resultFor = formPrint(t.profile.Selected, req)
 	t.result.showRequest(l, req)
+	t.result.showKept(kept)
 	if t.onResult != nil {
 		t.onResult(t.result.container)
 	}
@@ -145,7 +150,10 @@ func (r *resultCard) showRequest(l *signing.RequestLink, req signing.Request) {
 	r.shareText, r.urlText, r.expires = l.ShareLink(), l.URL, l.ExpiresAt
 	r.setCurl(func(sh signing.Shell) string { return l.CurlIn(sh, "") })
 	r.title.SetText(fmt.Sprintf(lang.L("Request link for %s/%s, valid until %s"), l.Bucket, l.ObjectKey(""), formatDateTime(l.ExpiresAt, r.svc.Now())))
+	r.shareTitle.SetText(lang.L("Share link (carries its form fields)"))
+	r.shareAbout.SetText(lang.L("For OSS Drop, ossdrop upload and the upload page: the part after # holds the signed form fields."))
 	r.urlTitle.SetText(lang.L("Form address (POST)"))
+	r.urlAbout.SetText(lang.L("Where the form goes: a client posts the fields of the curl command below to it."))
 	r.headersTitle.SetText(lang.L("What the link takes"))
 	r.download.Hide()
 	r.share.SetText(r.shareText)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -28,6 +29,7 @@ type fakeProfiles struct {
 	profiles []credentials.Profile
 	secrets  map[string]credentials.Secrets
 	loadErr  error
+	addErr   error
 }
 
 func (f *fakeProfiles) List() ([]credentials.Profile, error) {
@@ -39,6 +41,9 @@ func (f *fakeProfiles) List() ([]credentials.Profile, error) {
 func (f *fakeProfiles) Add(p credentials.Profile, s credentials.Secrets) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.addErr != nil {
+		return f.addErr
+	}
 	f.profiles = append(f.profiles, p)
 	f.secrets[p.Name] = s
 	return nil
@@ -102,6 +107,20 @@ func (h *fakeHistory) Delete(id string) error {
 	return errors.New("not found")
 }
 
+func (h *fakeHistory) MoveTokens(keep func(id, link string)) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for i, e := range h.entries {
+		if history.CarriesToken(e.ShareLink) {
+			keep(e.ID, e.ShareLink)
+			h.entries[i].ShareLink, h.entries[i].STS = "", true
+			n++
+		}
+	}
+	return n, nil
+}
+
 func (h *fakeHistory) ClearExpired(now time.Time) (int, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -116,16 +135,124 @@ func (h *fakeHistory) ClearExpired(now time.Time) (int, error) {
 	return n, nil
 }
 
+// memKeychain is a keychain in memory; err, when set, makes it unreachable.
+type memKeychain struct {
+	mu    sync.Mutex
+	items map[string]string
+	err   error
+}
+
+func (k *memKeychain) Get(name string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.err != nil {
+		return "", k.err
+	}
+	v, ok := k.items[name]
+	if !ok {
+		return "", credentials.ErrItemNotFound
+	}
+	return v, nil
+}
+
+func (k *memKeychain) Set(name, value string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.err != nil {
+		return k.err
+	}
+	k.items[name] = value
+	return nil
+}
+
+func (k *memKeychain) Delete(name string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.err != nil {
+		return k.err
+	}
+	delete(k.items, name)
+	return nil
+}
+
+// useTestSandbox makes svc start a real sandbox whose objects live in a
+// directory of the test's, with the test app's preferences (call after
+// test.NewTempApp) and svc's keychain, as the app's own does.
+func useTestSandbox(t *testing.T, svc *Services) {
+	dir := t.TempDir()
+	svc.StartSandbox = func() (*Sandbox, error) {
+		return sandboxStarter{dir: dir, prefs: fyne.CurrentApp().Preferences(), keychain: svc.Keychain}.start()
+	}
+}
+
 func newFakeServices() (*Services, *fakeProfiles, *fakeHistory) {
 	profiles := &fakeProfiles{secrets: map[string]credentials.Secrets{}}
 	profiles.profiles = []credentials.Profile{{Name: "work", AccessKeyID: "AKIDUITEST000001", Kind: credentials.KindPermanent, Region: "cn-hangzhou", Bucket: "reports", Default: true}}
 	profiles.secrets["work"] = credentials.Secrets{AccessKeySecret: "ui-test-secret"}
 	hist := &fakeHistory{}
-	svc := &Services{Profiles: profiles, History: hist, Presign: signing.Presign, Now: func() time.Time { return fakeNow }}
+	svc := &Services{Profiles: profiles, History: hist, Presign: signing.Presign, Now: func() time.Time { return fakeNow },
+		Keychain: &memKeychain{items: map[string]string{}}}
 	return svc, profiles, hist
 }
 
 // newTestCreateTab builds the tab in a test window with the profiles loaded.
+// TestFreshFieldsWait: a field just revealed and not typed in yet (Custom
+// expiry chosen, the callback turned on) gets no red message: what is
+// missing waits below the form, as for a fresh bucket or key. A wrong
+// expiry hides the "Until …" line that would contradict it.
+func TestFreshFieldsWait(t *testing.T) {
+	svc, _, _ := newFakeServices()
+	tests := []struct {
+		name    string
+		apply   func(*createTab)
+		pending string
+	}{
+		{"custom expiry chosen", func(tab *createTab) { tab.expiry.SetSelectedIndex(4) }, "duration"},
+		{"callback turned on", func(tab *createTab) { tab.callback.enabled.SetChecked(true) }, "no URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := newTestCreateTab(t, svc)
+			tab.key.SetText("ok.txt")
+			tt.apply(tab)
+			if errs := visibleErrors(tab); len(errs) > 0 || tab.callback.urlsError.Visible() {
+				t.Errorf("red before typing: %v", errs)
+			}
+			if !tab.create.Disabled() || !tab.pending.Visible() || !strings.Contains(tab.pending.Text, tt.pending) {
+				t.Errorf("pending %q, Create disabled %v", tab.pending.Text, tab.create.Disabled())
+			}
+		})
+	}
+	tab := newTestCreateTab(t, svc)
+	tab.key.SetText("ok.txt")
+	tab.expiry.SetSelectedIndex(4)
+	for _, typed := range []string{fakeNow.Format(time.RFC3339), "0s"} {
+		tab.customExpiry.SetText(typed)
+		if tab.expiryAt.Visible() || !tab.fieldErrors[signing.FieldExpiry].Visible() || !tab.create.Disabled() {
+			t.Errorf("%s: until line %q shown %v beside %q", typed, tab.expiryAt.Text, tab.expiryAt.Visible(), tab.fieldErrors[signing.FieldExpiry].Text)
+		}
+	}
+}
+
+// TestResultCardGoesWithItsForm: once the form describes another link, the
+// card of the last one goes (it stays in History).
+func TestResultCardGoesWithItsForm(t *testing.T) {
+	svc, _, _ := newFakeServices()
+	svc.Now = time.Now
+	tab := newTestCreateTab(t, svc)
+	tab.key.SetText("a.pdf")
+	test.Tap(tab.create)
+	waitFor(t, "the result card", func() bool { return tab.result.container.Visible() })
+	tab.validate() // nothing changed: the card stays
+	if !tab.result.container.Visible() {
+		t.Fatal("the card went without a change")
+	}
+	tab.key.SetText("b.pdf")
+	if tab.result.container.Visible() {
+		t.Error("the card for a.pdf stays under a form for b.pdf")
+	}
+}
+
 func newTestCreateTab(t *testing.T, svc *Services) *createTab {
 	t.Helper()
 	test.NewTempApp(t)
@@ -176,7 +303,15 @@ func TestCreateFormValidation(t *testing.T) {
 		{"custom expiry over 7 days", func(tab *createTab) { tab.expiry.SetSelectedIndex(4); tab.customExpiry.SetText("8d") }, signing.FieldExpiry, "at most 7 days"},
 		{"custom expiry unreadable", func(tab *createTab) { tab.expiry.SetSelectedIndex(4); tab.customExpiry.SetText("soon") }, signing.FieldExpiry, "duration"},
 		{"metadata name", func(tab *createTab) { tab.meta.add("a b", "1") }, signing.FieldMetadata, "letters, digits and hyphens"},
-		{"callback without URL", func(tab *createTab) { tab.callback.enabled.SetChecked(true) }, signing.FieldCallback, "no URL"},
+		{"callback URL typed, then cleared", func(tab *createTab) {
+			tab.callback.enabled.SetChecked(true)
+			tab.callback.urls.SetText("h")
+			tab.callback.urls.SetText("")
+		}, fieldCallbackURLs, "no URL"},
+		{"callback with an FTP URL", func(tab *createTab) {
+			tab.callback.enabled.SetChecked(true)
+			tab.callback.urls.SetText("ftp://example.com/x")
+		}, fieldCallbackURLs, "http"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -187,6 +322,9 @@ func TestCreateFormValidation(t *testing.T) {
 			}
 			tt.apply(tab)
 			l := tab.fieldErrors[tt.field]
+			if tt.field == fieldCallbackURLs {
+				l = tab.callback.urlsError // under the URLs, not under the whole section
+			}
 			if !tab.create.Disabled() || !l.Visible() || !strings.Contains(l.Text, tt.says) {
 				t.Errorf("field %s: visible %v text %q; Create disabled %v", tt.field, l.Visible(), l.Text, tab.create.Disabled())
 			}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/bucket"
+	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/signing"
 )
@@ -266,7 +267,8 @@ func (h *historyTab) presignGet(e history.Entry, o arrivals.Object, valid time.D
 		return nil, err
 	}
 	req.Method, req.Expires = signing.MethodGet, valid
-	return h.svc.presignAndRecord(e.Profile, req)
+	link, _, err := h.svc.presignAndRecord(credentials.Profile{Name: e.Profile}, req)
+	return link, err
 }
 
 func (h *historyTab) downloadLinkReady(o arrivals.Object, link *signing.Link, err error) {

@@ -55,6 +55,12 @@ func formatDateTime(t, now time.Time) string {
 	return formatDate(t, now) + " " + t.Local().Format("15:04")
 }
 
+// formatDateTimeSeconds is formatDateTime to the second, where two
+// instants a few seconds apart must read apart (two links made for one key).
+func formatDateTimeSeconds(t, now time.Time) string {
+	return formatDate(t, now) + " " + t.Local().Format("15:04:05")
+}
+
 // formatSize is a byte count in the UI's language: "1 byte", "512 bytes" /
 // "512 字节"; from 1 KiB on the IEC units of upload.FormatSize, which read
 // the same in every language ("1.5 MiB").

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ossdrop/ossdrop/app/arrivals"
+	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/signing"
 )
@@ -37,6 +39,13 @@ type historyTab struct {
 	list    *widget.List
 	status  *widget.Label
 	content fyne.CanvasObject
+	// undo brings back the link removed last; hidden when there is none.
+	undo    *widget.Button
+	removed *removedLink
+	// tips is the window's tooltip layer, for the rows' icon buttons.
+	tips *tipLayer
+	// ticker keeps the rows' countdowns live while the tab shows.
+	ticker ticker
 
 	// work counts the goroutines this tab started (reads, changes,
 	// downloads, signing), so that a test can wait for them to finish.
@@ -57,15 +66,32 @@ func newHistoryTab(win fyne.Window, svc *Services) *historyTab {
 	h.status = &widget.Label{Wrapping: textWrap()}
 	h.list = widget.NewList(
 		func() int { return len(h.entries) },
-		func() fyne.CanvasObject { return newHistoryRow() },
+		func() fyne.CanvasObject { return newHistoryRow(h.tips) },
 		func(i widget.ListItemID, obj fyne.CanvasObject) {
 			if i < len(h.entries) { // a row laid out as the list shrinks
 				h.fillRow(h.entries[i], obj.(*historyRow))
 			}
 		})
+	h.list.OnSelected = func(id widget.ListItemID) {
+		h.list.Unselect(id)
+		if id < len(h.entries) {
+			h.showDetails(h.entries[id])
+		}
+	}
 	clear := &widget.Button{Text: lang.L("Clear expired"), Icon: theme.DeleteIcon(), OnTapped: h.onClearExpired}
-	h.content = container.NewBorder(container.NewVBox(h.status), container.NewHBox(clear), nil, nil, h.list)
+	h.undo = &widget.Button{Text: lang.L("Undo"), Icon: theme.ContentUndoIcon(), OnTapped: h.onUndo}
+	h.undo.Hide()
+	h.content = container.NewBorder(container.NewBorder(nil, nil, nil, h.undo, h.status), container.NewHBox(clear), nil, nil, h.list)
 	return h
+}
+
+// shown starts or stops the rows' countdowns as the tab shows or hides.
+func (h *historyTab) shown(visible bool) {
+	if !visible {
+		h.ticker.cancel()
+		return
+	}
+	h.ticker.start(h.list.Refresh)
 }
 
 func (h *historyTab) fillRow(e history.Entry, row *historyRow) {
@@ -74,11 +100,8 @@ func (h *historyTab) fillRow(e history.Entry, row *historyRow) {
 		st = &s
 	}
 	row.show(viewOf(e, st, h.svc.Now()))
-	row.copyLink.OnTapped = func() {
-		fyne.CurrentApp().Clipboard().SetContent(e.ShareLink)
-		h.status.SetText(fmt.Sprintf(lang.L("Copied the share link for %s."), e.Key))
-	}
-	row.qr.OnTapped = func() { showQRDialog(h.win, e.ShareLink) }
+	row.copyLink.OnTapped = func() { h.withLink(e, h.copied(e)) }
+	row.qr.OnTapped = func() { h.withLink(e, func(share string) { showQRDialog(h.win, e, share) }) }
 	row.drop.OnTapped = func() { h.onDelete(e) }
 	row.get.OnTapped = func() {
 		if st == nil {
@@ -159,14 +182,138 @@ func (h *historyTab) showEntries(entries []history.Entry, err error, note []stri
 	}
 }
 
+// withLink hands e's share link to use on the UI goroutine; a link signed
+// with STS credentials is read from the keychain first, off it.
+func (h *historyTab) withLink(e history.Entry, use func(share string)) {
+	if !e.STS {
+		use(e.ShareLink)
+		return
+	}
+	h.background(func() {
+		share, err := h.svc.shareLinkOf(e)
+		fyne.Do(func() {
+			if err != nil {
+				h.status.SetText(linkNotKeptText(e, err))
+				return
+			}
+			use(share)
+		})
+	})
+}
+
+// copied copies the link people open: the page link when the link had
+// one, else the share link.
+func (h *historyTab) copied(e history.Entry) func(string) {
+	return func(share string) {
+		text, what := entryQRText(e, share)
+		fyne.CurrentApp().Clipboard().SetContent(text)
+		h.status.SetText(fmt.Sprintf(lang.L("Copied the %s for %s."), what, e.Bucket+"/"+e.Key+e.Prefix))
+	}
+}
+
+// linkNotKeptText says why an STS-signed link cannot be shown again.
+func linkNotKeptText(e history.Entry, err error) string {
+	if errors.Is(err, errLinkNotKept) {
+		return fmt.Sprintf(lang.L("The link for %s was not kept: it carries an STS token, which OSS Drop keeps only in the OS keychain, and the keychain was not available when it was made."), e.Bucket+"/"+e.Key+e.Prefix)
+	}
+	return errorSentence(err)
+}
+
+// removedLink is the last link removed, kept so that Undo can bring it
+// back: the entry and, for an STS-signed link, its share link, which left
+// the keychain with it.
+type removedLink struct {
+	entry history.Entry
+	share string
+}
+
+// onDelete removes e at once and offers Undo: a question for every row
+// would slow down tidying, and nothing is lost.
 func (h *historyTab) onDelete(e history.Entry) {
-	h.change(func() (string, error) { return "", h.svc.History.Delete(e.ID) })
+	h.change(func() (string, error) {
+		share, _ := h.svc.shareLinkOf(e) // an STS link's share link, from the keychain
+		if err := h.svc.History.Delete(e.ID); err != nil {
+			return "", err
+		}
+		h.forgetLink(e)
+		fyne.Do(func() { h.offerUndo(&removedLink{entry: e, share: share}) })
+		return fmt.Sprintf(lang.L("Removed the link for %s."), e.Bucket+"/"+e.Key+e.Prefix), nil
+	})
+}
+
+// forgetLink removes an STS-signed link's share link from the keychain;
+// off the UI goroutine.
+func (h *historyTab) forgetLink(e history.Entry) {
+	if e.STS && h.svc.Keychain != nil {
+		if err := h.svc.Keychain.Delete(credentials.LinkItem(e.ID)); err != nil {
+			fyne.LogError("remove a link from the keychain", err)
+		}
+	}
+}
+
+func (h *historyTab) offerUndo(r *removedLink) {
+	h.removed = r
+	h.undo.Show()
+}
+
+// onUndo puts the link removed last back, as it was.
+func (h *historyTab) onUndo() {
+	r := h.removed
+	h.removed = nil
+	h.undo.Hide()
+	if r == nil {
+		return
+	}
+	h.change(func() (string, error) {
+		if r.entry.STS && r.share != "" && h.svc.Keychain != nil {
+			if err := h.svc.Keychain.Set(credentials.LinkItem(r.entry.ID), r.share); err != nil {
+				fyne.LogError("put a link back in the keychain", err)
+			}
+		}
+		if err := h.svc.History.Add(r.entry); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf(lang.L("The link for %s is back."), r.entry.Bucket+"/"+r.entry.Key+r.entry.Prefix), nil
+	})
 }
 
 func (h *historyTab) onClearExpired() {
+	h.removed = nil
+	h.undo.Hide()
 	h.change(func() (string, error) {
+		before, _ := h.svc.History.List()
 		n, err := h.svc.History.ClearExpired(h.svc.Now())
+		if err == nil {
+			for _, e := range before {
+				if e.Expired(h.svc.Now()) {
+					h.forgetLink(e)
+				}
+			}
+		}
 		return fmt.Sprintf(lang.L("Removed %d expired links."), n), err
+	})
+}
+
+// moveTokens takes STS-signed links that an older OSS Drop kept in the
+// history file out of it, into the keychain; off the UI goroutine.
+func (h *historyTab) moveTokens() {
+	if h.svc.History == nil {
+		return
+	}
+	h.background(func() {
+		n, err := h.svc.History.MoveTokens(func(id, share string) {
+			if h.svc.Keychain != nil {
+				if err := h.svc.Keychain.Set(credentials.LinkItem(id), share); err != nil {
+					fyne.LogError("keep a link in the keychain", err)
+				}
+			}
+		})
+		if err != nil {
+			fyne.LogError("move STS links out of the history", err)
+		}
+		if n > 0 {
+			fyne.Do(func() { h.reload() })
+		}
 	})
 }
 
@@ -191,14 +338,42 @@ func (h *historyTab) changed(note string, err error) {
 	h.reload(note)
 }
 
-// showQRDialog shows a share link's QR code again.
-func showQRDialog(win fyne.Window, shareLink string) {
-	qr, err := signing.EncodeQR(shareLink)
+// entryQRText is what a phone needs for e: the page link when the link
+// had an upload page (the phone's browser opens it), else the share link;
+// what names it.
+func entryQRText(e history.Entry, share string) (text, what string) {
+	kind := signing.PageKindPut
+	if e.IsRequestLink() {
+		kind = signing.PageKindRequest
+	}
+	if e.PageURL != "" && e.Method != signing.MethodGet {
+		if pl, err := signing.BuildPageLink(e.PageURL, kind, share); err == nil {
+			return pl, lang.L("page link")
+		}
+	}
+	if e.Method == signing.MethodGet {
+		return share, lang.L("download link")
+	}
+	return share, lang.L("share link")
+}
+
+// showQRDialog shows the QR code of a history entry's link again, named by
+// its key and saying what scanning it gives.
+func showQRDialog(win fyne.Window, e history.Entry, share string) {
+	text, _ := entryQRText(e, share)
+	qr, err := signing.EncodeQR(text)
 	if err != nil {
 		dialog.ShowError(err, win)
 		return
 	}
-	img := canvasQR(qr)
-	d := dialog.NewCustom(lang.L("QR code"), lang.L("Close"), img, win)
+	caption := lang.L("Scan to get the share link")
+	switch {
+	case text != share:
+		caption = lang.L("Scan with a phone to open the upload page")
+	case e.Method == signing.MethodGet:
+		caption = lang.L("Scan to download the file")
+	}
+	note := &widget.Label{Text: caption, Alignment: fyne.TextAlignCenter, Importance: widget.LowImportance, Wrapping: textWrap()}
+	d := dialog.NewCustom(fmt.Sprintf(lang.L("QR code for %s"), e.Bucket+"/"+e.Key+e.Prefix), lang.L("Close"), container.NewVBox(canvasQR(qr), note), win)
 	d.Show()
 }

@@ -15,14 +15,18 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/bucket"
+	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/message"
+	"github.com/ossdrop/ossdrop/signing"
 )
 
 func TestHistoryTab(t *testing.T) {
@@ -53,8 +57,137 @@ func TestHistoryTab(t *testing.T) {
 	}
 	h.onDelete(h.entries[0])
 	h.work.Wait()
-	if len(h.entries) != 0 || !strings.Contains(h.status.Text, "appear here") {
-		t.Fatalf("after Delete: %d entries, %q", len(h.entries), h.status.Text)
+	if len(h.entries) != 0 || !strings.Contains(h.status.Text, "Removed the link for reports/new.pdf") || !h.undo.Visible() {
+		t.Fatalf("after Delete: %d entries, %q, Undo shown %v", len(h.entries), h.status.Text, h.undo.Visible())
+	}
+	test.Tap(h.undo)
+	h.work.Wait()
+	if len(h.entries) != 1 || h.entries[0].ID != "1" || h.undo.Visible() || !strings.Contains(h.status.Text, "is back") {
+		t.Fatalf("after Undo: %+v, %q", h.entries, h.status.Text)
+	}
+	// The countdowns tick while the tab shows.
+	h.shown(true)
+	if h.ticker.stop == nil {
+		t.Error("no ticker while the tab shows")
+	}
+	h.shown(false)
+	if h.ticker.stop != nil {
+		t.Error("the ticker runs on with the tab hidden")
+	}
+}
+
+// TestHistoryLinks: the QR code and Copy give the page link when the link
+// had one; an STS-signed link comes from the keychain (its entry holds no
+// link), and is said not to be kept when it is not there; removing it
+// takes it out of the keychain and Undo puts it back.
+func TestHistoryLinks(t *testing.T) {
+	svc, _, hist := newFakeServices()
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	const page = "https://files.example.com/_ossdrop/upload.html"
+	withPage := history.Entry{ID: "p", Profile: "work", Bucket: "reports", Key: "in/a.pdf", Method: "PUT", Created: fakeNow, Expires: fakeNow.Add(time.Hour),
+		ShareLink: "https://reports.oss-cn-hangzhou.aliyuncs.com/in/a.pdf?x-oss-signature=1#ossdrop=1&method=PUT", PageURL: page}
+	sts := history.Entry{ID: "s", Profile: "work", Bucket: "reports", Key: "in/b.pdf", Method: "PUT", Created: fakeNow.Add(time.Second), Expires: fakeNow.Add(time.Hour), STS: true}
+	hist.entries = []history.Entry{sts, withPage}
+	const stsLink = "https://reports.oss-cn-hangzhou.aliyuncs.com/in/b.pdf?x-oss-security-token=TOKEN&x-oss-signature=2#ossdrop=1"
+	keychain := svc.Keychain.(*memKeychain)
+	keychain.items[credentials.LinkItem("s")] = stsLink
+	h := newHistoryTab(w, svc)
+	h.tips = newTipLayer()
+	w.SetContent(container.NewStack(h.content, h.tips.layer))
+	h.reload()
+	h.work.Wait()
+
+	text, what := entryQRText(withPage, withPage.ShareLink)
+	if parts, ok, err := signing.ParsePageLink(text); !ok || err != nil || parts.PageURL != page || parts.Link != withPage.ShareLink || what != "page link" {
+		t.Errorf("QR text %q (%s)", text, what)
+	}
+	row := h.list.CreateItem().(*historyRow)
+	h.fillRow(withPage, row)
+	test.Tap(row.copyLink)
+	if got := fyne.CurrentApp().Clipboard().Content(); got != text || !strings.Contains(h.status.Text, "Copied the page link for reports/in/a.pdf") {
+		t.Errorf("copied %q, status %q", got, h.status.Text)
+	}
+	// The icon buttons say what they do.
+	tipDelay = 0
+	defer func() { tipDelay = 600 * time.Millisecond }()
+	row.qr.MouseIn(&desktop.MouseEvent{})
+	if !h.tips.box.Visible() || h.tips.text.Text != "Show the QR code" {
+		t.Errorf("tip shown %v: %q", h.tips.box.Visible(), h.tips.text.Text)
+	}
+	row.qr.MouseOut()
+	if h.tips.box.Visible() {
+		t.Error("the tip stays after the pointer left")
+	}
+
+	h.fillRow(sts, row)
+	test.Tap(row.copyLink)
+	h.work.Wait()
+	if got := fyne.CurrentApp().Clipboard().Content(); got != stsLink {
+		t.Errorf("STS link copied as %q", got)
+	}
+	h.onDelete(sts)
+	h.work.Wait()
+	if _, err := keychain.Get(credentials.LinkItem("s")); err == nil {
+		t.Error("the removed link stays in the keychain")
+	}
+	test.Tap(h.undo)
+	h.work.Wait()
+	if got, _ := keychain.Get(credentials.LinkItem("s")); got != stsLink || len(h.entries) != 2 {
+		t.Errorf("after Undo: keychain %q, %d entries", got, len(h.entries))
+	}
+	delete(keychain.items, credentials.LinkItem("s"))
+	test.Tap(row.qr)
+	h.work.Wait()
+	if !strings.Contains(h.status.Text, "was not kept") {
+		t.Errorf("a link the keychain lost: %q", h.status.Text)
+	}
+
+	// A tap on a row shows all of it, wrapped.
+	h.list.Select(1)
+	var texts []string
+	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			texts = append(texts, l.Text)
+		}
+	})
+	all := strings.Join(texts, "\n")
+	for _, want := range []string{"reports/in/a.pdf", withPage.ShareLink, page, "upload link · overwrite protected", formatDateTimeSeconds(fakeNow, fakeNow)} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the details lack %q:\n%s", want, all)
+		}
+	}
+}
+
+// TestEntryOptions: a row words the facts in the UI's language; an entry
+// an older OSS Drop wrote keeps its English summary.
+func TestEntryOptions(t *testing.T) {
+	test.NewTempApp(t)
+	tests := []struct {
+		name string
+		e    history.Entry
+		want string
+	}{
+		{"plain", history.Entry{Method: "PUT"}, "upload link · overwrite protected"},
+		{"everything", history.Entry{Method: "PUT", ContentType: "text/plain", StorageClass: "IA", ACL: "private", Metadata: 2, Callback: true, MD5Pinned: true, AllowOverwrite: true, STS: true},
+			"upload link · text/plain · IA · ACL private · 2 metadata · callback · MD5 pinned · may overwrite · STS"},
+		{"request link", history.Entry{Method: "POST", Prefix: "in/", MaxSize: 200 << 20, ContentTypePrefix: "image/"}, "request link, many files · up to 200.0 MiB · image/… · overwrite protected"},
+		{"download link", history.Entry{Method: "GET"}, "download link"},
+		{"older entry", history.Entry{Method: "PUT", Options: "PUT · text/plain · overwrite protected"}, "PUT · text/plain · overwrite protected"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := entryOptions(tt.e); got != tt.want {
+				t.Errorf("entryOptions = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	// Two links for one key, made a second apart, read differently.
+	a := history.Entry{Bucket: "b", Key: "k", Method: "PUT", Created: fakeNow, Expires: fakeNow.Add(time.Hour)}
+	b := a
+	b.Created = fakeNow.Add(time.Second)
+	if viewOf(a, nil, fakeNow).detail == viewOf(b, nil, fakeNow).detail {
+		t.Errorf("two links for one key look alike: %q", viewOf(a, nil, fakeNow).detail)
 	}
 }
 
@@ -139,7 +272,6 @@ func TestArrivalsInTheWindow(t *testing.T) {
 	profiles.profiles = nil // the sandbox alone, as on a first run
 	clock := &testClock{}
 	svc.Now = clock.now
-	svc.StartSandbox = startSandbox
 	var err error
 	if svc.Arrivals, err = arrivals.Open(t.TempDir()); err != nil {
 		t.Fatal(err)
@@ -147,6 +279,7 @@ func TestArrivalsInTheWindow(t *testing.T) {
 	var revealed atomic.Value
 	svc.Reveal = func(path string) error { revealed.Store(path); return nil }
 	test.NewTempApp(t)
+	useTestSandbox(t, svc)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	m := newMainWindow(w, svc)
 	var mu sync.Mutex

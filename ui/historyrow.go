@@ -15,6 +15,7 @@ import (
 
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/history"
+	"github.com/ossdrop/ossdrop/signing"
 )
 
 // historyRow is one issued link in the History list: an icon for its
@@ -25,20 +26,24 @@ type historyRow struct {
 	icon                 *widget.Icon
 	title, detail, state *widget.Label
 	// get offers the arrived files (download, download link, reveal).
-	get                *widget.Button
-	copyLink, qr, drop *widget.Button
+	get *widget.Button
+	// Icon-only buttons say what they do when the pointer rests on them.
+	copyLink, qr, drop *tipButton
 }
 
-func newHistoryRow() *historyRow {
+// newHistoryRow makes a row; tips is the window's tooltip layer (nil: no
+// tooltips). A tap on the row's texts opens its details (the list's
+// OnSelected), where nothing is cut off.
+func newHistoryRow(tips *tipLayer) *historyRow {
 	r := &historyRow{
 		icon:     widget.NewIcon(nil),
 		title:    &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
 		detail:   &widget.Label{Truncation: fyne.TextTruncateEllipsis, Importance: widget.LowImportance},
 		state:    &widget.Label{Truncation: fyne.TextTruncateEllipsis},
 		get:      &widget.Button{Text: lang.L("Get the file"), Icon: theme.DownloadIcon(), Importance: widget.HighImportance},
-		copyLink: &widget.Button{Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance},
-		qr:       &widget.Button{Text: "QR", Importance: widget.LowImportance},
-		drop:     &widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance},
+		copyLink: newTipButton(theme.ContentCopyIcon(), lang.L("Copy the link"), tips, nil),
+		qr:       newTipButton(theme.NewThemedResource(qrIcon), lang.L("Show the QR code"), tips, nil),
+		drop:     newTipButton(theme.DeleteIcon(), lang.L("Remove from History (can be undone)"), tips, nil),
 	}
 	r.ExtendBaseWidget(r)
 	return r
@@ -90,11 +95,9 @@ type rowView struct {
 // viewOf is the row for e given its status (nil: not checked yet) at now.
 func viewOf(e history.Entry, st *arrivals.Status, now time.Time) rowView {
 	v := rowView{title: e.Bucket + "/" + e.Key + e.Prefix, dim: e.Expired(now), stateImportance: widget.LowImportance} // one of them is set
-	options := e.Options
-	if e.IsRequestLink() && e.MaxSize > 0 {
-		options += " · " + fmt.Sprintf(lang.L("up to %s"), formatSize(e.MaxSize))
-	}
-	v.detail = fmt.Sprintf("%s · %s · %s · %s", profileLabel(e.Profile), formatDateTime(e.Created, now), untilText(e.Expires, now), options)
+	// The creation time to the second tells two links for one key apart.
+	v.detail = strings.Join([]string{profileLabel(e.Profile), fmt.Sprintf(lang.L("made %s"), formatDateTimeSeconds(e.Created, now)),
+		untilText(e.Expires, now), entryOptions(e)}, " · ")
 	switch {
 	case !arrivals.Watched(e):
 		v.icon, v.state = theme.DownloadIcon(), lang.L("A download link: anyone with it can fetch the file until it expires.")
@@ -135,6 +138,59 @@ func viewOf(e history.Entry, st *arrivals.Status, now time.Time) rowView {
 	return v
 }
 
+// entryOptions words what the link allows in the UI's language, from the
+// facts the history keeps (an entry from an older OSS Drop has only its
+// English summary, shown as it is).
+func entryOptions(e history.Entry) string {
+	if e.Options != "" {
+		return e.Options
+	}
+	var parts []string
+	switch e.Method {
+	case signing.MethodGet:
+		parts = append(parts, lang.L("download link"))
+	case signing.MethodPost:
+		parts = append(parts, lang.L("request link, many files"))
+		if e.MaxSize > 0 {
+			parts = append(parts, fmt.Sprintf(lang.L("up to %s"), formatSize(e.MaxSize)))
+		}
+	default:
+		parts = append(parts, lang.L("upload link"))
+	}
+	switch {
+	case e.ContentType != "":
+		parts = append(parts, e.ContentType)
+	case e.ContentTypePrefix != "":
+		parts = append(parts, e.ContentTypePrefix+"…")
+	}
+	if e.StorageClass != "" {
+		parts = append(parts, e.StorageClass)
+	}
+	if e.ACL != "" {
+		parts = append(parts, fmt.Sprintf(lang.L("ACL %s"), e.ACL))
+	}
+	if e.Metadata > 0 {
+		parts = append(parts, fmt.Sprintf(lang.L("%d metadata"), e.Metadata))
+	}
+	if e.Callback {
+		parts = append(parts, lang.L("callback"))
+	}
+	if e.MD5Pinned {
+		parts = append(parts, lang.L("MD5 pinned"))
+	}
+	if e.Method != signing.MethodGet {
+		if e.AllowOverwrite {
+			parts = append(parts, lang.L("may overwrite"))
+		} else {
+			parts = append(parts, lang.L("overwrite protected"))
+		}
+	}
+	if e.STS {
+		parts = append(parts, lang.L("STS"))
+	}
+	return strings.Join(parts, " · ")
+}
+
 // receivedText sums up what arrived: the file for a PUT link, the count,
 // size and names for a request link.
 func receivedText(e history.Entry, st *arrivals.Status, now time.Time) string {
@@ -173,3 +229,7 @@ func checkErrorText(err error) string {
 	// app/bucket's sentence says what failed ("Could not look up …").
 	return ownerErrorText(err, false)
 }
+
+// qrIcon is a QR-code symbol for the row's QR button (the theme has
+// none): three finder squares and a few modules, in the theme's colour.
+var qrIcon = fyne.NewStaticResource("qr.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#000000" d="M3 3h8v8H3zm2 2v4h4V5zm8-2h8v8h-8zm2 2v4h4V5zM3 13h8v8H3zm2 2v4h4v-4zm8-2h2v2h-2zm4 0h4v2h-4zm-4 4h2v4h-2zm4 0h2v2h-2zm2 2h2v2h-2zm-2 2h2v2h-2z"/><path fill="#000000" d="M6 6h2v2H6zm10 0h2v2h-2zM6 16h2v2H6z"/></svg>`))

@@ -109,6 +109,7 @@ var uploadSentences = []struct {
 	{upload.ErrCallback, "The file is stored, but the sender's server did not confirm it: tell the sender; there is no need to upload again."},
 	{upload.ErrChecksum, "The stored file differs from the one sent: upload it again."},
 	{upload.ErrUnverified, "The server said the file is stored but sent no checksum to confirm it, as OSS always does: a proxy or a Wi-Fi sign-in page may have answered instead. Check the connection and upload again, or ask the sender whether the file arrived."},
+	{upload.ErrNotAnswering, "The sender's endpoint is not answering: nothing accepts connections at the link's address. If the link points at this computer, start the local sandbox (Try it locally) and upload again."},
 	{upload.ErrNetwork, "The network connection failed, even after retrying: check the connection and try again."},
 	{upload.ErrServer, "The server failed, even after retrying: try again later."},
 	{upload.ErrRefused, "The server refused the upload: send the details to the sender."},

@@ -5,4 +5,9 @@ package ui
 const (
 	// prefDownloadFolder is the folder the last download went to.
 	prefDownloadFolder = "download.folder"
+	// prefSandboxAddr and prefSandboxKeyID are the local sandbox's address
+	// and AccessKey ID, kept so that its links work after a restart; its
+	// secret is in the OS keychain (credentials.SandboxSecretItem).
+	prefSandboxAddr  = "sandbox.addr"
+	prefSandboxKeyID = "sandbox.keyID"
 )

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ossdrop/ossdrop/app/credentials"
-	"github.com/ossdrop/ossdrop/signing"
 )
 
 // ossRegions are the region IDs offered in the picker; others can be typed.
@@ -61,7 +60,7 @@ func showProfilesDialog(win fyne.Window, svc *Services, onChanged func()) *profi
 			buttons[1].(*widget.Button).OnTapped = func() { d.rotate(p) }
 			buttons[2].(*widget.Button).OnTapped = func() { d.remove(p) }
 		})
-	add := &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: d.add}
+	add := &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: func() { d.add() }}
 	note := &widget.Label{Text: lang.L("Secrets are kept only in the OS keychain, never in a file."), Importance: widget.LowImportance, Wrapping: textWrap()}
 	content := container.NewBorder(container.NewVBox(note, d.status), container.NewHBox(add), nil, nil, d.list)
 	d.dialog = dialog.NewCustom(lang.L("Profiles"), lang.L("Close"), content, win)
@@ -72,8 +71,8 @@ func showProfilesDialog(win fyne.Window, svc *Services, onChanged func()) *profi
 }
 
 // add opens the form for a new profile.
-func (d *profilesDialog) add() {
-	d.edit(credentials.Profile{Kind: credentials.KindPermanent, Region: "cn-hangzhou"}, true)
+func (d *profilesDialog) add() *profileForm {
+	return d.edit(credentials.Profile{Kind: credentials.KindPermanent, Region: "cn-hangzhou"}, true)
 }
 
 func profileLine(p credentials.Profile, now time.Time) string {
@@ -137,109 +136,27 @@ func (d *profilesDialog) run(work func() error, done func()) {
 	}()
 }
 
-// edit shows the add or edit form; the secret is asked only when adding.
-func (d *profilesDialog) edit(p credentials.Profile, adding bool) {
-	name := &widget.Entry{Text: p.Name, PlaceHolder: "work"}
-	if !adding {
-		name.Disable()
-	}
-	akID := &widget.Entry{Text: p.AccessKeyID, PlaceHolder: "LTAI…"}
-	secret := widget.NewPasswordEntry()
-	sts := &widget.Check{Text: lang.L("Temporary credentials (STS)"), Checked: p.Kind == credentials.KindSTS}
-	token := widget.NewPasswordEntry()
-	stsExpires := &widget.Entry{PlaceHolder: "2026-12-01T18:00:00+08:00"}
-	if !p.STSExpires.IsZero() {
-		stsExpires.SetText(p.STSExpires.Format(time.RFC3339))
-	}
-	region := widget.NewSelectEntry(ossRegions)
-	region.SetText(p.Region)
-	endpointKind := widget.NewSelect(translated(endpointKindLabels), nil)
-	endpointKind.SetSelectedIndex(int(p.EndpointKind))
-	endpoint := &widget.Entry{Text: p.Endpoint, PlaceHolder: "files.example.com"}
-	bucket := &widget.Entry{Text: p.Bucket, PlaceHolder: lang.L("optional")}
-	pathStyle := &widget.Check{Text: lang.L("Path-style addresses (/bucket/key)"), Checked: p.PathStyle}
-	pageURL := &widget.Entry{Text: p.PageURL, PlaceHolder: "https://files.example.com/_ossdrop/upload.html"}
-	items := []*widget.FormItem{
-		widget.NewFormItem(lang.L("Name"), name),
-		widget.NewFormItem(lang.L("AccessKey ID"), akID),
-	}
+// edit opens the form to add a profile or change one's settings.
+func (d *profilesDialog) edit(p credentials.Profile, adding bool) *profileForm {
 	if adding {
-		items = append(items, widget.NewFormItem(lang.L("AccessKey secret"), secret))
+		return d.openProfileForm(p, formAdd)
 	}
-	items = append(items,
-		widget.NewFormItem("", sts),
-	)
-	if adding {
-		items = append(items, widget.NewFormItem(lang.L("STS token"), token))
-	}
-	items = append(items,
-		widget.NewFormItem(lang.L("STS expires"), stsExpires),
-		widget.NewFormItem(lang.L("Region"), region),
-		widget.NewFormItem(lang.L("Endpoint"), endpointKind),
-		widget.NewFormItem(lang.L("Custom endpoint"), endpoint),
-		widget.NewFormItem(lang.L("Default bucket"), bucket),
-		widget.NewFormItem("", pathStyle),
-		widget.NewFormItem(lang.L("Upload page (optional)"), pageURL),
-	)
-	title := lang.L("Edit profile")
-	if adding {
-		title = lang.L("Add an AccessKey")
-	}
-	dialog.ShowForm(title, lang.L("Save"), lang.L("Cancel"), items, func(ok bool) {
-		if !ok {
-			return
-		}
-		np := credentials.Profile{
-			Name: strings.TrimSpace(name.Text), AccessKeyID: strings.TrimSpace(akID.Text), Kind: credentials.KindPermanent,
-			Region: signing.NormalizeRegion(region.Text), EndpointKind: signing.EndpointKind(max(endpointKind.SelectedIndex(), 0)),
-			Endpoint: strings.TrimSpace(endpoint.Text), Bucket: strings.TrimSpace(bucket.Text), PathStyle: pathStyle.Checked,
-			PageURL: strings.TrimSpace(pageURL.Text), Label: p.Label, Default: p.Default,
-		}
-		if sts.Checked {
-			np.Kind = credentials.KindSTS
-			t, err := time.Parse(time.RFC3339, strings.TrimSpace(stsExpires.Text))
-			if err != nil {
-				d.showStatus(fmt.Errorf(lang.L("The STS expiry %q is not a time such as 2026-12-01T18:00:00+08:00."), stsExpires.Text))
-				return
-			}
-			np.STSExpires = t
-		}
-		sec := credentials.Secrets{AccessKeySecret: secret.Text, SecurityToken: token.Text}
-		if adding {
-			d.run(func() error { return d.svc.Profiles.Add(np, sec) }, nil)
-		} else {
-			d.run(func() error { return d.svc.Profiles.Update(np) }, nil)
-		}
-	}, d.win)
+	return d.openProfileForm(p, formEdit)
 }
 
-// rotate asks for a new secret (and token) for an existing profile.
-func (d *profilesDialog) rotate(p credentials.Profile) {
-	akID := &widget.Entry{Text: p.AccessKeyID}
-	secret := widget.NewPasswordEntry()
-	items := []*widget.FormItem{widget.NewFormItem(lang.L("AccessKey ID"), akID), widget.NewFormItem(lang.L("AccessKey secret"), secret)}
-	token := widget.NewPasswordEntry()
-	stsExpires := &widget.Entry{PlaceHolder: "2026-12-01T18:00:00+08:00"}
-	if p.Kind == credentials.KindSTS {
-		items = append(items, widget.NewFormItem(lang.L("STS token"), token), widget.NewFormItem(lang.L("STS expires"), stsExpires))
+// rotate opens the form for a new secret (and token) of a profile.
+func (d *profilesDialog) rotate(p credentials.Profile) *profileForm {
+	return d.openProfileForm(p, formRotate)
+}
+
+// hasProfile reports whether a profile of that name is listed.
+func (d *profilesDialog) hasProfile(name string) bool {
+	for _, p := range d.profiles {
+		if p.Name == name {
+			return true
+		}
 	}
-	dialog.ShowForm(fmt.Sprintf(lang.L("New secret for %s"), p.Name), lang.L("Save"), lang.L("Cancel"), items, func(ok bool) {
-		if !ok {
-			return
-		}
-		np := p
-		np.AccessKeyID = strings.TrimSpace(akID.Text)
-		if p.Kind == credentials.KindSTS {
-			t, err := time.Parse(time.RFC3339, strings.TrimSpace(stsExpires.Text))
-			if err != nil {
-				d.showStatus(fmt.Errorf(lang.L("The STS expiry %q is not a time such as 2026-12-01T18:00:00+08:00."), stsExpires.Text))
-				return
-			}
-			np.STSExpires = t
-		}
-		sec := credentials.Secrets{AccessKeySecret: secret.Text, SecurityToken: token.Text}
-		d.run(func() error { return d.svc.Profiles.Rotate(np, sec) }, nil)
-	}, d.win)
+	return false
 }
 
 func (d *profilesDialog) remove(p credentials.Profile) {

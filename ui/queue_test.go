@@ -16,8 +16,12 @@ func TestCreateRequestLink(t *testing.T) {
 	svc, _, hist := newFakeServices()
 	tab := newTestCreateTab(t, svc)
 	tab.many.choice.SetSelected(modeManyFiles)
-	if tab.keyItem.Text != "Folder" || !tab.many.limits.Visible() || tab.pick.Visible() {
-		t.Fatalf("many-files mode: label %q, limits shown %v", tab.keyItem.Text, tab.many.limits.Visible())
+	if tab.keyRow.label.Text != "Folder" || !tab.sizeRow.label.Visible() || !tab.sizeRow.field.Visible() || tab.pick.Visible() {
+		t.Fatalf("many-files mode: label %q, sizes shown %v", tab.keyRow.label.Text, tab.sizeRow.field.Visible())
+	}
+	// The size row is a row of the same form: its label lines up with the others.
+	if x := tab.sizeRow.label.Position().X; x != tab.keyRow.label.Position().X {
+		t.Errorf("the File size label is at x=%v, the Folder label at x=%v", x, tab.keyRow.label.Position().X)
 	}
 	tab.key.SetText("in/acme")
 	if msg := visibleErrors(tab)[signing.FieldPrefix]; !strings.Contains(msg, "does not end with /") {
@@ -25,10 +29,10 @@ func TestCreateRequestLink(t *testing.T) {
 	}
 	tab.key.SetText("in/acme/")
 	tab.many.maxSize.SetText("lots")
-	if msg := visibleErrors(tab)[signing.FieldSize]; !strings.Contains(msg, "200MB") || !tab.create.Disabled() {
+	if msg := visibleErrors(tab)[signing.FieldSize]; !strings.Contains(msg, "200 MiB") || !tab.create.Disabled() {
 		t.Errorf("bad size: %q, create disabled %v", msg, tab.create.Disabled())
 	}
-	tab.many.maxSize.SetText("200MB")
+	tab.many.maxSize.SetText("200MB") // MB is 1024² too: one convention in and out
 	tab.many.minSize.SetText("1")
 	tab.contentType.SetText("image/")
 	if tab.create.Disabled() {
@@ -42,8 +46,14 @@ func TestCreateRequestLink(t *testing.T) {
 	if err != nil || in.Request == nil {
 		t.Fatalf("the card's share link %q: %v", share, err)
 	}
-	if l := in.Request; l.Prefix != "in/acme/" || l.MinSize != 1 || l.MaxSize != 200_000_000 || l.ContentTypePrefix != "image/" {
+	if l := in.Request; l.Prefix != "in/acme/" || l.MinSize != 1 || l.MaxSize != 200<<20 || l.ContentTypePrefix != "image/" {
 		t.Errorf("link %+v", l)
+	}
+	if rows := requestRows(in.Request); rows[1][1] != "1 byte to 200.0 MiB" {
+		t.Errorf("the typed 200MB shows as %q", rows[1][1])
+	}
+	if tab.result.shareTitle.Text != "Share link (carries its form fields)" {
+		t.Errorf("share title %q", tab.result.shareTitle.Text)
 	}
 	if tab.result.download.Visible() || !strings.HasPrefix(tab.result.curl.Text, "curl -F 'key=in/acme/${filename}'") || tab.result.urlTitle.Text != "Form address (POST)" {
 		t.Errorf("card: download shown %v, curl %q", tab.result.download.Visible(), tab.result.curl.Text)
@@ -52,7 +62,7 @@ func TestCreateRequestLink(t *testing.T) {
 		t.Errorf("QR decodes to %q, want the share link", got)
 	}
 	entries, _ := hist.List()
-	if len(entries) != 1 || entries[0].Method != "POST" || entries[0].Prefix != "in/acme/" || entries[0].MaxSize != 200_000_000 || entries[0].ShareLink != share {
+	if len(entries) != 1 || entries[0].Method != "POST" || entries[0].Prefix != "in/acme/" || entries[0].MaxSize != 200<<20 || entries[0].ShareLink != "" && entries[0].ShareLink != share {
 		t.Errorf("history %+v", entries)
 	}
 
@@ -60,8 +70,8 @@ func TestCreateRequestLink(t *testing.T) {
 	tab.many.choice.SetSelected(modeOneFile)
 	tab.key.SetText("in/acme/one.pdf")
 	tab.contentType.SetText("")
-	if tab.keyItem.Text != "Object key" || tab.many.limits.Visible() || tab.create.Disabled() {
-		t.Errorf("one-file mode: label %q, limits %v, errors %v", tab.keyItem.Text, tab.many.limits.Visible(), visibleErrors(tab))
+	if tab.keyRow.label.Text != "Object key" || tab.sizeRow.field.Visible() || tab.create.Disabled() {
+		t.Errorf("one-file mode: label %q, sizes %v, errors %v", tab.keyRow.label.Text, tab.sizeRow.field.Visible(), visibleErrors(tab))
 	}
 }
 

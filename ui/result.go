@@ -43,11 +43,15 @@ type resultCard struct {
 	curl      *widget.Label
 	shellPick *widget.RadioGroup
 	qr        *canvas.Image
-	qrNote    *widget.Label
+	// shareAbout and urlAbout say what each link is and who it is for.
+	shareAbout, urlAbout *widget.Label
+	qrNote               *widget.Label
+	// notKept says the history could not keep an STS-signed link.
+	notKept   *widget.Label
 	container *fyne.Container
 	// Labels and the button that differ for a request link.
-	urlTitle, headersTitle *widget.Label
-	download               *widget.Button
+	shareTitle, urlTitle, headersTitle *widget.Label
+	download                           *widget.Button
 	// page is the page link and who gets which form (resultpage.go).
 	page resultPagePart
 
@@ -63,24 +67,24 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 	r.urlNote = &widget.Label{Wrapping: textWrap()}
 	r.curl = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true, TextStyle: fyne.TextStyle{Monospace: true}}
 	r.headers = container.New(layout.NewFormLayout())
+	// The two links look alike: a line under each title says which is which.
+	r.shareAbout = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
+	r.urlAbout = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
 	r.qr = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
 	r.qr.SetMinSize(fyne.NewSize(240, 240))
 	r.qrNote = &widget.Label{Importance: widget.LowImportance, Wrapping: textWrap()}
+	r.notKept = &widget.Label{Importance: widget.WarningImportance, Wrapping: textWrap()}
+	r.notKept.Hide()
 
-	copyButton := func(get func() string) *widget.Button {
-		b := &widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon()}
-		b.OnTapped = func() { r.copy(b, get()) }
-		return b
-	}
 	section := func(title *widget.Label, body fyne.CanvasObject, copyOf func() string) fyne.CanvasObject {
-		head := container.NewBorder(nil, nil, title, copyButton(copyOf))
+		head := container.NewBorder(nil, nil, title, newCopyButton(lang.L("Copy"), copyOf))
 		return container.NewVBox(head, body)
 	}
 	r.shellPick = &widget.RadioGroup{Options: shellLabels(), Selected: shellLabel(r.shell), Horizontal: true, Required: true, OnChanged: r.onShell}
 	bold := func(text string) *widget.Label {
 		return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}}
 	}
-	r.urlTitle, r.headersTitle = bold(lang.L("Plain URL")), bold(lang.L("Headers the uploader must send, exactly"))
+	r.shareTitle, r.urlTitle, r.headersTitle = bold(lang.L("Share link (carries its headers)")), bold(lang.L("Plain URL")), bold(lang.L("Headers the uploader must send, exactly"))
 	r.download = &widget.Button{Text: lang.L("Download link"), Icon: theme.DownloadIcon(), OnTapped: func() { onDownload(r.req) }}
 	actions := container.NewHBox(
 		&widget.Button{Text: lang.L("Save QR as PNG…"), Icon: theme.DocumentSaveIcon(), OnTapped: r.onSaveQR},
@@ -89,18 +93,18 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 	)
 	texts := container.NewVBox(
 		r.page.build(section, bold),
-		section(bold(lang.L("Share link (carries its headers)")), r.share, func() string { return r.shareText }),
-		section(r.urlTitle, container.NewVBox(r.url, r.urlNote), func() string { return r.urlText }),
+		section(r.shareTitle, container.NewVBox(r.shareAbout, r.share), func() string { return r.shareText }),
+		section(r.urlTitle, container.NewVBox(r.urlAbout, r.url, r.urlNote), func() string { return r.urlText }),
 		r.headersTitle,
 		r.headers,
 		// The curl command's head also holds the shell picker.
 		container.NewBorder(nil, nil, container.NewHBox(bold(lang.L("curl command")), r.shellPick),
-			copyButton(func() string { return r.curlText })),
+			newCopyButton(lang.L("Copy"), func() string { return r.curlText })),
 		r.curl,
 	)
 	qr := container.NewVBox(r.qr, r.qrNote)
 	card := widget.NewCard("", "", container.NewVBox(
-		r.title, r.countdown,
+		r.title, r.countdown, r.notKept,
 		container.NewBorder(nil, nil, nil, qr, texts),
 		actions,
 	))
@@ -114,7 +118,10 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.link, r.req = link, req
 	r.shareText, r.urlText, r.expires = link.ShareLink(), link.URL, link.ExpiresAt
 	r.setCurl(func(sh signing.Shell) string { return link.CurlIn(sh, "") })
+	r.shareTitle.SetText(lang.L("Share link (carries its headers)"))
+	r.shareAbout.SetText(lang.L("For OSS Drop, ossdrop upload and the upload page: the part after # tells them the headers to send."))
 	r.urlTitle.SetText(lang.L("Plain URL"))
+	r.urlAbout.SetText(lang.L("The presigned URL alone, without the part after #: for clients you set the headers in yourself."))
 	r.headersTitle.SetText(lang.L("Headers the uploader must send, exactly"))
 	r.download.Show()
 	r.title.SetText(fmt.Sprintf(lang.L("Upload link for %s/%s, valid until %s"), req.Bucket, req.Key, formatDateTime(link.ExpiresAt, r.svc.Now())))
@@ -136,6 +143,23 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.renderQR()
 	r.container.Show()
 	r.startCountdown()
+}
+
+// hide takes the card away (the form changed since its link was made)
+// and stops its countdown.
+func (r *resultCard) hide() {
+	r.ticker.cancel()
+	r.container.Hide()
+}
+
+// showKept says, when the history could not keep the link, that it is
+// shown here only: it carries an STS token, which goes only to the
+// keychain, and there was none.
+func (r *resultCard) showKept(kept bool) {
+	setOrHide(r.notKept, "")
+	if !kept {
+		setOrHide(r.notKept, lang.L("History keeps this link's details but not the link itself: it carries an STS token, which OSS Drop keeps only in the OS keychain, and the keychain is not available. Copy the link now."))
+	}
 }
 
 // setCurl sets the curl command of the shown link (written by curlIn for
@@ -244,10 +268,25 @@ func (r *resultCard) startCountdown() {
 	r.ticker.start(update)
 }
 
-func (r *resultCard) copy(b *widget.Button, text string) {
-	fyne.CurrentApp().Clipboard().SetContent(text)
-	b.SetText(lang.L("Copied"))
-	time.AfterFunc(2*time.Second, func() { fyne.Do(func() { b.SetText(lang.L("Copy")) }) })
+// copiedFor is how long a Copy button says "Copied".
+const copiedFor = 2 * time.Second
+
+// newCopyButton puts what get returns on the clipboard and says so on the
+// button for a moment, so a click that changes nothing else is seen.
+func newCopyButton(label string, get func() string) *widget.Button {
+	b := &widget.Button{Text: label, Icon: theme.ContentCopyIcon()}
+	b.OnTapped = func() {
+		fyne.CurrentApp().Clipboard().SetContent(get())
+		b.SetText(lang.L("Copied"))
+		b.SetIcon(theme.ConfirmIcon())
+		time.AfterFunc(copiedFor, func() {
+			fyne.Do(func() {
+				b.SetText(label)
+				b.SetIcon(theme.ContentCopyIcon())
+			})
+		})
+	}
+	return b
 }
 
 func (r *resultCard) onSaveQR() {
@@ -274,15 +313,16 @@ func (r *resultCard) onSaveQR() {
 	d.Show()
 }
 
-// showLinkDialog shows one link with a Copy button.
-func showLinkDialog(win fyne.Window, title, link string) {
+// showLinkDialog shows one link with a Copy button and a note under it.
+func showLinkDialog(win fyne.Window, title, link, note string) {
 	text := &widget.Label{Text: link, Wrapping: fyne.TextWrapBreak, Selectable: true}
-	var d dialog.Dialog
-	copyButton := &widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon(), Importance: widget.HighImportance, OnTapped: func() {
-		fyne.CurrentApp().Clipboard().SetContent(link)
-		d.Hide()
-	}}
-	d = dialog.NewCustom(title, lang.L("Close"), container.NewVBox(text, container.NewHBox(copyButton)), win)
-	d.Resize(fyne.NewSize(560, 260))
+	copyButton := newCopyButton(lang.L("Copy"), func() string { return link })
+	copyButton.Importance = widget.HighImportance
+	content := container.NewVBox(text, container.NewHBox(copyButton))
+	if note != "" {
+		content.Add(&widget.Label{Text: note, Wrapping: textWrap(), Importance: widget.LowImportance})
+	}
+	d := dialog.NewCustom(title, lang.L("Close"), content, win)
+	d.Resize(fyne.NewSize(560, 300))
 	d.Show()
 }

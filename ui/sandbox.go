@@ -2,8 +2,15 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
+	"path"
+	"strings"
 	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/sandbox"
@@ -13,38 +20,152 @@ import (
 // SandboxProfileName names the pseudo-profile of the embedded sandbox.
 const SandboxProfileName = "Local sandbox"
 
-// startSandbox starts the embedded OSS endpoint on a free loopback port,
-// with objects where 'ossdrop sandbox' keeps them (the user's cache
-// directory) and a key pair that lives only in memory for this session.
-func startSandbox() (*Sandbox, error) {
+// sandboxBucket is the bucket the sandbox's profile signs for, and
+// sampleKey the key a first link gets.
+const (
+	sandboxBucket = "demo"
+	sampleKey     = "hello.txt"
+)
+
+// sandboxStarter starts the app's own sandbox. Its address and AccessKey
+// ID are preferences and its secret a keychain item, so that it comes
+// back as it was after a restart and the links it signed keep working
+// while they are valid.
+type sandboxStarter struct {
+	// dir holds the objects (sandbox.DefaultDir in production).
+	dir   string
+	prefs fyne.Preferences
+	// keychain holds the secret; nil or unreachable: a pair in memory.
+	keychain Keychain
+}
+
+// startSandbox is Services.StartSandbox in production: objects where
+// 'ossdrop sandbox' keeps them (the user's cache directory), the secret in
+// the OS keychain.
+func startSandbox(keychain Keychain) (*Sandbox, error) {
 	dir, err := sandbox.DefaultDir()
 	if err != nil {
 		return nil, fmt.Errorf("start the local sandbox: %w", err)
 	}
-	key, err := sandbox.NewSessionKey()
-	if err != nil {
-		return nil, err
-	}
-	srv, err := sandbox.New(sandbox.Config{Addr: "127.0.0.1:0", Dir: dir, Keys: []sandbox.Key{key}})
+	return sandboxStarter{dir: dir, prefs: fyne.CurrentApp().Preferences(), keychain: keychain}.start()
+}
+
+// start runs the sandbox; off the UI goroutine (it reads the keychain).
+func (s sandboxStarter) start() (*Sandbox, error) {
+	key, kept := s.key()
+	srv, err := sandbox.New(sandbox.Config{Dir: s.dir, Keys: []sandbox.Key{key}})
 	if err != nil {
 		return nil, fmt.Errorf("start the local sandbox: %w", err)
 	}
-	if err := srv.Start(); err != nil {
+	ln, moved, err := s.listen()
+	if err != nil {
+		srv.Close()
 		return nil, fmt.Errorf("start the local sandbox: %w", err)
 	}
-	return &Sandbox{
+	if err := srv.StartOn(ln); err != nil {
+		ln.Close()
+		srv.Close()
+		return nil, fmt.Errorf("start the local sandbox: %w", err)
+	}
+	sb := &Sandbox{
 		Profile: credentials.Profile{
 			Name: SandboxProfileName, AccessKeyID: key.ID, Kind: credentials.KindPermanent, Region: "cn-hangzhou",
-			EndpointKind: signing.EndpointCustom, Endpoint: srv.URL(), Bucket: "demo", PathStyle: true,
+			EndpointKind: signing.EndpointCustom, Endpoint: srv.URL(), Bucket: sandboxBucket, PathStyle: true,
 			// The sandbox's own upload page: same address as its links.
 			PageURL: srv.PageURL(),
 		},
 		Credentials: signing.Credentials{AccessKeyID: key.ID, AccessKeySecret: key.Secret},
-		Dir:         dir,
+		Dir:         s.dir,
+		Kept:        kept,
+		Moved:       moved,
+		SampleKey:   freeKey(func(k string) bool { _, err := srv.Stat(sandboxBucket, k); return err == nil }, sampleKey),
 		Stop: func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			srv.Shutdown(ctx)
 		},
-	}, nil
+	}
+	sb.exists = func(key string) bool { _, err := srv.Stat(sandboxBucket, key); return err == nil }
+	return sb, nil
+}
+
+// key is the sandbox's key pair: the one kept from an earlier run, or a
+// new one, kept for the next. kept is false when the keychain cannot hold
+// it: the pair then lives in memory, and its links end with the app.
+func (s sandboxStarter) key() (key sandbox.Key, kept bool) {
+	if s.keychain != nil {
+		if id := s.prefs.String(prefSandboxKeyID); id != "" {
+			secret, err := s.keychain.Get(credentials.SandboxSecretItem)
+			if err == nil {
+				return sandbox.Key{ID: id, Secret: secret}, true
+			}
+			if !errors.Is(err, credentials.ErrItemNotFound) {
+				fyne.LogError("read the local sandbox's key", err)
+				return newSandboxKey(), false // the keychain is away: keep its pair for later
+			}
+		}
+	}
+	key = newSandboxKey()
+	if s.keychain == nil {
+		return key, false
+	}
+	if err := s.keychain.Set(credentials.SandboxSecretItem, key.Secret); err != nil {
+		fyne.LogError("keep the local sandbox's key", err)
+		return key, false
+	}
+	s.prefs.SetString(prefSandboxKeyID, key.ID)
+	return key, true
+}
+
+// newSandboxKey makes a throwaway pair; its ID starts with SANDBOX, never
+// LTAI, so nobody takes it for a real AccessKey.
+func newSandboxKey() sandbox.Key {
+	key, err := sandbox.NewSessionKey()
+	if err != nil {
+		panic(err) // crypto/rand never fails since Go 1.24
+	}
+	return key
+}
+
+// listen takes the address of the last run, so that its links still
+// point here; the first run (or one whose address another program took)
+// gets a free port, kept for the next. moved is the earlier address when
+// it could not be had.
+func (s sandboxStarter) listen() (ln net.Listener, moved string, err error) {
+	if addr := s.prefs.String(prefSandboxAddr); addr != "" && sandbox.CheckLoopback(addr) == nil {
+		if ln, err := net.Listen("tcp", addr); err == nil {
+			return ln, "", nil
+		}
+		moved = addr
+	}
+	ln, err = net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", fmt.Errorf("listen on 127.0.0.1: %w", err)
+	}
+	s.prefs.SetString(prefSandboxAddr, ln.Addr().String())
+	return ln, moved, nil
+}
+
+// freeKey is key, or the first of key-2, key-3… (before the extension)
+// that exists returns false for.
+func freeKey(exists func(string) bool, key string) string {
+	ext := path.Ext(key)
+	base := strings.TrimSuffix(key, ext)
+	candidate := key
+	for i := 2; exists(candidate) && i < 1000; i++ {
+		candidate = fmt.Sprintf("%s-%d%s", base, i, ext)
+	}
+	return candidate
+}
+
+// sandboxNote is what the status line says about a started sandbox.
+func sandboxNote(sb *Sandbox) string {
+	text := fmt.Sprintf(lang.L("Local sandbox running at %s: links you create here work only on this computer. Objects are kept in %s."), sb.Profile.Endpoint, sb.Dir)
+	if sb.Moved != "" {
+		text += " " + fmt.Sprintf(lang.L("Another program uses %s, where the sandbox was before: links made for that address no longer work."), sb.Moved)
+	}
+	if !sb.Kept {
+		text += " " + lang.L("The OS keychain is not available, so the sandbox's key pair lives only in memory: its links stop working when OSS Drop closes.")
+	}
+	return text
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -34,6 +35,17 @@ type Services struct {
 	Arrivals *arrivals.Store
 	// Reveal shows a downloaded file in the system's file manager.
 	Reveal func(path string) error
+	// Keychain keeps the secrets that belong to no profile: the sandbox's
+	// key pair and the share links of links signed with STS credentials
+	// (credentials.SystemItems() in production); nil keeps none.
+	Keychain Keychain
+}
+
+// Keychain is credentials.Items: secrets in the OS keychain by item name.
+type Keychain interface {
+	Get(name string) (string, error)
+	Set(name, value string) error
+	Delete(name string) error
 }
 
 // BucketAdmin is the part of bucket.Client the Browser uploads dialog uses.
@@ -43,13 +55,23 @@ type BucketAdmin interface {
 	PublishPage(ctx context.Context, page []byte, contentType string) (*bucket.Published, error)
 }
 
-// Sandbox is a running local OSS endpoint and the in-memory key pair that
-// signs for it; the secret never reaches the keychain or a file.
+// Sandbox is a running local OSS endpoint and the key pair that signs for
+// it; its secret is in the OS keychain (or in memory only), never in a file.
 type Sandbox struct {
 	Profile     credentials.Profile
 	Credentials signing.Credentials
 	Dir         string
 	Stop        func()
+	// Kept says the key pair is in the keychain and comes back after a
+	// restart; false: it lives in memory, and its links end with the app.
+	Kept bool
+	// Moved is the address of the last run when another program took it.
+	Moved string
+	// SampleKey is a key nothing is stored at yet, for a first link.
+	SampleKey string
+	// exists reports whether an object is stored at a key in the sandbox's
+	// bucket; nil in tests that fake a sandbox.
+	exists func(key string) bool
 }
 
 // Profiles is the part of credentials.Store the UI uses.
@@ -68,19 +90,63 @@ type History interface {
 	List() ([]history.Entry, error)
 	Delete(id string) error
 	ClearExpired(now time.Time) (int, error)
+	MoveTokens(keep func(id, shareLink string)) (int, error)
 }
 
-// presignAndRecord signs req and records the link in the history, as
-// every link the app issues is; off the UI goroutine.
-func (s *Services) presignAndRecord(profile string, req signing.Request) (*signing.Link, error) {
-	link, err := s.Presign(context.Background(), req)
+// presignAndRecord signs req with profile's credentials (already in req)
+// and records the link in the history, as every link the app issues is;
+// off the UI goroutine. kept is false when the history could not keep the
+// link itself (see record).
+func (s *Services) presignAndRecord(profile credentials.Profile, req signing.Request) (link *signing.Link, kept bool, err error) {
+	link, err = s.Presign(context.Background(), req)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if s.History != nil {
-		if err := s.History.Add(history.NewEntry(profile, req, link, s.Now())); err != nil {
-			fyne.LogError("record the link in the history", err) // the link itself is fine
+	e := history.NewEntry(profile.Name, req, link, s.Now())
+	if link.Method == signing.MethodPut && profile.PageURL != "" {
+		if _, err := signing.BuildPageLink(profile.PageURL, signing.PageKindPut, link.ShareLink()); err == nil {
+			e.PageURL = profile.PageURL
 		}
 	}
-	return link, nil
+	return link, s.record(e, link.ShareLink()), nil
 }
+
+// record adds e to the history. A link signed with STS credentials carries
+// its security token, which never goes to a file: its entry holds the
+// facts only, and its share link goes to the OS keychain under the entry's
+// ID. kept is false when that failed (no keychain): the History tab then
+// says the link was not kept. Off the UI goroutine.
+func (s *Services) record(e history.Entry, share string) (kept bool) {
+	if s.History == nil {
+		return true
+	}
+	kept = true
+	if e.STS {
+		kept = s.Keychain != nil && s.Keychain.Set(credentials.LinkItem(e.ID), share) == nil
+	}
+	if err := s.History.Add(e); err != nil {
+		fyne.LogError("record the link in the history", err) // the link itself is fine
+	}
+	return kept
+}
+
+// shareLinkOf is the share link of a history entry: its own, or for a link
+// signed with STS credentials the one in the keychain. Off the UI goroutine.
+func (s *Services) shareLinkOf(e history.Entry) (string, error) {
+	if !e.STS {
+		return e.ShareLink, nil
+	}
+	if s.Keychain == nil {
+		return "", errLinkNotKept
+	}
+	link, err := s.Keychain.Get(credentials.LinkItem(e.ID))
+	if errors.Is(err, credentials.ErrItemNotFound) {
+		return "", errLinkNotKept
+	}
+	return link, err
+}
+
+// errLinkNotKept: a link signed with STS credentials whose share link the
+// keychain does not hold (there was none when it was made, or it was
+// removed there).
+var errLinkNotKept = errors.New("the link was not kept")

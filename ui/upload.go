@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,6 +37,7 @@ type uploadTab struct {
 	file string
 
 	paste     *widget.Entry
+	pasteRows int
 	linkError *widget.Label
 
 	card        *widget.Card
@@ -46,6 +48,15 @@ type uploadTab struct {
 
 	fileInfo    *widget.Label
 	fileWarning *widget.Label
+	// typeWarning says the file does not look like the type the link binds.
+	typeWarning *widget.Label
+	// sent is set once the chosen file is stored through the link, taken
+	// once the link refused it as already stored: the next step is
+	// another file or another link, never the same again.
+	sent, taken bool
+	// owns reports whether an AccessKey ID is the app's own (a profile's or
+	// the sandbox's): the uploader is then the link's owner too.
+	owns func(accessKeyID string) bool
 
 	upload       *widget.Button
 	cancelButton *widget.Button
@@ -57,6 +68,7 @@ type uploadTab struct {
 	resultText    *widget.Label
 	callbackText  *widget.Label
 	copyDetails   *widget.Button
+	another       *widget.Button
 	details4Owner string
 
 	cancel    context.CancelFunc
@@ -78,7 +90,8 @@ func newUploadTab(win fyne.Window, svc *Services) *uploadTab {
 
 func (u *uploadTab) buildUI() {
 	u.paste = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: lang.L("Paste the link or the curl command you were sent"), OnChanged: func(string) { u.onLinkChanged() }}
-	u.paste.SetMinRowsVisible(3)
+	u.pasteRows = minPasteRows
+	u.paste.SetMinRowsVisible(minPasteRows)
 	pasteButton := &widget.Button{Text: lang.L("Paste"), Icon: theme.ContentPasteIcon(), OnTapped: func() {
 		u.paste.SetText(fyne.CurrentApp().Clipboard().Content())
 	}}
@@ -86,7 +99,9 @@ func (u *uploadTab) buildUI() {
 	u.linkError = &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
 	u.linkError.Hide()
 
-	u.destination = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapBreak}
+	// Word wrap (long keys and hosts still break when they must): at 800
+	// pixels a break anywhere split "Uploads" itself.
+	u.destination = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: textWrap()}
 	u.validUntil = &widget.Label{}
 	u.details = &widget.Label{Wrapping: fyne.TextWrapBreak}
 	u.warnings = &widget.Label{Wrapping: textWrap(), Importance: widget.WarningImportance}
@@ -97,6 +112,8 @@ func (u *uploadTab) buildUI() {
 	u.fileInfo = &widget.Label{Text: lang.L("Drop a file anywhere on this window, or choose one."), Wrapping: textWrap()}
 	u.fileWarning = &widget.Label{Wrapping: textWrap(), Importance: widget.WarningImportance}
 	u.fileWarning.Hide()
+	u.typeWarning = &widget.Label{Wrapping: textWrap(), Importance: widget.WarningImportance}
+	u.typeWarning.Hide()
 
 	u.upload = &widget.Button{Text: lang.L("Upload"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: u.onUpload}
 	u.cancelButton = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: u.onCancel}
@@ -109,15 +126,13 @@ func (u *uploadTab) buildUI() {
 
 	u.resultText = &widget.Label{Wrapping: textWrap(), Selectable: true}
 	u.callbackText = &widget.Label{Wrapping: fyne.TextWrapBreak, TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true}
-	u.copyDetails = &widget.Button{Text: lang.L("Copy details for the sender"), Icon: theme.ContentCopyIcon(), OnTapped: func() {
-		fyne.CurrentApp().Clipboard().SetContent(u.details4Owner)
-	}}
-	another := &widget.Button{Text: lang.L("Upload another"), Icon: theme.ViewRefreshIcon(), OnTapped: u.reset}
-	u.result = widget.NewCard("", "", container.NewVBox(u.resultText, u.callbackText, container.NewHBox(u.copyDetails, another)))
+	u.copyDetails = newCopyButton(lang.L("Copy details for the sender"), func() string { return u.details4Owner })
+	u.another = &widget.Button{Text: lang.L("Upload another"), Icon: theme.ViewRefreshIcon(), OnTapped: u.reset}
+	u.result = widget.NewCard("", "", container.NewVBox(u.resultText, u.callbackText, container.NewHBox(u.copyDetails, u.another)))
 	u.result.Hide()
 
 	u.single = container.NewVBox(
-		container.NewBorder(nil, nil, nil, choose, u.fileInfo), u.fileWarning,
+		container.NewBorder(nil, nil, nil, choose, u.fileInfo), u.fileWarning, u.typeWarning,
 		container.NewHBox(u.upload, u.cancelButton), u.blocked, u.progress, u.progressText,
 		u.result,
 	)
@@ -131,15 +146,48 @@ func (u *uploadTab) buildUI() {
 	u.refreshUploadButton()
 }
 
+// Rows the paste box shows: at least minPasteRows, and as many as a
+// pasted link or curl command needs, up to maxPasteRows.
+const minPasteRows, maxPasteRows = 3, 10
+
+// fitPaste grows the paste box to what it holds: a box of three rows
+// showed a long link's fourth row cut in half at its bottom edge.
+func (u *uploadTab) fitPaste() {
+	// The box spans the tab, which may not have been laid out yet (a link
+	// from Test upload arrives while the Create tab shows): the window
+	// says how wide it will be.
+	width := u.win.Canvas().Size().Width - 4*theme.Padding() - 2*theme.InnerPadding()
+	rows := minPasteRows
+	if width > 0 {
+		n := 0
+		for _, line := range strings.Split(u.paste.Text, "\n") {
+			w := fyne.MeasureText(line, theme.TextSize(), fyne.TextStyle{}).Width
+			n += max(1, int(math.Ceil(float64(w/width))))
+		}
+		rows = min(max(n, minPasteRows), maxPasteRows)
+	}
+	if rows != u.pasteRows {
+		u.pasteRows = rows
+		u.paste.SetMinRowsVisible(rows)
+	}
+}
+
 // setLink fills the paste box, as "Test upload" and a link argument do.
 func (u *uploadTab) setLink(text string) { u.paste.SetText(text) }
 
 // onLinkChanged inspects the pasted text and fills the card.
 func (u *uploadTab) onLinkChanged() {
+	if u.cancel != nil {
+		return // the running upload keeps its link; its card stays
+	}
+	u.fitPaste()
 	u.link = nil
 	text := strings.TrimSpace(u.paste.Text)
 	u.linkError.Hide()
 	u.card.Hide()
+	// Another link is moving on: the last result was about the old one.
+	u.sent, u.taken = false, false
+	u.result.Hide()
 	if text != "" {
 		in, err := signing.Inspect(text, u.svc.Now())
 		if err != nil {
@@ -155,6 +203,9 @@ func (u *uploadTab) onLinkChanged() {
 	u.checkContentType()
 	u.refreshValidity()
 	u.startTicker()
+	if u.scroll != nil {
+		u.scroll.Refresh() // the content may be shorter now: no scrolling past its end
+	}
 }
 
 func (u *uploadTab) fillCard() {
@@ -261,6 +312,10 @@ func (u *uploadTab) refreshUploadButton() {
 		reason = lang.L("Paste a link to start.")
 	case u.file == "":
 		reason = lang.L("Now choose the file to upload.")
+	case u.sent:
+		reason = lang.L("Done: this file is uploaded. Drop or choose another file, or paste another link.")
+	case u.taken:
+		reason = lang.L("This link cannot store this file: a file of its name is already there (below).")
 	default:
 		if err := upload.Check(u.request()); err != nil {
 			reason = uploadErrorText(err)
@@ -321,7 +376,7 @@ func (u *uploadTab) setFile(path string) {
 		u.showFileProblem(fmt.Sprintf(lang.L("%s is a folder, but one link uploads one file: zip the folder and drop the zip."), filepath.Base(path)))
 		return
 	}
-	u.file = path
+	u.file, u.sent, u.taken = path, false, false
 	u.fileInfo.SetText(fmt.Sprintf(lang.L("File: %s, %s, %s"), filepath.Base(path), formatSize(st.Size()), fileContentType(path)))
 	u.fileWarning.Hide()
 	u.result.Hide()
@@ -341,15 +396,15 @@ func (u *uploadTab) showFileProblem(msg string) {
 // the upload still sends the link's type, as it must.
 func (u *uploadTab) checkContentType() {
 	if u.link == nil || u.file == "" {
+		u.typeWarning.Hide() // a warning about a link no longer there
 		return
 	}
 	bound, ok := u.link.Headers.Get("content-type")
 	detected := fileContentType(u.file)
 	if ok && !strings.EqualFold(mediaType(bound), mediaType(detected)) {
-		u.fileWarning.SetText(fmt.Sprintf(lang.L("The link was made for %s files, and this looks like %s. It will be uploaded as %s; if that is wrong, ask the sender."), bound, detected, bound))
-		u.fileWarning.Show()
+		setOrHide(u.typeWarning, fmt.Sprintf(lang.L("The link was made for %s files, and this looks like %s. It will be uploaded as %s; if that is wrong, ask the sender."), bound, detected, bound))
 	} else {
-		u.fileWarning.Hide()
+		u.typeWarning.Hide()
 	}
 }
 
@@ -429,95 +484,12 @@ func (u *uploadTab) onCancel() {
 	}
 }
 
-// finish shows the success or failure card.
-func (u *uploadTab) finish(res *upload.Result, err error) {
-	u.cancel = nil
-	u.cancelButton.Hide()
-	u.progress.Hide()
-	setOrHide(u.progressText, "")
-	u.refreshUploadButton()
-	u.callbackText.Hide()
-	u.details4Owner = u.detailsForSender(res, err)
-	switch {
-	case err == nil:
-		u.result.SetTitle(lang.L("Uploaded"))
-		u.resultText.SetText(u.successText(res))
-		u.copyDetails.Hide()
-	case errors.Is(err, upload.ErrCanceled):
-		u.result.SetTitle(lang.L("Cancelled"))
-		u.resultText.SetText(lang.L("The upload was cancelled; nothing was stored."))
-		u.copyDetails.Hide()
-	default:
-		u.result.SetTitle(lang.L("Upload failed"))
-		text := uploadErrorText(err)
-		switch {
-		case res != nil && errors.Is(err, upload.ErrUnverified):
-			u.result.SetTitle(lang.L("Not confirmed"))
-			text += "\n\n" + u.successText(res)
-		case res != nil: // stored, but with a callback or checksum problem
-			u.result.SetTitle(lang.L("Stored, with a problem"))
-			text += "\n\n" + u.successText(res)
-		}
-		u.resultText.SetText(text)
-		u.copyDetails.Show()
-	}
-	if res != nil && len(res.CallbackBody) > 0 {
-		u.callbackText.SetText(lang.L("The sender's server answered:") + "\n" + res.CallbackJSON())
-		u.callbackText.Show()
-	}
-	u.result.Show()
-	u.scroll.ScrollToBottom()
-}
-
-func (u *uploadTab) successText(res *upload.Result) string {
-	verified := lang.L("Integrity verified (CRC-64).")
-	switch {
-	case len(res.Mismatches) > 0:
-		verified = fmt.Sprintf(lang.L("Integrity not verified: %s"), localizeList(res.Mismatches))
-	case res.CRCVerified:
-	case res.MD5Verified:
-		verified = lang.L("Integrity verified (MD5).")
-	default:
-		verified = fmt.Sprintf(lang.L("Integrity not verified: %s"), localize(res.CRCNote))
-	}
-	rate := float64(res.Size) / max(res.Elapsed.Seconds(), 0.001)
-	stored := fmt.Sprintf(lang.L("%s is stored as %s."), formatSize(res.Size), u.link.Key)
-	if !res.Verified() {
-		// Only the server's word: say whose it is.
-		stored = fmt.Sprintf(lang.L("The server says %s is stored as %s."), formatSize(res.Size), u.link.Key)
-	}
-	lines := []string{stored, verified}
-	if res.ETag != "" {
-		lines = append(lines, "ETag "+res.ETag)
-	}
-	lines = append(lines, fmt.Sprintf(lang.L("Took %s at %s/s on average."), humanDuration(res.Elapsed.Round(time.Second)), formatSize(int64(rate))))
-	return strings.Join(lines, "\n")
-}
-
-// detailsForSender is what "Copy details" puts on the clipboard: enough for
-// the sender to look the request up, and never the link's signature.
-func (u *uploadTab) detailsForSender(res *upload.Result, err error) string {
-	lines := []string{"OSS Drop upload report", "time: " + u.svc.Now().UTC().Format(time.RFC3339)}
-	if u.link != nil {
-		lines = append(lines, "host: "+u.link.Host, "bucket: "+u.link.Bucket, "key: "+u.link.Key,
-			"access key id: "+u.link.AccessKeyID, "link expires: "+u.link.ExpiresAt.UTC().Format(time.RFC3339))
-	}
-	var ue *upload.Error
-	if errors.As(err, &ue) {
-		lines = append(lines, fmt.Sprintf("status: %d", ue.Status), "code: "+ue.Code, "request id: "+ue.RequestID, "ec: "+ue.EC,
-			fmt.Sprintf("attempts: %d", ue.Attempts), "error: "+ue.Sentence.String())
-	}
-	if res != nil {
-		lines = append(lines, "etag: "+res.ETag, "request id: "+res.RequestID)
-	}
-	return strings.Join(lines, "\n")
-}
-
 // reset clears the file and the result for the next upload with the same link.
 func (u *uploadTab) reset() {
-	u.file = ""
+	u.file, u.sent, u.taken = "", false, false
 	u.fileInfo.SetText(lang.L("Drop a file anywhere on this window, or choose one."))
 	u.fileWarning.Hide()
+	u.typeWarning.Hide()
 	u.result.Hide()
 	u.refreshUploadButton()
 }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ossdrop/ossdrop/app/sandbox"
+	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -154,7 +155,8 @@ func TestUploadTabDropAndUpload(t *testing.T) {
 	}
 	test.Tap(u.upload)
 	waitFor(t, "the result", func() bool { return u.result.Visible() })
-	if u.result.Title != "Uploaded" || !strings.Contains(u.resultText.Text, "Integrity verified (CRC-64).") || !strings.Contains(u.resultText.Text, "25 bytes is stored as drop/hello.txt") {
+	if u.result.Title != "Uploaded" || !strings.Contains(u.resultText.Text, "Integrity verified (CRC-64).") || !strings.Contains(u.resultText.Text, "25 bytes is stored as drop/hello.txt") ||
+		!strings.Contains(u.resultText.Text, "Took less than a second.") {
 		t.Fatalf("%s: %s", u.result.Title, u.resultText.Text)
 	}
 	info, err := sb.srv.Stat("demo", "drop/hello.txt")
@@ -162,14 +164,41 @@ func TestUploadTabDropAndUpload(t *testing.T) {
 		t.Errorf("stored object %+v, %v", info, err)
 	}
 
-	// The same link again: the key is protected, and the card says so.
+	// Done: the same file through the same link can only fail, so Upload
+	// waits for another file, and the result stays.
+	if !u.upload.Disabled() || !strings.Contains(u.blocked.Text, "Done") || !u.result.Visible() || u.another.Importance != widget.HighImportance {
+		t.Fatalf("after success: Upload disabled %v, %q, result shown %v", u.upload.Disabled(), u.blocked.Text, u.result.Visible())
+	}
+
+	// Another file for the protected key: the card says it is taken, and
+	// Upload does not invite a second try.
+	u.setFile(tempFile(t, "hello.txt", "another hello"))
+	if u.result.Visible() || u.upload.Disabled() {
+		t.Fatalf("a new file: result shown %v, Upload disabled %v", u.result.Visible(), u.upload.Disabled())
+	}
 	test.Tap(u.upload)
-	waitFor(t, "the failure", func() bool { return u.result.Visible() && u.result.Title != "Uploaded" })
-	if u.result.Title != "Upload failed" || !strings.Contains(u.resultText.Text, "protected it from being replaced") || !u.copyDetails.Visible() {
+	waitFor(t, "the failure", func() bool { return u.result.Visible() })
+	if u.result.Title != "Upload failed" || !strings.Contains(u.resultText.Text, "protected it from being replaced") || !u.copyDetails.Visible() || !u.upload.Disabled() ||
+		!strings.Contains(u.blocked.Text, "already there") {
 		t.Errorf("%s: %s", u.result.Title, u.resultText.Text)
 	}
 	if !strings.Contains(u.details4Owner, "status: 409") || !strings.Contains(u.details4Owner, "request id: ") || strings.Contains(u.details4Owner, "x-oss-signature") {
 		t.Errorf("details for the sender:\n%s", u.details4Owner)
+	}
+
+	// The uploader made the link: nobody to ask, two ways on.
+	u.owns = func(id string) bool { return id == sb.key.ID }
+	u.setFile(tempFile(t, "hello.txt", "a third hello"))
+	test.Tap(u.upload)
+	waitFor(t, "the failure", func() bool { return u.result.Visible() })
+	if text := u.resultText.Text; !strings.Contains(text, "which you made") || !strings.Contains(text, "another key") || strings.Contains(text, "ask the sender") {
+		t.Errorf("owner's failure: %s", text)
+	}
+
+	// Copy details says it copied.
+	test.Tap(u.copyDetails)
+	if u.copyDetails.Text != "Copied" || fyne.CurrentApp().Clipboard().Content() != u.details4Owner {
+		t.Errorf("Copy details: button %q", u.copyDetails.Text)
 	}
 }
 
@@ -251,7 +280,50 @@ func TestUploadTabContentTypeWarning(t *testing.T) {
 	u := newTestUploadTab(t, time.Now)
 	u.setLink(link.ShareLink())
 	u.onDropped(dropped(tempFile(t, "notes.txt", "plain text")))
-	if !u.fileWarning.Visible() || !strings.Contains(u.fileWarning.Text, "made for image/png files") || u.upload.Disabled() {
-		t.Errorf("warning %q, Upload disabled %v", u.fileWarning.Text, u.upload.Disabled())
+	if !u.typeWarning.Visible() || !strings.Contains(u.typeWarning.Text, "made for image/png files") || u.upload.Disabled() {
+		t.Errorf("warning %q, Upload disabled %v", u.typeWarning.Text, u.upload.Disabled())
+	}
+	// Garbage pasted: the warning was about the old link.
+	u.setLink("not a link at all")
+	if u.typeWarning.Visible() {
+		t.Errorf("the old link's warning stays: %q", u.typeWarning.Text)
+	}
+}
+
+// TestPasteBoxFitsItsLink: the paste box grows to show a long link whole
+// (three rows cut its fourth in half), within bounds.
+func TestPasteBoxFitsItsLink(t *testing.T) {
+	u := newTestUploadTab(t, time.Now)
+	u.win.Resize(fyne.NewSize(800, 600))
+	u.setLink("https://b.oss-cn-hangzhou.aliyuncs.com/k?" + strings.Repeat("x-oss-signature=abcdef0123456789&", 20))
+	if u.pasteRows <= minPasteRows || u.pasteRows > maxPasteRows {
+		t.Errorf("a 700-character link in %d rows", u.pasteRows)
+	}
+	u.setLink("short")
+	if u.pasteRows != minPasteRows {
+		t.Errorf("a short text in %d rows", u.pasteRows)
+	}
+}
+
+// TestStoredNote: the download-link dialog says whether the object is
+// there yet, asked of the bucket with the link's own credentials.
+func TestStoredNote(t *testing.T) {
+	sb := newTestSandbox(t)
+	test.NewTempApp(t)
+	get := signing.Request{Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: sb.url, PathStyle: true, Bucket: "demo",
+		Key: "later.txt", Method: signing.MethodGet, Expires: time.Hour, Credentials: signing.Credentials{AccessKeyID: sb.key.ID, AccessKeySecret: sb.key.Secret}}
+	link, err := signing.Presign(context.Background(), get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if note := storedNote(get, link); !strings.Contains(note, "Nothing is stored at later.txt yet") {
+		t.Errorf("before the upload: %q", note)
+	}
+	put := sb.link(t, "", "later.txt", nil)
+	if _, err := upload.Upload(context.Background(), upload.Request{LinkText: put.ShareLink(), File: tempFile(t, "later.txt", "arrived")}); err != nil {
+		t.Fatal(err)
+	}
+	if note := storedNote(get, link); !strings.Contains(note, "later.txt is stored (7 bytes)") {
+		t.Errorf("after the upload: %q", note)
 	}
 }

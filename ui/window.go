@@ -2,9 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -14,6 +16,7 @@ import (
 	"github.com/ossdrop/ossdrop/app/appinfo"
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
+	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/assets"
 )
 
@@ -29,9 +32,20 @@ type mainWindow struct {
 	history   *historyTab
 	welcome   *fyne.Container
 	status    *widget.Label
+	// tryLocally is the toolbar's Try it locally, hidden beside the
+	// welcome card's own.
+	tryLocally *widget.Button
+	// createScroll scrolls the Create link tab.
+	createScroll *container.Scroll
+	// tips draws tooltips above everything.
+	tips *tipLayer
+	// drop says, while files are dragged over the window, that a drop is taken.
+	drop *dropHint
 
 	profiles []credentials.Profile
 	sandbox  *Sandbox
+	// sandboxStarting is set while the sandbox starts, so it starts once.
+	sandboxStarting bool
 
 	// arrivals checks the upload links; unseen counts the files that
 	// arrived since the History tab was last looked at.
@@ -50,7 +64,9 @@ func newMainWindow(win fyne.Window, svc *Services) *mainWindow {
 func (m *mainWindow) buildUI() {
 	m.createTab = newCreateTab(m.win, m.svc)
 	m.upload = newUploadTab(m.win, m.svc)
+	m.tips = newTipLayer()
 	m.history = newHistoryTab(m.win, m.svc)
+	m.history.tips = m.tips
 	m.arrivals = newArrivalWatch(m.svc)
 	m.arrivals.onStatuses = m.history.setStatuses
 	m.arrivals.onArrival = m.onArrival
@@ -65,41 +81,44 @@ func (m *mainWindow) buildUI() {
 		m.arrivals.trigger() // the new link gets its state at once
 	}
 	m.createTab.onProfilesChanged = m.loadProfiles
+	m.upload.owns = m.owns
 	m.status = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
 
 	m.welcome = m.buildWelcome()
+	// The welcome card has its own Try it locally: the toolbar's shows
+	// only once the card is gone, so the first screen offers it once.
+	m.tryLocally = &widget.Button{Text: lang.L("Try it locally"), Icon: theme.ComputerIcon(), Importance: widget.LowImportance, OnTapped: m.onTryLocally}
 	toolbar := container.NewHBox(
 		&widget.Button{Text: lang.L("Profiles…"), Icon: theme.AccountIcon(), Importance: widget.LowImportance, OnTapped: m.onProfiles},
-		&widget.Button{Text: lang.L("Try it locally"), Icon: theme.ComputerIcon(), Importance: widget.LowImportance, OnTapped: m.onTryLocally},
+		m.tryLocally,
 		&widget.Button{Text: lang.L("Browser uploads…"), Icon: theme.UploadIcon(), Importance: widget.LowImportance, OnTapped: m.createTab.onBrowserUploads},
-		&widget.Button{Icon: theme.InfoIcon(), Importance: widget.LowImportance, OnTapped: m.onAbout},
+		newTipButton(theme.InfoIcon(), lang.L("About OSS Drop"), m.tips, m.onAbout),
 	)
-	create := container.NewVScroll(container.NewPadded(container.NewVBox(m.welcome, toolbar, m.status, m.createTab.content)))
+	create, createView := wheelScroll(container.NewPadded(container.NewVBox(m.welcome, toolbar, m.status, m.createTab.content)))
+	m.createScroll = create
 	m.createTab.onResult = func(card fyne.CanvasObject) {
-		// The card sits below the form; once the next frame has laid it out,
-		// scroll so that its top is in view.
-		go func() {
-			time.Sleep(100 * time.Millisecond)
-			fyne.Do(func() {
-				d := fyne.CurrentApp().Driver()
-				y := d.AbsolutePositionForObject(card).Y - d.AbsolutePositionForObject(create.Content).Y
-				create.ScrollToOffset(fyne.NewPos(0, y))
-			})
-		}()
+		// The card, just shown, is the last thing in the tab: its top is
+		// the content's height less its own (and the padding around the
+		// content), whatever the last frame laid out.
+		y := create.Content.MinSize().Height - card.MinSize().Height - theme.Padding()
+		create.ScrollToOffset(fyne.NewPos(0, max(y, 0)))
 	}
 	m.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon(lang.L("Create link"), theme.ContentAddIcon(), create),
+		container.NewTabItemWithIcon(lang.L("Create link"), theme.ContentAddIcon(), createView),
 		container.NewTabItemWithIcon(lang.L("Upload"), theme.UploadIcon(), m.upload.content),
 		container.NewTabItemWithIcon(lang.L("History"), theme.HistoryIcon(), m.history.content),
 	)
 	m.tabs.OnSelected = func(t *container.TabItem) {
+		m.tips.hide()
+		m.history.shown(t == m.tabs.Items[2])
 		if t == m.tabs.Items[2] {
 			m.unseen = 0
 			m.refreshHistoryBadge()
 			m.history.reload()
 		}
 	}
-	m.win.SetContent(m.tabs)
+	m.drop = newDropHint()
+	m.win.SetContent(container.NewStack(m.tabs, m.drop.overlay, m.tips.layer))
 	m.win.SetOnDropped(m.onDropped)
 }
 
@@ -152,9 +171,11 @@ func (m *mainWindow) refreshProfiles() {
 	// would only show errors.
 	if len(m.profiles) == 0 && m.sandbox == nil {
 		m.welcome.Show()
+		m.tryLocally.Hide()
 		m.createTab.content.Hide()
 	} else {
 		m.welcome.Hide()
+		m.tryLocally.Show()
 		m.createTab.content.Show()
 	}
 }
@@ -172,30 +193,83 @@ func (m *mainWindow) onTryLocally() {
 		m.createTab.selectProfile(m.sandbox.Profile.Name)
 		return
 	}
-	if m.svc.StartSandbox == nil {
+	m.startSandbox(true)
+}
+
+// startSandbox starts the sandbox off the UI goroutine; choose selects its
+// profile in the form (Try it locally), else only a form with nothing
+// else to sign with gets it.
+func (m *mainWindow) startSandbox(choose bool) {
+	if m.svc.StartSandbox == nil || m.sandboxStarting {
 		return
 	}
+	m.sandboxStarting = true
 	m.status.SetText(lang.L("Starting the local sandbox…"))
 	go func() {
 		sb, err := m.svc.StartSandbox()
-		fyne.Do(func() { m.setSandbox(sb, err) })
+		fyne.Do(func() { m.setSandbox(sb, err, choose) })
 	}()
 }
 
+// resumeSandbox starts the sandbox when the history holds links it signed
+// that still work: they point at its address and carry its key, both kept
+// across restarts, and would otherwise meet nothing there.
+func (m *mainWindow) resumeSandbox() {
+	if m.svc.History == nil || m.svc.StartSandbox == nil || fyne.CurrentApp().Preferences().String(prefSandboxKeyID) == "" {
+		return
+	}
+	go func() {
+		entries, err := m.svc.History.List()
+		if err != nil {
+			return
+		}
+		if hasOpenSandboxLinks(entries, m.svc.Now()) {
+			fyne.Do(func() {
+				if m.sandbox == nil {
+					m.startSandbox(false)
+				}
+			})
+		}
+	}()
+}
+
+// hasOpenSandboxLinks reports whether any of entries is a link the
+// sandbox signed that still works at now.
+func hasOpenSandboxLinks(entries []history.Entry, now time.Time) bool {
+	return slices.ContainsFunc(entries, func(e history.Entry) bool { return e.Profile == SandboxProfileName && !e.Expired(now) })
+}
+
 // setSandbox takes the started sandbox (or why it did not start); on the UI goroutine.
-func (m *mainWindow) setSandbox(sb *Sandbox, err error) {
+func (m *mainWindow) setSandbox(sb *Sandbox, err error, choose bool) {
+	m.sandboxStarting = false
 	if err != nil {
 		m.status.SetText(errorSentence(err))
 		return
 	}
 	m.sandbox = sb
-	m.status.SetText(fmt.Sprintf(lang.L("Local sandbox running at %s: links you create here work only on this computer. Objects are kept in %s."), sb.Profile.Endpoint, sb.Dir))
+	m.status.SetText(sandboxNote(sb))
 	m.refreshProfiles()
-	m.createTab.selectProfile(sb.Profile.Name)
-	if m.createTab.key.Text == "" {
-		m.createTab.key.SetText("hello.txt")
+	if choose || len(m.profiles) == 0 {
+		m.createTab.selectProfile(sb.Profile.Name)
+		if m.createTab.key.Text == "" {
+			m.createTab.key.SetText(sb.SampleKey)
+		}
 	}
 	m.arrivals.setSandbox(sb) // its links can be checked now
+}
+
+// owns reports whether a link's AccessKey ID is one the app signs with:
+// the person uploading then made the link. On the UI goroutine.
+func (m *mainWindow) owns(accessKeyID string) bool {
+	if m.sandbox != nil && m.sandbox.Credentials.AccessKeyID == accessKeyID {
+		return true
+	}
+	for _, p := range m.profiles {
+		if p.AccessKeyID == accessKeyID {
+			return true
+		}
+	}
+	return false
 }
 
 // onArrival tells the owner that a file arrived: a desktop notification,
@@ -227,19 +301,27 @@ func (m *mainWindow) refreshHistoryBadge() {
 
 // onDropped routes files dropped anywhere on the window to the Upload tab.
 func (m *mainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
+	m.onDragLeave()
 	m.tabs.SelectIndex(1)
 	m.upload.onDropped(uris)
 }
 
+// onAbout shows the version and what OSS Drop is, with room to read it:
+// a dialog sized to its content alone squeezed the text into a column.
 func (m *mainWindow) onAbout() {
-	icon := widget.NewIcon(assets.Icon)
+	icon := canvas.NewImageFromResource(assets.Icon)
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSize(64, 64))
 	text := &widget.Label{Text: fmt.Sprintf(lang.L("OSS Drop %s\nUpload links for Alibaba Cloud OSS that work the first time.\nSecrets stay in the OS keychain."), appinfo.Get().Details.Version), Wrapping: textWrap()}
-	dialog.ShowCustom(lang.L("About OSS Drop"), lang.L("Close"), container.NewBorder(nil, nil, icon, nil, text), m.win)
+	d := dialog.NewCustom(lang.L("About OSS Drop"), lang.L("Close"), container.NewBorder(nil, nil, container.NewCenter(icon), nil, text), m.win)
+	d.Resize(fyne.NewSize(min(520, m.win.Canvas().Size().Width-40), 220))
+	d.Show()
 }
 
 // close stops what the window started.
 func (m *mainWindow) close() {
 	m.arrivals.stop()
+	m.history.ticker.cancel()
 	if m.sandbox != nil && m.sandbox.Stop != nil {
 		m.sandbox.Stop()
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -22,8 +24,8 @@ func TestFirstRunSandbox(t *testing.T) {
 	svc, profiles, _ := newFakeServices()
 	profiles.profiles = nil
 	svc.Now = time.Now
-	svc.StartSandbox = startSandbox
 	test.NewTempApp(t)
+	useTestSandbox(t, svc)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	m := newMainWindow(w, svc)
 	m.start(Options{})
@@ -63,6 +65,65 @@ func TestFirstRunSandbox(t *testing.T) {
 	m.createTab.onTestUpload(share)
 	if m.tabs.SelectedIndex() != 1 || m.upload.paste.Text != share {
 		t.Errorf("Test upload: tab %d, paste %q", m.tabs.SelectedIndex(), m.upload.paste.Text)
+	}
+}
+
+// TestWheelScrollsTheFormOverEntries: the mouse wheel over an entry of
+// the Create form scrolls the form (the entry's own scroller used to take
+// the event and do nothing with it).
+func TestWheelScrollsTheFormOverEntries(t *testing.T) {
+	svc, _, _ := newFakeServices()
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	m := newMainWindow(w, svc)
+	m.loadProfiles()
+	waitFor(t, "the form", func() bool { return m.createTab.content.Visible() })
+	w.Resize(fyne.NewSize(800, 400))
+	d := fyne.CurrentApp().Driver()
+	over := d.AbsolutePositionForObject(m.createTab.bucket).Add(fyne.NewPos(20, 10))
+	test.Scroll(w.Canvas(), over, 0, -120)
+	if m.createScroll.Offset.Y <= 0 {
+		t.Errorf("the wheel over the Bucket entry left the form at offset %v", m.createScroll.Offset.Y)
+	}
+	// Taps, hovers, drags and clicks still reach the entries under the
+	// layer only as long as it takes none of them.
+	var layer any = &wheelForwarder{}
+	for name, takes := range map[string]bool{
+		"taps": is[fyne.Tappable](layer), "hovers": is[desktop.Hoverable](layer), "drags": is[fyne.Draggable](layer),
+		"clicks": is[desktop.Mouseable](layer), "focus": is[fyne.Focusable](layer), "secondary taps": is[fyne.SecondaryTappable](layer),
+	} {
+		if takes {
+			t.Errorf("the wheel layer takes %s from the form", name)
+		}
+	}
+}
+
+func is[T any](v any) bool { _, ok := v.(T); return ok }
+
+// TestDropHint: while files are dragged over the window it says a drop is
+// taken and where it goes; a drag of something else is told it is not;
+// the drop (or leaving) takes the hint away. The X11 messages that call
+// these are driven for real by scripts/gui-drag.
+func TestDropHint(t *testing.T) {
+	svc, _, _ := newFakeServices()
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	m := newMainWindow(w, svc)
+	if m.drop.overlay.Visible() {
+		t.Fatal("the drop hint shows with nothing dragged")
+	}
+	m.onDragEnter(true)
+	if !m.drop.overlay.Visible() || !strings.Contains(m.drop.text.Text, "Drop the file to upload it") {
+		t.Errorf("a file over the window: shown %v, %q", m.drop.overlay.Visible(), m.drop.text.Text)
+	}
+	m.onDragLeave()
+	m.onDragEnter(false)
+	if !strings.Contains(m.drop.text.Text, "Only files") {
+		t.Errorf("text dragged: %q", m.drop.text.Text)
+	}
+	m.onDropped(fyne.NewPos(1, 1), nil)
+	if m.drop.overlay.Visible() {
+		t.Error("the hint stays after the drop")
 	}
 }
 

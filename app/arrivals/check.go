@@ -23,10 +23,6 @@ type Account struct {
 	// Profile gives the region and endpoint when a link does not say them.
 	Profile     credentials.Profile
 	Credentials signing.Credentials
-	// PinEndpoint sends requests to the profile's endpoint whatever the
-	// link says: the app's sandbox listens on a new port every run, yet
-	// keeps its objects.
-	PinEndpoint bool
 }
 
 // Lookup finds the account of a profile by name. It returns an error
@@ -41,9 +37,6 @@ func TargetFor(e history.Entry, a Account) bucket.Target {
 	p := a.Profile
 	t := bucket.Target{Region: p.Region, EndpointKind: p.EndpointKind, Endpoint: p.Endpoint, PathStyle: p.PathStyle,
 		Bucket: e.Bucket, Credentials: a.Credentials}
-	if a.PinEndpoint {
-		return t
-	}
 	if at, err := signing.LinkEndpoint(e.ShareLink); err == nil {
 		t.EndpointKind, t.Endpoint, t.PathStyle = at.EndpointKind, at.Endpoint, at.PathStyle
 		if at.Region != "" {

@@ -42,7 +42,7 @@ flags each add a header the client must send too.
 Examples:
   ossdrop presign --region cn-hangzhou --bucket reports --key in/q3.pdf --content-type application/pdf
   ossdrop presign --endpoint http://127.0.0.1:9000 --region cn-hangzhou --bucket demo --key hello.txt --json
-  ossdrop presign --request --bucket reports --prefix in/acme/ --max-size 200MB --content-type-prefix image/`
+  ossdrop presign --request --bucket reports --prefix in/acme/ --max-size 200MiB --content-type-prefix image/`
 
 // presignFlags holds the raw flag values before they become a signing.Request.
 type presignFlags struct {
@@ -122,7 +122,7 @@ func runPresign(args []string, env *Env) int {
 	if rf.request {
 		return presignRequest(env, req, &f, sh, func(l *signing.RequestLink) {
 			if !*noHistory {
-				recordRequestLink(env, creds.resolved.Name, req, l)
+				recordRequestLink(env, creds.resolved.Name, req, l, f.pageURL)
 			}
 		})
 	}
@@ -140,7 +140,11 @@ func runPresign(args []string, env *Env) int {
 		}
 	}
 	if !*noHistory {
-		recordLink(env, creds.resolved.Name, req, link)
+		page := ""
+		if pageLink != "" {
+			page = f.pageURL
+		}
+		recordLink(env, creds.resolved.Name, req, link, page)
 	}
 	if f.asJSON {
 		out := linkJSON(link, req, f.file, sh)

@@ -28,7 +28,7 @@ func addRequestFlags(fs *pflag.FlagSet) *requestFlags {
 	rf := &requestFlags{fs: fs}
 	fs.BoolVar(&rf.request, "request", false, "make a request link: many files under --prefix, with size and type limits (OSS PostObject policy)")
 	fs.StringVar(&rf.prefix, "prefix", "", "request link: the folder every file goes into, e.g. in/acme/ (or --key for one named file)")
-	fs.StringVar(&rf.maxSize, "max-size", "", "request link: the largest file it takes, e.g. 200MB, 1.5GiB (default 5GiB, OSS's limit)")
+	fs.StringVar(&rf.maxSize, "max-size", "", "request link: the largest file it takes, e.g. 200MiB, 1.5GiB (default 5GiB, OSS's limit)")
 	fs.StringVar(&rf.minSize, "min-size", "", "request link: the smallest file it takes, e.g. 1 (default 0)")
 	fs.StringVar(&rf.contentTypePrefix, "content-type-prefix", "", "request link: take only types starting with this, e.g. image/")
 	return rf
@@ -59,7 +59,7 @@ func (rf *requestFlags) apply(req *signing.Request, f *presignFlags) error {
 			return fmt.Errorf("--max-size: %w", err)
 		}
 		if req.MaxSize == 0 {
-			return errors.New("--max-size 0 would take no file: give a size such as 200MB, or leave it out for OSS's 5 GiB")
+			return errors.New("--max-size 0 would take no file: give a size such as 200MiB, or leave it out for OSS's 5 GiB")
 		}
 	}
 	if rf.minSize != "" {

@@ -21,15 +21,20 @@ func openHistory() (*history.Store, error) {
 }
 
 // recordLink adds a signed link to the history, so 'ossdrop status' and
-// the app's History tab know it.
-func recordLink(env *Env, profile string, req signing.Request, link *signing.Link) {
-	recordEntry(env, req, history.NewEntry(profile, req, link, env.Now()))
+// the app's History tab know it; pageURL is the upload page its page link
+// opens ("" for none), so the History tab can show that link's QR code.
+func recordLink(env *Env, profile string, req signing.Request, link *signing.Link, pageURL string) {
+	e := history.NewEntry(profile, req, link, env.Now())
+	e.PageURL = pageURL
+	recordEntry(env, req, e)
 }
 
 // recordRequestLink adds a request link to the history: 'ossdrop status'
 // lists the files under its prefix.
-func recordRequestLink(env *Env, profile string, req signing.Request, l *signing.RequestLink) {
-	recordEntry(env, req, history.NewRequestEntry(profile, req, l, env.Now()))
+func recordRequestLink(env *Env, profile string, req signing.Request, l *signing.RequestLink, pageURL string) {
+	e := history.NewRequestEntry(profile, req, l, env.Now())
+	e.PageURL = pageURL
+	recordEntry(env, req, e)
 }
 
 // recordEntry writes e to the history. The link is made already: a history

@@ -76,7 +76,7 @@ func presignRequestJSON(t *testing.T, srv *sandbox.Server, extra ...string) requ
 // command, and reads every object back.
 func TestRequestLinkEndToEnd(t *testing.T) {
 	srv := requestSandbox(t)
-	out := presignRequestJSON(t, srv, "--prefix", "in/acme/", "--max-size", "1KB", "--min-size", "1")
+	out := presignRequestJSON(t, srv, "--prefix", "in/acme/", "--max-size", "1000", "--min-size", "1")
 	if out.URL != srv.URL()+"/demo" || out.Fields["key"] != "in/acme/${filename}" || out.Fields["policy"] == "" ||
 		out.Fields["x-oss-signature"] == "" || out.MaxSize != 1000 || out.MinSize != 1 || !strings.HasPrefix(out.ShareLink, out.URL+"#ossdrop=2&method=POST&") {
 		t.Fatalf("output %+v", out)
@@ -176,7 +176,7 @@ func TestPresignRequestFlags(t *testing.T) {
 	}
 	code, stdout, stderr := runCLI(t, "", "presign", "--request", "--region", "cn-hangzhou", "--bucket", "demo", "--prefix", "in/acme/",
 		"--max-size", "200MB", "--content-type-prefix", "image/")
-	if code != ExitOK || !strings.Contains(stdout, "Takes: files of up to 190.7 MiB, of types image/…, into in/acme/, never replacing a stored file") ||
+	if code != ExitOK || !strings.Contains(stdout, "Takes: files of up to 200.0 MiB, of types image/…, into in/acme/, never replacing a stored file") ||
 		!strings.Contains(stdout, "curl ") || !strings.Contains(stdout, "https://demo.oss-cn-hangzhou.aliyuncs.com/#ossdrop=2") {
 		t.Errorf("exit %d:\n%s%s", code, stdout, stderr)
 	}

@@ -48,15 +48,35 @@ type Entry struct {
 	Method  string    `json:"method"`
 	Created time.Time `json:"created"`
 	Expires time.Time `json:"expires"`
-	// Options is a short human summary of what the link allows, such as
-	// "PUT · text/plain · IA · 2 metadata · callback · overwrite protected".
+	// Options is the English summary older versions of OSS Drop wrote
+	// ("PUT · text/plain · overwrite protected"). It is read, never written:
+	// an entry now keeps the facts below, which each reader words in its
+	// own language.
 	Options string `json:"options,omitempty"`
-	// ShareLink is the link as it was shared (signing.Link.ShareLink). It
-	// holds the AccessKey ID and the signature, never the secret; a link
-	// signed with STS credentials also carries x-oss-security-token in its
-	// query. That token is part of the link itself, which is what was
-	// shared anyway, so keeping it adds no exposure beyond the link's own.
-	ShareLink string `json:"share_link"`
+	// ShareLink is the link as it was shared (signing.Link.ShareLink): the
+	// AccessKey ID and the signature, never a secret. A link signed with
+	// STS credentials carries the security token, so such an entry keeps
+	// no link at all (STS is set): the app puts its share link in the OS
+	// keychain (credentials.LinkItem) instead.
+	ShareLink string `json:"share_link,omitempty"`
+	// STS says the link was signed with STS credentials; ShareLink is then
+	// empty.
+	STS bool `json:"sts,omitempty"`
+	// PageURL is the upload page the link's page link opens (the profile's
+	// page, or the sandbox's own); empty when the link had none. The page
+	// link is signing.BuildPageLink(PageURL, kind, share link).
+	PageURL string `json:"page_url,omitempty"`
+
+	// What the owner bound into the link, as facts: the storage class, the
+	// ACL, how many metadata fields, whether a callback and an MD5 are
+	// signed in, and whether the link may replace an existing object.
+	// ContentType (below) is the content type of a PUT link too.
+	StorageClass   string `json:"storage_class,omitempty"`
+	ACL            string `json:"acl,omitempty"`
+	Metadata       int    `json:"metadata,omitempty"`
+	Callback       bool   `json:"callback,omitempty"`
+	MD5Pinned      bool   `json:"md5_pinned,omitempty"`
+	AllowOverwrite bool   `json:"allow_overwrite,omitempty"`
 
 	// Request links (Method "POST") take many files: Prefix is the folder
 	// they arrive under (Key is then empty, or the one key a single-file
@@ -82,57 +102,45 @@ func NewEntry(profile string, req signing.Request, link *signing.Link, now time.
 	if method == "" {
 		method = signing.MethodPut
 	}
-	return Entry{
-		ID:        newID(),
-		Profile:   profile,
-		Bucket:    req.Bucket,
-		Key:       req.Key,
-		Method:    method,
-		Created:   now.Round(0), // drop the monotonic reading, which a file cannot keep
-		Expires:   link.ExpiresAt,
-		Options:   summary(req, method),
-		ShareLink: link.ShareLink(),
+	e := Entry{
+		ID:      newID(),
+		Profile: profile,
+		Bucket:  req.Bucket,
+		Key:     req.Key,
+		Method:  method,
+		Created: now.Round(0), // drop the monotonic reading, which a file cannot keep
+		Expires: link.ExpiresAt,
 	}
+	e.setFacts(req, link.ShareLink())
+	return e
+}
+
+// setFacts keeps what the owner chose for req, and the share link unless
+// the link carries an STS token.
+func (e *Entry) setFacts(req signing.Request, share string) {
+	e.ContentType, e.StorageClass, e.Metadata = req.ContentType, req.StorageClass, len(req.Metadata)
+	// "default" means the bucket's ACL, which is what no ACL means too.
+	if req.ACL != "default" {
+		e.ACL = req.ACL
+	}
+	e.Callback, e.MD5Pinned, e.AllowOverwrite = req.Callback != nil, req.ContentMD5 != "", req.AllowOverwrite
+	if req.Credentials.SecurityToken != "" || CarriesToken(share) {
+		e.STS = true
+		return
+	}
+	e.ShareLink = share
+}
+
+// CarriesToken reports whether a link holds an STS security token, in its
+// query (a PUT or GET link) or its fragment (a request link's form fields).
+func CarriesToken(link string) bool {
+	return strings.Contains(strings.ToLower(link), "x-oss-security-token")
 }
 
 // Expired reports whether the link no longer works at now. An entry with no
 // expiry is never reported expired, so ClearExpired cannot drop it by mistake.
 func (e Entry) Expired(now time.Time) bool {
 	return !e.Expires.IsZero() && !now.Before(e.Expires)
-}
-
-// summary lists only what the owner chose, so a plain link reads "PUT ·
-// overwrite protected" and the History list stays scannable.
-func summary(req signing.Request, method string) string {
-	parts := []string{method}
-	if req.ContentType != "" {
-		parts = append(parts, req.ContentType)
-	}
-	if req.StorageClass != "" {
-		parts = append(parts, req.StorageClass)
-	}
-	// "default" means the bucket's ACL, which is what no ACL means too.
-	if req.ACL != "" && req.ACL != "default" {
-		parts = append(parts, "ACL "+req.ACL)
-	}
-	if n := len(req.Metadata); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d metadata", n))
-	}
-	if req.Callback != nil {
-		parts = append(parts, "callback")
-	}
-	if req.ContentMD5 != "" {
-		parts = append(parts, "MD5 pinned")
-	}
-	// Overwrite protection only exists for uploads.
-	if method == signing.MethodPut {
-		if req.AllowOverwrite {
-			parts = append(parts, "may overwrite")
-		} else {
-			parts = append(parts, "overwrite protected")
-		}
-	}
-	return strings.Join(parts, " · ")
 }
 
 // newID returns 16 hex digits: short enough to type after "ossdrop history
@@ -217,6 +225,25 @@ func (s *Store) ClearExpired(now time.Time) (removed int, err error) {
 		return kept, nil
 	})
 	return removed, err
+}
+
+// MoveTokens takes out of the file every share link that carries an STS
+// security token, which older versions of OSS Drop kept there: keep is
+// given each such link (the app puts it in the OS keychain) and the entry
+// keeps its facts only, whether or not keep managed. It says how many
+// links it moved.
+func (s *Store) MoveTokens(keep func(id, shareLink string)) (moved int, err error) {
+	err = s.update("move STS links out of the history", func(entries []Entry) ([]Entry, error) {
+		for i, e := range entries {
+			if CarriesToken(e.ShareLink) {
+				keep(e.ID, e.ShareLink)
+				entries[i].ShareLink, entries[i].STS = "", true
+				moved++
+			}
+		}
+		return entries, nil
+	})
+	return moved, err
 }
 
 // Clear removes every entry. Like Add it refuses a damaged file; Reset is

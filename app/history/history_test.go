@@ -52,6 +52,18 @@ func mustList(t *testing.T, s *Store) []Entry {
 	return entries
 }
 
+// stored adds e to a new history and returns it with the file's bytes.
+func stored(t *testing.T, e Entry) (*Store, []byte) {
+	t.Helper()
+	s := open(t)
+	mustAdd(t, s, e)
+	raw, err := os.ReadFile(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, raw
+}
+
 func mustAdd(t *testing.T, s *Store, entries ...Entry) {
 	t.Helper()
 	for _, e := range entries {
@@ -61,35 +73,34 @@ func mustAdd(t *testing.T, s *Store, entries ...Entry) {
 	}
 }
 
-func TestSummary(t *testing.T) {
+// TestFacts: an entry keeps what the owner chose as facts, never an
+// English sentence, so each reader words them in its own language.
+func TestFacts(t *testing.T) {
 	link := &signing.Link{Method: signing.MethodPut, URL: "https://b.example/k", ExpiresAt: t0.Add(time.Hour)}
 	tests := []struct {
 		name string
 		req  signing.Request
 		link *signing.Link
-		want string
+		want Entry
 	}{
-		{"plain put", signing.Request{}, link, "PUT · overwrite protected"},
-		{"allow overwrite", signing.Request{AllowOverwrite: true}, link, "PUT · may overwrite"},
+		{"plain put", signing.Request{}, link, Entry{Method: "PUT"}},
+		{"allow overwrite", signing.Request{AllowOverwrite: true}, link, Entry{Method: "PUT", AllowOverwrite: true}},
 		{"everything", signing.Request{
 			ContentType: "text/plain", StorageClass: "IA", ACL: "private",
 			Metadata: map[string]string{"a": "1", "b": "2"}, Callback: &signing.Callback{URLs: []string{"https://cb.example"}},
 			ContentMD5: "1B2M2Y8AsgTpgAmY7PhCfg==",
-		}, link, "PUT · text/plain · IA · ACL private · 2 metadata · callback · MD5 pinned · overwrite protected"},
-		{"example from the brief", signing.Request{
-			ContentType: "text/plain", StorageClass: "IA", Metadata: map[string]string{"a": "1", "b": "2"},
-			Callback: &signing.Callback{URLs: []string{"https://cb.example"}},
-		}, link, "PUT · text/plain · IA · 2 metadata · callback · overwrite protected"},
-		{"default acl is not news", signing.Request{ACL: "default"}, link, "PUT · overwrite protected"},
-		{"one metadata", signing.Request{Metadata: map[string]string{"a": "1"}}, link, "PUT · 1 metadata · overwrite protected"},
-		{"get has no overwrite", signing.Request{Method: signing.MethodGet}, &signing.Link{Method: signing.MethodGet}, "GET"},
-		{"link method wins", signing.Request{}, &signing.Link{Method: signing.MethodGet}, "GET"},
-		{"empty link method falls back to put", signing.Request{}, &signing.Link{}, "PUT · overwrite protected"},
+		}, link, Entry{Method: "PUT", ContentType: "text/plain", StorageClass: "IA", ACL: "private", Metadata: 2, Callback: true, MD5Pinned: true}},
+		{"default acl is not news", signing.Request{ACL: "default"}, link, Entry{Method: "PUT"}},
+		{"link method wins", signing.Request{}, &signing.Link{Method: signing.MethodGet}, Entry{Method: "GET"}},
+		{"empty link method falls back to put", signing.Request{}, &signing.Link{}, Entry{Method: "PUT"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := NewEntry("p", tt.req, tt.link, t0).Options; got != tt.want {
-				t.Errorf("Options = %q, want %q", got, tt.want)
+			e := NewEntry("p", tt.req, tt.link, t0)
+			got := Entry{Method: e.Method, ContentType: e.ContentType, StorageClass: e.StorageClass, ACL: e.ACL, Metadata: e.Metadata,
+				Callback: e.Callback, MD5Pinned: e.MD5Pinned, AllowOverwrite: e.AllowOverwrite}
+			if got != tt.want || e.Options != "" {
+				t.Errorf("facts %+v, want %+v; options %q", got, tt.want, e.Options)
 			}
 		})
 	}
@@ -123,14 +134,24 @@ func TestNewEntry(t *testing.T) {
 	if !e.Created.Equal(now) || !e.Expires.Equal(link.ExpiresAt) {
 		t.Errorf("Created, Expires = %v, %v; want %v, %v", e.Created, e.Expires, now, link.ExpiresAt)
 	}
-	if e.ShareLink != link.ShareLink() {
-		t.Errorf("ShareLink = %q, want %q", e.ShareLink, link.ShareLink())
+	// The link carries the STS token: the entry keeps the facts only.
+	if e.ShareLink != "" || !e.STS || !CarriesToken(link.ShareLink()) {
+		t.Errorf("STS link: ShareLink %q, STS %v", e.ShareLink, e.STS)
 	}
-	if strings.Contains(fmt.Sprintf("%+v", e), "topSecretValue123") {
-		t.Error("the entry contains the AccessKey secret")
+	_, raw := stored(t, e)
+	for _, secret := range []string{"topSecretValue123", "tokenValue456"} {
+		if strings.Contains(fmt.Sprintf("%+v", e), secret) || strings.Contains(string(raw), secret) {
+			t.Errorf("the entry or the file contains %q", secret)
+		}
 	}
-	if !strings.Contains(e.ShareLink, "tokenValue456") {
-		t.Error("the STS token is not in the share link; update the doc comment on ShareLink")
+
+	req.Credentials.SecurityToken = ""
+	link, err = signing.Presign(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := NewEntry("work", req, link, now); e.ShareLink != link.ShareLink() || e.STS || e.ContentType != "application/pdf" {
+		t.Errorf("a permanent key's link: %+v", e)
 	}
 }
 
@@ -507,22 +528,43 @@ func TestNewRequestEntry(t *testing.T) {
 		e.ContentTypePrefix != "image/" || !e.IsRequestLink() || e.Expires != now.Add(time.Hour) || e.ShareLink != l.ShareLink() {
 		t.Errorf("entry %+v", e)
 	}
-	if e.Options != "POST · many files · image/… · overwrite protected" {
-		t.Errorf("options %q", e.Options)
+	if e.Options != "" || e.AllowOverwrite || e.STS {
+		t.Errorf("facts %+v", e)
 	}
-	s, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Add(e); err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := os.ReadFile(s.Path())
+	s, raw := stored(t, e)
 	if strings.Contains(string(raw), "secret-never-stored") || !strings.Contains(string(raw), `"prefix": "in/acme/"`) || !strings.Contains(string(raw), `"max_size": 200000000`) {
 		t.Errorf("stored %s", raw)
 	}
 	got, _ := s.List()
 	if len(got) != 1 || got[0].Prefix != "in/acme/" || got[0].MaxSize != 200_000_000 {
 		t.Errorf("read back %+v", got)
+	}
+}
+
+// TestMoveTokens: a history written before STS links were kept out of it
+// loses their share links to keep, and keeps everything else.
+func TestMoveTokens(t *testing.T) {
+	s := open(t)
+	sts := entry("sts", 0, time.Hour)
+	sts.ShareLink = "https://b.example/k?x-oss-security-token=CANARY-token&x-oss-signature=1#ossdrop=1"
+	plain := entry("plain", 0, time.Hour)
+	mustAdd(t, s, sts, plain)
+	kept := map[string]string{}
+	n, err := s.MoveTokens(func(id, link string) { kept[id] = link })
+	if err != nil || n != 1 || kept["sts"] != sts.ShareLink || len(kept) != 1 {
+		t.Fatalf("MoveTokens = %d, %v; kept %v", n, err, kept)
+	}
+	raw, _ := os.ReadFile(s.Path())
+	if strings.Contains(string(raw), "CANARY") {
+		t.Fatalf("the token is still in the file:\n%s", raw)
+	}
+	got, _ := s.List()
+	for _, e := range got {
+		if e.ID == "sts" && (e.ShareLink != "" || !e.STS) || e.ID == "plain" && e.ShareLink != plain.ShareLink {
+			t.Errorf("after the move: %+v", e)
+		}
+	}
+	if n, err := s.MoveTokens(func(string, string) { t.Error("moved twice") }); n != 0 || err != nil {
+		t.Errorf("second MoveTokens = %d, %v", n, err)
 	}
 }

@@ -188,9 +188,19 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("sandbox: listen: %w", err)
 	}
+	if err := s.StartOn(ln); err != nil {
+		ln.Close()
+		return err
+	}
+	return nil
+}
+
+// StartOn serves on ln in the background until Shutdown or Close, as Start
+// does on Config.Addr; URL is ln's address as soon as it returns. The
+// desktop app listens itself, to take the address of its last run.
+func (s *Server) StartOn(ln net.Listener) error {
 	hs, limited, err := s.attach(ln)
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	go hs.Serve(limited) // its error after Shutdown/Close is ErrServerClosed

@@ -33,9 +33,12 @@ var (
 	// checksum to compare with (see Request.AllowUnverified).
 	ErrUnverified = errors.New("upload not verified")
 	ErrNetwork    = errors.New("network failure")
-	ErrServer     = errors.New("server failure")
-	ErrRefused    = errors.New("request refused")
-	ErrCanceled   = errors.New("upload canceled")
+	// ErrNotAnswering is the cause (not a kind: the kind is ErrNetwork) of
+	// a failure where nothing accepts connections at the link's address.
+	ErrNotAnswering = errors.New("endpoint not answering")
+	ErrServer       = errors.New("server failure")
+	ErrRefused      = errors.New("request refused")
+	ErrCanceled     = errors.New("upload canceled")
 )
 
 // Error is every failure Check and Upload report. Unlike ordinary Go errors

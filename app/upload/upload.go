@@ -11,6 +11,7 @@
 package upload
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
 	"crypto/tls"
@@ -19,6 +20,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"hash/crc64"
 	"io"
 	"math/rand/v2"
@@ -159,18 +161,15 @@ func (r *Result) Verified() bool {
 	return (r.CRCVerified || r.MD5Verified) && len(r.Mismatches) == 0
 }
 
-// CallbackJSON returns the callback answer indented, or as it came when it
-// is not JSON.
+// CallbackJSON returns the callback answer as the server sent it, only
+// indented when it is JSON: keys keep their order and strings their bytes
+// (no "&" turned into \u0026), so the sender recognises their answer.
 func (r *Result) CallbackJSON() string {
-	var out []byte
-	var v any
-	if json.Unmarshal(r.CallbackBody, &v) == nil {
-		out, _ = json.MarshalIndent(v, "", "  ")
-	}
-	if out == nil {
+	var out bytes.Buffer
+	if err := json.Indent(&out, bytes.TrimSpace(r.CallbackBody), "", "  "); err != nil {
 		return string(r.CallbackBody)
 	}
-	return string(out)
+	return out.String()
 }
 
 // Upload checks the request (see Prepare) and sends the file.
@@ -449,6 +448,15 @@ func networkError(host string, err error, attempt int) (*Error, bool) {
 		e.Sentence = message.New("The server %s could not be found.", host)
 		e.Hint = message.New("Check the internet connection, then copy the whole link again.")
 		return e, false
+	case connectionRefused(err):
+		// Nothing listens there: waiting and retrying only delays the news.
+		e.Err = fmt.Errorf("%w: %w", ErrNotAnswering, err)
+		e.Sentence = message.New("The sender's endpoint %s is not answering: nothing accepts connections at that address.", host)
+		e.Hint = message.New("Ask the sender whether the link is still served.")
+		if loopback(host) {
+			e.Hint = message.New("The link points at this computer: start what serves it (for OSS Drop's local sandbox: Try it locally in the app), then upload again.")
+		}
+		return e, false
 	}
 	if attempt > 1 {
 		e.Sentence = message.New("The connection to %s failed %d times in a row; the upload did not complete (%v).", host, attempt, rootCause(err))
@@ -457,6 +465,15 @@ func networkError(host string, err error, attempt int) (*Error, bool) {
 	}
 	e.Hint = message.New("Check the network connection and try again.")
 	return e, true
+}
+
+// loopback reports whether host (with or without a port) is this computer.
+func loopback(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
 }
 
 // rootCause strips the "Put <URL>:" prefix of a *url.Error, which would

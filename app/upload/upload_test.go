@@ -600,7 +600,7 @@ func TestUploadCallback(t *testing.T) {
 		body   string
 		kind   error
 	}{
-		{"confirmed", 200, `{"Status":"OK","size":"100"}`, nil},
+		{"confirmed", 200, `{"size":"100","Status":"OK","url":"https://x.example/a?b=1&c=<2>"}`, nil},
 		{"failed", 203, `<Error><Code>CallbackFailed</Code><Message>Error status : 502.</Message><RequestId>RID203</RequestId><EC>0007-00000203</EC></Error>`, ErrCallback},
 	}
 	for _, tt := range tests {
@@ -622,7 +622,8 @@ func TestUploadCallback(t *testing.T) {
 				t.Fatalf("result %+v, err %v: the object is stored either way", res, err)
 			}
 			if tt.kind == nil {
-				if err != nil || res.CallbackJSON() != "{\n  \"Status\": \"OK\",\n  \"size\": \"100\"\n}" {
+				// As the server sent it: its key order, "&" and "<" as they were.
+				if err != nil || res.CallbackJSON() != "{\n  \"size\": \"100\",\n  \"Status\": \"OK\",\n  \"url\": \"https://x.example/a?b=1&c=<2>\"\n}" {
 					t.Errorf("err %v, callback %q", err, res.CallbackJSON())
 				}
 				return
@@ -764,5 +765,28 @@ func TestUploadRefusedBeforeBody(t *testing.T) {
 	}
 	if last.Sent != 0 {
 		t.Errorf("%d bytes read from the file for a refused upload", last.Sent)
+	}
+}
+
+// TestEndpointNotAnswering: a link whose address nothing listens at fails
+// on the first attempt with a sentence saying so, instead of retrying for
+// seconds and blaming the network; for this computer it says what to start.
+func TestEndpointNotAnswering(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	link := presignPut(t, "http://"+addr, nil)
+	backoffs := 0
+	_, err = Upload(context.Background(), Request{LinkText: link.ShareLink(), File: writeFile(t, 10),
+		Backoff: func(int) time.Duration { backoffs++; return 0 }})
+	var e *Error
+	if !errors.As(err, &e) || !errors.Is(err, ErrNetwork) || !errors.Is(err, ErrNotAnswering) || e.Attempts != 1 || backoffs != 0 {
+		t.Fatalf("Upload = %v (attempts %v, backoffs %d)", err, e, backoffs)
+	}
+	if !strings.Contains(e.Sentence.String(), "endpoint "+addr+" is not answering") || !strings.Contains(e.Hint.String(), "Try it locally") {
+		t.Errorf("sentence %q, hint %q", e.Sentence, e.Hint)
 	}
 }
