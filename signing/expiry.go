@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ossdrop/ossdrop/message"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // ParseExpiry reads an expiry as people type it (see ParseValidity) and

@@ -13,7 +13,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/ossdrop/ossdrop/message"
+	"github.com/ossdrop/ossdrop/signing/message"
 	"golang.org/x/net/http/httpguts"
 )
 

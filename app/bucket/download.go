@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
-	"github.com/ossdrop/ossdrop/message"
+	"github.com/ossdrop/ossdrop/signing/message"
 
 	"github.com/ossdrop/ossdrop/app/osscrc"
 )

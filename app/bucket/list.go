@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
-	"github.com/ossdrop/ossdrop/message"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // MaxListed caps one listing: a request link's folder is read whole on

@@ -17,7 +17,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/ossdrop/ossdrop/app/upload"
-	"github.com/ossdrop/ossdrop/message"
+	"github.com/ossdrop/ossdrop/signing/message"
 	"github.com/ossdrop/ossdrop/signing"
 )
 

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ossdrop/ossdrop/message"
+	"github.com/ossdrop/ossdrop/signing/message"
 	"github.com/ossdrop/ossdrop/signing"
 )
 

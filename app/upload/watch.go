@@ -6,7 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ossdrop/ossdrop/message"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // errStalled is the cause an attempt's context is cancelled with when
