@@ -10,8 +10,8 @@ import (
 
 	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/upload"
-	"github.com/ossdrop/ossdrop/signing/message"
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // localize renders a sentence from signing or app in the UI's language:

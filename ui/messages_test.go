@@ -18,8 +18,8 @@ import (
 
 	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/assets"
-	"github.com/ossdrop/ossdrop/signing/message"
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // sentencePackages build the sentences the UI shows through localize.

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ossdrop/ossdrop/signing/message"
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 func init() {

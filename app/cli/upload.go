@@ -17,8 +17,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/ossdrop/ossdrop/app/upload"
-	"github.com/ossdrop/ossdrop/signing/message"
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 func init() {

@@ -13,8 +13,8 @@ import (
 
 	"golang.org/x/net/http/httpguts"
 
-	"github.com/ossdrop/ossdrop/signing/message"
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // MaxSize is the most OSS stores with one PUT (5 GiB); larger files need a

@@ -8,8 +8,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/ossdrop/ossdrop/signing/message"
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // Kinds of failure. Every *Error wraps exactly one of them, so callers can

@@ -14,8 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ossdrop/ossdrop/signing/message"
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // formFraming is a request-link upload's multipart/form-data body around

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ossdrop/ossdrop/signing/message"
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // DefaultParallel is how many files a queue sends at once: enough to keep

@@ -33,8 +33,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ossdrop/ossdrop/signing/message"
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // DefaultRetries is how many times a failed attempt is repeated when the

@@ -21,8 +21,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ossdrop/ossdrop/signing/message"
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // presignPut signs a PUT link for endpoint with the real signer; mod
