@@ -174,9 +174,12 @@ func TestQueue(t *testing.T) {
 	if !final.Done || final.Stored != 3 || final.Failed != 2 || final.OK() {
 		t.Fatalf("final %+v", final)
 	}
-	// taken.txt passes its checks and is sent before OSS refuses it.
-	if final.Sent != 600_050 || final.Total != 600_050 {
-		t.Errorf("bytes %d of %d, want 600050 of 600050", final.Sent, final.Total)
+	// taken.txt passes its checks, so it counts in the total; whether its
+	// 50 bytes left before OSS refused it (which OSS may do as soon as it
+	// has read the key) is a race between the two sides, so they may or
+	// may not count as sent.
+	if final.Sent < 600_000 || final.Sent > 600_050 || final.Total != 600_050 {
+		t.Errorf("bytes %d of %d, want 600000 to 600050 of 600050", final.Sent, final.Total)
 	}
 	for _, f := range final.Files {
 		switch f.Name {
