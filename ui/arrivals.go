@@ -41,8 +41,8 @@ func newArrivalWatch(svc *Services) *arrivalWatch {
 	}
 	a.watcher = &arrivals.Watcher{
 		Lookup: a.lookup, Store: store, Now: svc.Now,
-		OnUpdate:  func(s map[string]arrivals.Status) { fyne.Do(func() { a.statuses(s) }) },
-		OnArrival: func(x arrivals.Arrival) { fyne.Do(func() { a.arrived(x) }) },
+		OnUpdate:  func(s map[string]arrivals.Status) { toUI(func() { a.statuses(s) }) },
+		OnArrival: func(x arrivals.Arrival) { toUI(func() { a.arrived(x) }) },
 		OnError:   func(err error) { fyne.LogError("check the upload links", err) },
 	}
 	if svc.History != nil {

@@ -106,7 +106,7 @@ func showBrowserDialog(win fyne.Window, svc *Services, p credentials.Profile, sb
 	d.dialog.Show()
 	go func() {
 		admin, rules, err := d.connect()
-		fyne.Do(func() { d.connected(admin, rules, err) })
+		toUI(func() { d.connected(admin, rules, err) })
 	}()
 	return d
 }
@@ -212,7 +212,7 @@ func (d *browserDialog) onAllow() {
 	admin := d.admin
 	go func() {
 		res, err := admin.AllowOrigin(context.Background(), origin)
-		fyne.Do(func() { d.allowed(origin, res, err) })
+		toUI(func() { d.allowed(origin, res, err) })
 	}()
 }
 
@@ -241,7 +241,7 @@ func (d *browserDialog) onPublish() {
 	admin := d.admin
 	go func() {
 		pub, err := admin.PublishPage(context.Background(), web.UploadPage(), web.ContentType)
-		fyne.Do(func() { d.publishedPage(pub, err) })
+		toUI(func() { d.publishedPage(pub, err) })
 	}()
 }
 
@@ -275,7 +275,7 @@ func (d *browserDialog) onUsePage() {
 	d.use.Disable()
 	go func() {
 		err := d.svc.Profiles.Update(p)
-		fyne.Do(func() { d.usedPage(p, err) })
+		toUI(func() { d.usedPage(p, err) })
 	}()
 }
 

@@ -459,7 +459,7 @@ func (t *createTab) onCreate() {
 	t.setBusy(true)
 	go func() {
 		link, kept, err := t.sign(profile, sandbox, req)
-		fyne.Do(func() {
+		toUI(func() {
 			t.setBusy(false)
 			if err != nil {
 				t.showError(err)
@@ -507,7 +507,7 @@ func (t *createTab) onDownloadLink(req signing.Request) {
 		if err == nil {
 			note = storedNote(get, link)
 		}
-		fyne.Do(func() {
+		toUI(func() {
 			if err != nil {
 				t.showError(err)
 				return

@@ -99,7 +99,7 @@ func (t *createTab) createRequestLink(req signing.Request, profile credentials.P
 	t.result.page.pageURL = profile.PageURL
 	go func() {
 		l, kept, err := t.signRequestLink(profile, sandbox, req)
-		fyne.Do(func() { t.showRequestLink(req, l, kept, err) })
+		toUI(func() { t.showRequestLink(req, l, kept, err) })
 	}()
 }
 

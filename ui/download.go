@@ -115,7 +115,7 @@ func (h *historyTab) startDownload(e history.Entry, o arrivals.Object, dest stri
 	dl.dialog.Show()
 	h.background(func() {
 		res, err := h.runDownload(ctx, dl, overwrite)
-		fyne.Do(func() { h.downloaded(dl, res, err) })
+		toUI(func() { h.downloaded(dl, res, err) })
 	})
 }
 
@@ -129,7 +129,7 @@ func (h *historyTab) runDownload(ctx context.Context, dl *download, overwrite bo
 	res, err := c.Download(ctx, dl.object.Key, dl.dest, bucket.DownloadOptions{Overwrite: overwrite, Progress: func(written, total int64) {
 		if now := time.Now(); now.Sub(last) >= progressEvery || written == total {
 			last = now
-			fyne.Do(func() { dl.progress(written, total) })
+			toUI(func() { dl.progress(written, total) })
 		}
 	}})
 	if err == nil && h.store != nil {
@@ -257,7 +257,7 @@ func (h *historyTab) onDownloadLink(e history.Entry, o arrivals.Object) {
 func (h *historyTab) signDownloadLink(e history.Entry, o arrivals.Object, valid time.Duration) {
 	h.background(func() {
 		link, err := h.presignGet(e, o, valid)
-		fyne.Do(func() { h.downloadLinkReady(o, link, err) })
+		toUI(func() { h.downloadLinkReady(o, link, err) })
 	})
 }
 

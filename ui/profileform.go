@@ -332,7 +332,7 @@ func (f *profileForm) onSave() {
 		case formRotate:
 			err = store.Rotate(p, sec)
 		}
-		fyne.Do(func() { f.saved(err) })
+		toUI(func() { f.saved(err) })
 	}()
 }
 

@@ -93,7 +93,7 @@ func profileLine(p credentials.Profile, now time.Time) string {
 func (d *profilesDialog) reload() {
 	go func() {
 		ps, err := d.svc.Profiles.List()
-		fyne.Do(func() { d.showProfiles(ps, err) })
+		toUI(func() { d.showProfiles(ps, err) })
 	}()
 }
 
@@ -124,7 +124,7 @@ func (d *profilesDialog) showStatus(err error) {
 func (d *profilesDialog) run(work func() error, done func()) {
 	go func() {
 		err := work()
-		fyne.Do(func() {
+		toUI(func() {
 			d.showStatus(err)
 			if err == nil {
 				if done != nil {

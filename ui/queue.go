@@ -148,11 +148,11 @@ func (q *queueView) onStart() {
 	setOrHide(q.totalText, lang.L("Checking the files…"))
 	q.refresh()
 	runner := &upload.Queue{Link: q.link, Now: q.svc.Now,
-		Progress: func(s upload.QueueStatus) { fyne.Do(func() { q.show(s) }) }}
+		Progress: func(s upload.QueueStatus) { toUI(func() { q.show(s) }) }}
 	files := append([]upload.File(nil), q.files...)
 	go func() {
 		final := runner.Run(ctx, files)
-		fyne.Do(func() { q.finish(final) })
+		toUI(func() { q.finish(final) })
 	}()
 }
 

@@ -280,7 +280,7 @@ func newCopyButton(label string, get func() string) *widget.Button {
 		b.SetText(lang.L("Copied"))
 		b.SetIcon(theme.ConfirmIcon())
 		time.AfterFunc(copiedFor, func() {
-			fyne.Do(func() {
+			toUI(func() {
 				b.SetText(label)
 				b.SetIcon(theme.ContentCopyIcon())
 			})

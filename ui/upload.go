@@ -452,10 +452,10 @@ func (u *uploadTab) onUpload() {
 	u.progress.SetValue(0)
 	u.progress.Show()
 	setOrHide(u.progressText, lang.L("Starting…"))
-	req.Progress = func(p upload.Progress) { fyne.Do(func() { u.showProgress(p) }) }
+	req.Progress = func(p upload.Progress) { toUI(func() { u.showProgress(p) }) }
 	go func() {
 		res, err := upload.Upload(ctx, req)
-		fyne.Do(func() { u.finish(res, err) })
+		toUI(func() { u.finish(res, err) })
 	}()
 }
 

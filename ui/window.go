@@ -151,7 +151,7 @@ func (m *mainWindow) loadProfiles() {
 	}
 	go func() {
 		ps, err := m.svc.Profiles.List()
-		fyne.Do(func() { m.showProfiles(ps, err) })
+		toUI(func() { m.showProfiles(ps, err) })
 	}()
 }
 
@@ -207,7 +207,7 @@ func (m *mainWindow) startSandbox(choose bool) {
 	m.status.SetText(lang.L("Starting the local sandbox…"))
 	go func() {
 		sb, err := m.svc.StartSandbox()
-		fyne.Do(func() { m.setSandbox(sb, err, choose) })
+		toUI(func() { m.setSandbox(sb, err, choose) })
 	}()
 }
 
@@ -224,7 +224,7 @@ func (m *mainWindow) resumeSandbox() {
 			return
 		}
 		if hasOpenSandboxLinks(entries, m.svc.Now()) {
-			fyne.Do(func() {
+			toUI(func() {
 				if m.sandbox == nil {
 					m.startSandbox(false)
 				}
