@@ -33,7 +33,7 @@ SHELL       := bash
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test test-unit test-fuzz test-keychain test-gui test-windows bench lint package package-windows cjk-font clean
+.PHONY: deps build run test test-unit test-race test-fuzz test-keychain test-gui test-windows bench lint package package-windows cjk-font clean
 
 # apt_install installs the Debian packages in $(1) that are missing.
 define apt_install
@@ -62,7 +62,7 @@ run: deps build
 	./$(BIN)
 
 ## test: unit, end-to-end (sandbox on 127.0.0.1), fuzz, keychain, GUI smoke and Windows (wine) tests
-test: deps test-unit test-fuzz test-keychain test-gui test-windows
+test: deps test-unit test-race test-fuzz test-keychain test-gui test-windows
 	@echo "make test: all test groups passed"
 
 # The upload page's browser tests must run here (make deps installed
@@ -73,6 +73,11 @@ test-unit:
 	go vet -tags ci ./...
 	GOOS=windows go vet -tags ci ./...
 	OSSDROP_REQUIRE_BROWSER=1 OSSDROP_ARTIFACTS=$(ARTIFACTS) scripts/isolated go test -tags ci -count=1 ./...
+
+# The same tests under the race detector (the uploader, the sandbox and the
+# UI all hand work between goroutines); the browser tests ran above.
+test-race:
+	scripts/isolated go test -tags ci -race -count=1 $$(go list ./... | grep -v /assets/web)
 
 # Every fuzz target runs briefly (a count, not a time: with a large cached
 # corpus a short -fuzztime can end while the baseline is still being read,
