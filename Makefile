@@ -2,6 +2,10 @@
 # install what they need first (Debian packages via apt-get, Go modules).
 
 BIN          := bin/ossdrop
+# Fyne's emoji font (4.2 MB) is left out: Fyne parses it again for every
+# text style the window uses (measured: 4-5 MB of memory each); emoji in
+# file names still come from the system's emoji font.
+TAGS         := no_emoji
 ARTIFACTS    ?= $(CURDIR)/artifacts
 FUZZTIME     ?= 20000x
 STATICCHECK  := honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -21,36 +25,44 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
 	gnome-keyring libsecret-tools dbus imagemagick xdotool zbar-tools curl fonts-noto-cjk chromium \
 	python3-gi gir1.2-gtk-3.0 gcc-mingw-w64-x86-64 zip unzip wine wine64 icoutils
 
+# What scripts/cjk-font reads to make the shipped CJK fonts.
+FONT_PACKAGES := python3-fonttools fonts-noto-cjk unicode-data
+
 SHELL       := bash
 .SHELLFLAGS := -o pipefail -ec
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test test-unit test-fuzz test-keychain test-gui test-windows bench lint package package-windows clean
+.PHONY: deps build run test test-unit test-race test-fuzz test-keychain test-gui test-windows bench lint package package-windows cjk-font clean
 
-## deps: install missing Debian packages (on Debian/Ubuntu) and Go modules
-deps:
+# apt_install installs the Debian packages in $(1) that are missing.
+define apt_install
 	@if command -v dpkg-query >/dev/null 2>&1; then \
-	  missing=$$(for p in $(DEB_PACKAGES); do \
+	  missing=$$(for p in $(1); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	  if [ -n "$$missing" ]; then \
 	    echo "deps: installing" $$missing; \
 	    $(SUDO) apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	  fi; \
-	else echo "deps: not a Debian system; install the equivalents of: $(DEB_PACKAGES)"; fi
+	else echo "deps: not a Debian system; install the equivalents of: $(1)"; fi
+endef
+
+## deps: install missing Debian packages (on Debian/Ubuntu) and Go modules
+deps:
+	$(call apt_install,$(DEB_PACKAGES))
 	go mod download
 
 ## build: the ossdrop binary (GUI and CLI) in bin/
 build:
-	go build -o $(BIN) .
+	go build -tags $(TAGS) -o $(BIN) .
 
 ## run: build and start the desktop app
 run: deps build
 	./$(BIN)
 
 ## test: unit, end-to-end (sandbox on 127.0.0.1), fuzz, keychain, GUI smoke and Windows (wine) tests
-test: deps test-unit test-fuzz test-keychain test-gui test-windows
+test: deps test-unit test-race test-fuzz test-keychain test-gui test-windows
 	@echo "make test: all test groups passed"
 
 # The upload page's browser tests must run here (make deps installed
@@ -61,6 +73,11 @@ test-unit:
 	go vet -tags ci ./...
 	GOOS=windows go vet -tags ci ./...
 	OSSDROP_REQUIRE_BROWSER=1 OSSDROP_ARTIFACTS=$(ARTIFACTS) scripts/isolated go test -tags ci -count=1 ./...
+
+# The same tests under the race detector (the uploader, the sandbox and the
+# UI all hand work between goroutines); the browser tests ran above.
+test-race:
+	scripts/isolated go test -tags ci -race -count=1 $$(go list ./... | grep -v /assets/web)
 
 # Every fuzz target runs briefly (a count, not a time: with a large cached
 # corpus a short -fuzztime can end while the baseline is still being read,
@@ -97,11 +114,13 @@ test-windows: build
 	scripts/package-windows $(WINDOWS_ZIP); \
 	scripts/isolated scripts/windows-e2e $(WINDOWS_ZIP) $(BIN) $(ARTIFACTS)
 
-## bench: Go benchmarks (ns/op, MB/s), then on loopback: ossdrop upload vs curl (PUT, and request links vs curl -F), the sandbox's PUT and PostObject ingest vs MD5
+## bench: Go benchmarks (ns/op, MB/s), then on loopback: ossdrop upload vs curl (PUT, and request links vs curl -F), the sandbox's PUT and PostObject ingest vs MD5; then the window's idle memory and start-up time beside a bare Fyne window, en and zh
 bench: build
 	scripts/isolated go test -tags ci -run '^$$' -bench . -benchmem ./...
 	scripts/isolated scripts/bench-upload $(BIN)
 	scripts/isolated scripts/bench-request $(BIN)
+	go build -o bin/barewindow ./scripts/barewindow
+	scripts/bench-window $(BIN) bin/barewindow
 
 ## lint: go vet and staticcheck
 lint:
@@ -112,12 +131,17 @@ lint:
 # (fyne package bumps Build in FyneApp.toml; the file is put back as it was)
 package: deps
 	orig=$$(mktemp); cp FyneApp.toml "$$orig"; trap 'cp "$$orig" FyneApp.toml; rm -f "$$orig"' EXIT; \
-	go run $(FYNE_CLI) package --os linux --release
+	go run $(FYNE_CLI) package --os linux --release --tags $(TAGS)
 	@ls -l *.tar.xz && echo "unpack it and run: sudo make install (or make user-install)"
 
 ## package-windows: dist/ossdrop-VERSION-windows-amd64.zip, cross-compiled with MinGW-w64
 package-windows: deps
 	scripts/package-windows $(WINDOWS_ZIP)
+
+## cjk-font: remake the shipped CJK fonts (assets/fonts) from Noto Sans CJK SC after the translations change
+cjk-font:
+	$(call apt_install,$(FONT_PACKAGES))
+	scripts/cjk-font
 
 clean:
 	rm -rf bin dist $(ARTIFACTS) *.tar.xz

@@ -11,7 +11,7 @@ import (
 	"github.com/ossdrop/ossdrop/app/cli"
 )
 
-// TestLogicPackagesDoNotImportFyne keeps signing and app free of Fyne, so
+// TestLogicPackagesDoNotImportFyne keeps signing, app and message free of Fyne, so
 // the CLI, the sandbox and the signing core build and test without a display.
 func TestLogicPackagesDoNotImportFyne(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", "-test", "./signing/...", "./app/...").CombinedOutput()

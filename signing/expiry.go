@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // ParseExpiry reads an expiry as people type it (see ParseValidity) and
@@ -58,34 +60,5 @@ func parseDays(s string) (time.Duration, error) {
 // HumanDuration writes d the way people say it: "45 seconds", "59 minutes",
 // "1 hour 30 minutes", "7 days". It rounds down to the two largest units.
 func HumanDuration(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
-	units := []struct {
-		size time.Duration
-		name string
-	}{{24 * time.Hour, "day"}, {time.Hour, "hour"}, {time.Minute, "minute"}, {time.Second, "second"}}
-	var parts []string
-	for _, u := range units {
-		if n := d / u.size; n > 0 {
-			parts = append(parts, plural(int(n), u.name))
-			d -= n * u.size
-		} else if len(parts) > 0 {
-			break // "1 day 5 minutes" reads oddly; stop at the first gap
-		}
-		if len(parts) == 2 {
-			break
-		}
-	}
-	if len(parts) == 0 {
-		return "0 seconds"
-	}
-	return strings.Join(parts, " ")
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return strconv.Itoa(n) + " " + unit + "s"
+	return message.Duration(d).String()
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/ossdrop/ossdrop/signing/message"
 	"golang.org/x/net/http/httpguts"
 )
 
@@ -80,7 +81,7 @@ type Inspection struct {
 	// size range, types and fields of its policy. Headers are then empty.
 	Request *RequestLink
 
-	Warnings []string
+	Warnings []message.Text
 }
 
 // LooksLikeLink reports whether text reads as a link or a curl command (an
@@ -359,12 +360,12 @@ func (in *Inspection) CallbackURLs() []string {
 }
 
 func (in *Inspection) warn(now time.Time) {
-	add := func(format string, args ...any) { in.Warnings = append(in.Warnings, fmt.Sprintf(format, args...)) }
+	add := func(format string, args ...any) { in.Warnings = append(in.Warnings, message.New(format, args...)) }
 	if in.Expired(now) {
-		add("This link expired at %s (%s ago): ask the sender for a new one.", in.ExpiresAt.Local().Format(time.DateTime), HumanDuration(now.Sub(in.ExpiresAt)))
+		add("This link expired at %s (%s ago): ask the sender for a new one.", message.Time(in.ExpiresAt), message.Duration(now.Sub(in.ExpiresAt)))
 	}
 	if !in.SignedAt.IsZero() && in.SignedAt.After(now.Add(ClockSkewAllowance)) {
-		add("This link was signed at %s, more than 15 minutes ahead of this computer's clock: check the clock here; OSS refuses the link until then.", in.SignedAt.Local().Format(time.DateTime))
+		add("This link was signed at %s, more than 15 minutes ahead of this computer's clock: check the clock here; OSS refuses the link until then.", message.Time(in.SignedAt))
 	}
 	if !in.HeadersKnown {
 		add("This bare link does not say which headers it was signed with; the upload sends none. If it fails with SignatureDoesNotMatch, ask the sender for the share link or the curl command.")

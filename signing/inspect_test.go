@@ -154,7 +154,7 @@ func TestInspectWarnsOnTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, w := range in.Warnings {
-		if strings.Contains(w, "clock") {
+		if strings.Contains(w.String(), "clock") {
 			t.Errorf("warned within the allowance: %s", w)
 		}
 	}
@@ -277,7 +277,7 @@ func want(t *testing.T, what string, got, want any) {
 func warned(t *testing.T, in *Inspection, part string) {
 	t.Helper()
 	for _, w := range in.Warnings {
-		if strings.Contains(w, part) {
+		if strings.Contains(w.String(), part) {
 			return
 		}
 	}

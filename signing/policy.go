@@ -125,11 +125,14 @@ func validateRequestLink(r *Request) []*FieldError {
 // ValidatePrefix checks a request link's folder: a valid start of an
 // object key that ends with "/", so files land inside the folder.
 func ValidatePrefix(prefix string) *FieldError {
-	if prefix == "" {
-		return fieldErr(FieldPrefix, ErrPrefix, "The folder is empty: enter the folder the files go into, for example in/acme/.")
-	}
-	if e := ValidateKey(prefix); e != nil {
-		return &FieldError{Field: FieldPrefix, Err: ErrPrefix, Msg: strings.Replace(e.Msg, "object key", "folder", 1)}
+	if e := validateKey(prefix, FieldPrefix, ErrPrefix, keyWords{
+		empty:   "The folder is empty: enter the folder the files go into, for example in/acme/.",
+		notUTF8: "The folder is not valid UTF-8 text: retype it.",
+		tooLong: "The folder is %d bytes long: OSS allows at most %d bytes (UTF-8).",
+		leading: "The folder starts with %q: remove the leading slash (keys are relative to the bucket).",
+		control: "The folder contains a control character (%U): remove it.",
+	}); e != nil {
+		return e
 	}
 	if !strings.HasSuffix(prefix, "/") {
 		return fieldErr(FieldPrefix, ErrPrefix, "The folder %q does not end with /: write %s/ so that the files land inside it.", prefix, prefix)

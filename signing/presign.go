@@ -101,7 +101,7 @@ func Presign(ctx context.Context, req Request) (*Link, error) {
 		}
 	}
 	if link.expires < 1 {
-		return nil, &FieldError{Field: FieldExpiry, Err: ErrExpiryTooShort, Msg: "The link would expire as it is signed: choose a longer expiry."}
+		return nil, fieldErr(FieldExpiry, ErrExpiryTooShort, "The link would expire as it is signed: choose a longer expiry.")
 	}
 	return link, nil
 }

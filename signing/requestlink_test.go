@@ -203,7 +203,7 @@ func TestRequestLinkInspect(t *testing.T) {
 			}
 		})
 	}
-	if in, _ := Inspect(share, testNow.Add(2*time.Hour)); in == nil || len(in.Warnings) == 0 || !strings.Contains(in.Warnings[0], "expired") {
+	if in, _ := Inspect(share, testNow.Add(2*time.Hour)); in == nil || len(in.Warnings) == 0 || !strings.Contains(in.Warnings[0].String(), "expired") {
 		t.Errorf("an expired request link is not flagged: %+v", in)
 	}
 }

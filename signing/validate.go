@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // Sentinel errors for the conditions callers test with errors.Is. The
@@ -61,11 +63,13 @@ const (
 )
 
 // FieldError is one invalid input: which field, which rule (Err, a sentinel)
-// and a sentence saying what is wrong and what to do.
+// and a sentence saying what is wrong and what to do: Msg in English, and
+// Text, when set, the same sentence for translation.
 type FieldError struct {
 	Field string
 	Err   error
 	Msg   string
+	Text  message.Text
 }
 
 func (e *FieldError) Error() string { return e.Msg }
@@ -93,7 +97,8 @@ func FieldErrors(err error) []*FieldError {
 }
 
 func fieldErr(field string, sentinel error, format string, args ...any) *FieldError {
-	return &FieldError{Field: field, Err: sentinel, Msg: fmt.Sprintf(format, args...)}
+	t := message.New(format, args...)
+	return &FieldError{Field: field, Err: sentinel, Msg: t.String(), Text: t}
 }
 
 // MaxMetadataBytes is OSS's limit for all user metadata of one object together.
@@ -223,19 +228,33 @@ func ValidateBucket(bucket string) *FieldError {
 
 // ValidateKey checks OSS's object key rules.
 func ValidateKey(key string) *FieldError {
+	return validateKey(key, FieldKey, ErrKey, keyWords{
+		empty:   "The object key is empty: enter the name the file gets in the bucket, for example reports/2026.pdf.",
+		notUTF8: "The object key is not valid UTF-8 text: retype it.",
+		tooLong: "The object key is %d bytes long: OSS allows at most %d bytes (UTF-8).",
+		leading: "The object key starts with %q: remove the leading slash (keys are relative to the bucket).",
+		control: "The object key contains a control character (%U): remove it.",
+	})
+}
+
+// keyWords are the sentences for each broken key rule, naming what the key
+// is to the person typing it (an object key, a folder).
+type keyWords struct{ empty, notUTF8, tooLong, leading, control string }
+
+func validateKey(key, field string, sentinel error, w keyWords) *FieldError {
 	switch {
 	case key == "":
-		return fieldErr(FieldKey, ErrKey, "The object key is empty: enter the name the file gets in the bucket, for example reports/2026.pdf.")
+		return fieldErr(field, sentinel, w.empty)
 	case !utf8.ValidString(key):
-		return fieldErr(FieldKey, ErrKey, "The object key is not valid UTF-8 text: retype it.")
+		return fieldErr(field, sentinel, w.notUTF8)
 	case len(key) > MaxKeyBytes:
-		return fieldErr(FieldKey, ErrKey, "The object key is %d bytes long: OSS allows at most %d bytes (UTF-8).", len(key), MaxKeyBytes)
+		return fieldErr(field, sentinel, w.tooLong, len(key), MaxKeyBytes)
 	case key[0] == '/' || key[0] == '\\':
-		return fieldErr(FieldKey, ErrKey, "The object key starts with %q: remove the leading slash (keys are relative to the bucket).", key[:1])
+		return fieldErr(field, sentinel, w.leading, key[:1])
 	}
 	for _, c := range key {
 		if c < 0x20 || c == 0x7f {
-			return fieldErr(FieldKey, ErrKey, "The object key contains a control character (%U): remove it.", c)
+			return fieldErr(field, sentinel, w.control, c)
 		}
 	}
 	return nil
@@ -263,15 +282,15 @@ func validateExpiry(r *Request, now time.Time) *FieldError {
 	switch {
 	case validity < time.Second:
 		if !r.ExpiresAt.IsZero() {
-			return fieldErr(FieldExpiry, ErrExpiryTooShort, "The expiry %s is not in the future: choose a time at least 1 second from now.", at.Local().Format(time.DateTime))
+			return fieldErr(FieldExpiry, ErrExpiryTooShort, "The expiry %s is not in the future: choose a time at least 1 second from now.", message.Time(at))
 		}
 		return fieldErr(FieldExpiry, ErrExpiryTooShort, "The expiry %s is too short: links last at least 1 second.", r.Expires)
 	case validity > MaxExpiry:
-		return fieldErr(FieldExpiry, ErrExpiryTooLong, "The link would last %s: OSS allows at most 7 days; choose an earlier expiry.", HumanDuration(validity))
+		return fieldErr(FieldExpiry, ErrExpiryTooLong, "The link would last %s: OSS allows at most 7 days; choose an earlier expiry.", message.Duration(validity))
 	}
 	c := r.Credentials
 	if c.SecurityToken != "" && !c.TokenExpires.IsZero() && at.After(c.TokenExpires) && c.TokenExpires.After(now) {
-		return fieldErr(FieldExpiry, ErrExpiryPastToken, "The link would outlive its STS token, which expires at %s: choose an expiry before then.", c.TokenExpires.Local().Format(time.DateTime))
+		return fieldErr(FieldExpiry, ErrExpiryPastToken, "The link would outlive its STS token, which expires at %s: choose an expiry before then.", message.Time(c.TokenExpires))
 	}
 	return nil
 }
@@ -281,7 +300,7 @@ func validateCredentials(c Credentials, now time.Time) *FieldError {
 	case strings.TrimSpace(c.AccessKeyID) == "" || c.AccessKeySecret == "":
 		return fieldErr(FieldCredentials, ErrCredentials, "No AccessKey to sign with: choose a profile, or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET.")
 	case c.SecurityToken != "" && !c.TokenExpires.IsZero() && !c.TokenExpires.After(now):
-		return fieldErr(FieldCredentials, ErrTokenExpired, "The STS token expired at %s: get new temporary credentials.", c.TokenExpires.Local().Format(time.DateTime))
+		return fieldErr(FieldCredentials, ErrTokenExpired, "The STS token expired at %s: get new temporary credentials.", message.Time(c.TokenExpires))
 	}
 	return nil
 }

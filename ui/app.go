@@ -68,6 +68,7 @@ func Run(args []string) {
 	fyneapp.SetMetadata(metadata(appinfo.Get()))
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(assets.Icon)
+	a.Settings().SetTheme(newAppTheme())
 	loadTranslations()
 	svc := defaultServices()
 	w := a.NewWindow(lang.L("OSS Drop"))
@@ -76,6 +77,7 @@ func Run(args []string) {
 	m.start(opts)
 	w.Resize(fyne.NewSize(1000, 760))
 	w.SetOnClosed(m.close)
+	releaseStartupMemory()
 	a.Lifecycle().SetOnStarted(func() {
 		watchDrags(w, m.onDragEnter, m.onDragLeave)
 		if tourHook != nil {

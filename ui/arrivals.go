@@ -11,7 +11,6 @@ import (
 
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
-	"github.com/ossdrop/ossdrop/app/upload"
 )
 
 // errSandboxStopped is why the local sandbox's links are not checked while
@@ -42,8 +41,8 @@ func newArrivalWatch(svc *Services) *arrivalWatch {
 	}
 	a.watcher = &arrivals.Watcher{
 		Lookup: a.lookup, Store: store, Now: svc.Now,
-		OnUpdate:  func(s map[string]arrivals.Status) { fyne.Do(func() { a.statuses(s) }) },
-		OnArrival: func(x arrivals.Arrival) { fyne.Do(func() { a.arrived(x) }) },
+		OnUpdate:  func(s map[string]arrivals.Status) { toUI(func() { a.statuses(s) }) },
+		OnArrival: func(x arrivals.Arrival) { toUI(func() { a.arrived(x) }) },
 		OnError:   func(err error) { fyne.LogError("check the upload links", err) },
 	}
 	if svc.History != nil {
@@ -134,5 +133,5 @@ func arrivalNotification(x arrivals.Arrival) *fyne.Notification {
 	}
 	return fyne.NewNotification(
 		fmt.Sprintf(lang.L("%s arrived"), x.Object.Name()),
-		fmt.Sprintf(lang.L("%s, from the link for %s"), upload.FormatSize(x.Object.Size), from))
+		fmt.Sprintf(lang.L("%s, from the link for %s"), formatSize(x.Object.Size), from))
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -67,13 +66,13 @@ func (t *createTab) onBrowserUploads() {
 func showBrowserDialog(win fyne.Window, svc *Services, p credentials.Profile, sb *Sandbox, bucketName string, onProfileChanged func()) *browserDialog {
 	d := &browserDialog{win: win, svc: svc, profile: p, sandbox: sb, bucket: bucketName, onProfileChanged: onProfileChanged}
 	wrap := func(text string, importance widget.Importance) *widget.Label {
-		return &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, Importance: importance}
+		return &widget.Label{Text: text, Wrapping: textWrap(), Importance: importance}
 	}
 	bold := func(text string) *widget.Label {
-		return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
+		return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: textWrap()}
 	}
 	d.page = wrap("", widget.MediumImportance)
-	d.rules = &widget.Label{Text: lang.L("Reading the bucket's CORS rules…"), Wrapping: fyne.TextWrapWord}
+	d.rules = &widget.Label{Text: lang.L("Reading the bucket's CORS rules…"), Wrapping: textWrap()}
 	d.status = wrap("", widget.MediumImportance)
 	d.status.Hide()
 	d.publishNote = wrap("", widget.MediumImportance)
@@ -107,7 +106,7 @@ func showBrowserDialog(win fyne.Window, svc *Services, p credentials.Profile, sb
 	d.dialog.Show()
 	go func() {
 		admin, rules, err := d.connect()
-		fyne.Do(func() { d.connected(admin, rules, err) })
+		toUI(func() { d.connected(admin, rules, err) })
 	}()
 	return d
 }
@@ -200,17 +199,8 @@ func (d *browserDialog) showRules(rules []bucket.CORSRule) {
 
 func (d *browserDialog) showStatus(err error, importance widget.Importance) {
 	d.status.Importance = importance
-	d.status.SetText(bucketSentence(err))
+	d.status.SetText(ownerErrorText(err, true))
 	d.status.Show()
-}
-
-// bucketSentence is a bucket error's sentence and hint, or any error's text.
-func bucketSentence(err error) string {
-	var be *bucket.Error
-	if errors.As(err, &be) {
-		return strings.TrimSpace(be.Sentence + "\n" + be.Hint)
-	}
-	return errorSentence(err)
 }
 
 func (d *browserDialog) onAllow() {
@@ -222,7 +212,7 @@ func (d *browserDialog) onAllow() {
 	admin := d.admin
 	go func() {
 		res, err := admin.AllowOrigin(context.Background(), origin)
-		fyne.Do(func() { d.allowed(origin, res, err) })
+		toUI(func() { d.allowed(origin, res, err) })
 	}()
 }
 
@@ -251,7 +241,7 @@ func (d *browserDialog) onPublish() {
 	admin := d.admin
 	go func() {
 		pub, err := admin.PublishPage(context.Background(), web.UploadPage(), web.ContentType)
-		fyne.Do(func() { d.publishedPage(pub, err) })
+		toUI(func() { d.publishedPage(pub, err) })
 	}()
 }
 
@@ -260,7 +250,7 @@ func (d *browserDialog) publishedPage(pub *bucket.Published, err error) {
 	d.publish.Enable()
 	if err != nil {
 		d.publishNote.Importance = widget.DangerImportance
-		d.publishNote.SetText(bucketSentence(err))
+		d.publishNote.SetText(ownerErrorText(err, true))
 		d.publishNote.Show()
 		return
 	}
@@ -285,7 +275,7 @@ func (d *browserDialog) onUsePage() {
 	d.use.Disable()
 	go func() {
 		err := d.svc.Profiles.Update(p)
-		fyne.Do(func() { d.usedPage(p, err) })
+		toUI(func() { d.usedPage(p, err) })
 	}()
 }
 

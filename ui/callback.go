@@ -80,7 +80,7 @@ func newCallbackSection(onChanged, onURLsTyped func()) *callbackSection {
 	}}
 	c.preview = &widget.Label{Wrapping: fyne.TextWrapBreak, TextStyle: fyne.TextStyle{Monospace: true}, Importance: widget.LowImportance}
 	errorLabel := func() *widget.Label {
-		l := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+		l := &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
 		l.Hide()
 		return l
 	}

@@ -19,7 +19,6 @@ import (
 
 	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/credentials"
-	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -141,8 +140,8 @@ func (t *createTab) buildUI() {
 	t.busy = widget.NewProgressBarInfinite()
 	t.busy.Stop()
 	t.busy.Hide()
-	t.pending = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
-	t.formError = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	t.pending = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
+	t.formError = &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
 	t.formError.Hide()
 
 	t.many = newRequestSection(t.onModeChanged)
@@ -159,7 +158,7 @@ func (t *createTab) buildUI() {
 	grid.add(lang.L("ACL"), t.withError(t.acl, signing.FieldACL))
 	grid.add("", container.NewVBox(t.protect, &widget.Label{
 		Text:       lang.L("On: the link cannot replace an existing object, and its plain URL works only with the header x-oss-forbid-overwrite: true (the share link and the curl command carry it; a browser or plain HTTP client does not). Off: any client can use the plain URL as it is (when nothing else is bound), and every use until expiry replaces the object."),
-		Wrapping:   fyne.TextWrapWord,
+		Wrapping:   textWrap(),
 		Importance: widget.LowImportance,
 	}))
 	grid.add(lang.L("Metadata"), t.withError(t.meta.container, signing.FieldMetadata))
@@ -184,7 +183,7 @@ func (t *createTab) buildUI() {
 
 // withError stacks a field and the label that shows its validation message.
 func (t *createTab) withError(field fyne.CanvasObject, name string) fyne.CanvasObject {
-	msg := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	msg := &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
 	msg.Hide()
 	t.fieldErrors[name] = msg
 	return container.NewVBox(field, msg)
@@ -193,41 +192,46 @@ func (t *createTab) withError(field fyne.CanvasObject, name string) fyne.CanvasO
 // setProfiles replaces the profile list, keeping the selection if it still exists.
 func (t *createTab) setProfiles(profiles []credentials.Profile, sandbox *Sandbox) {
 	t.profiles, t.sandbox = profiles, sandbox
-	var names []string
+	var labels []string
 	if sandbox != nil {
-		names = append(names, sandbox.Profile.Name)
+		labels = append(labels, profileLabel(sandbox.Profile.Name))
 	}
 	for _, p := range profiles {
-		names = append(names, p.Name)
+		labels = append(labels, profileLabel(p.Name))
 	}
 	selected := t.profile.Selected
-	t.profile.SetOptions(names)
+	t.profile.SetOptions(labels)
 	switch {
-	case slices.Contains(names, selected):
+	case slices.Contains(labels, selected):
 		t.profile.SetSelected(selected)
 	case sandbox != nil:
-		t.profile.SetSelected(sandbox.Profile.Name)
+		t.selectProfile(sandbox.Profile.Name)
 	default:
 		for _, p := range profiles {
 			if p.Default {
-				t.profile.SetSelected(p.Name)
+				t.selectProfile(p.Name)
 			}
 		}
-		if t.profile.Selected == "" && len(names) > 0 {
-			t.profile.SetSelected(names[0])
+		if t.profile.Selected == "" && len(labels) > 0 {
+			t.profile.SetSelected(labels[0])
 		}
 	}
 	t.validate()
 }
 
+// selectProfile chooses the profile of that name (the list shows labels).
+func (t *createTab) selectProfile(name string) {
+	t.profile.SetSelected(profileLabel(name))
+}
+
 // selectedProfile returns the chosen profile (the sandbox's included).
 func (t *createTab) selectedProfile() (credentials.Profile, bool) {
-	name := t.profile.Selected
-	if t.sandbox != nil && name == t.sandbox.Profile.Name {
+	label := t.profile.Selected
+	if t.sandbox != nil && label == profileLabel(t.sandbox.Profile.Name) {
 		return t.sandbox.Profile, true
 	}
 	for _, p := range t.profiles {
-		if p.Name == name {
+		if profileLabel(p.Name) == label {
 			return p, true
 		}
 	}
@@ -355,7 +359,7 @@ func (t *createTab) validate() {
 	}
 	// "Until …" beside a message that the expiry is wrong would contradict it.
 	if at, perr := t.expiryInstant(); perr == nil && !expiryWrong {
-		setOrHide(t.expiryAt, fmt.Sprintf(lang.L("Until %s (%s)"), at.Local().Format("Mon 2 Jan 15:04"), untilText(at, now)))
+		setOrHide(t.expiryAt, fmt.Sprintf(lang.L("Until %s (%s)"), formatDateTime(at, now), untilText(at, now)))
 	} else {
 		setOrHide(t.expiryAt, "")
 	}
@@ -455,7 +459,7 @@ func (t *createTab) onCreate() {
 	t.setBusy(true)
 	go func() {
 		link, kept, err := t.sign(profile, sandbox, req)
-		fyne.Do(func() {
+		toUI(func() {
 			t.setBusy(false)
 			if err != nil {
 				t.showError(err)
@@ -503,7 +507,7 @@ func (t *createTab) onDownloadLink(req signing.Request) {
 		if err == nil {
 			note = storedNote(get, link)
 		}
-		fyne.Do(func() {
+		toUI(func() {
 			if err != nil {
 				t.showError(err)
 				return
@@ -528,14 +532,14 @@ func storedNote(get signing.Request, link *signing.Link) string {
 		defer cancel()
 		info, err = c.Head(ctx, get.Key)
 	}
-	until := link.ExpiresAt.Local().Format("2006-01-02 15:04")
+	until := formatDateTime(link.ExpiresAt, time.Now())
 	switch {
 	case errors.Is(err, bucket.ErrNotFound):
 		return fmt.Sprintf(lang.L("Nothing is stored at %s yet: until a file is uploaded there, this link answers 404 NoSuchKey. Once it has arrived, anyone with the link can download it until %s."), get.Key, until)
 	case err != nil:
 		return fmt.Sprintf(lang.L("Whether %s is stored yet could not be checked (%s). Once it is, anyone with the link can download it until %s."), get.Key, ownerErrorText(err, false), until)
 	}
-	return fmt.Sprintf(lang.L("%s is stored (%s): anyone with the link can download it until %s."), get.Key, upload.FormatSize(info.Size), until)
+	return fmt.Sprintf(lang.L("%s is stored (%s): anyone with the link can download it until %s."), get.Key, formatSize(info.Size), until)
 }
 
 func (t *createTab) setBusy(busy bool) {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
-	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -42,7 +41,7 @@ func newRequestSection(onChanged func()) *requestSection {
 	// back as 200.0 MiB.
 	s.maxSize = &widget.Entry{PlaceHolder: lang.L("5 GiB, the most OSS takes"), Text: "200 MiB", OnChanged: changed}
 	s.sizes = container.New(layout.NewGridLayoutWithColumns(3), s.minSize, widget.NewLabelWithStyle(lang.L("to"), fyne.TextAlignCenter, fyne.TextStyle{}), s.maxSize)
-	s.explain = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance,
+	s.explain = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance,
 		Text: lang.L("Many files: one link takes any number of files into the folder, each within the size range, never replacing a stored file while overwrite protection is on. Sizes take units in powers of 1024: 1, 500 KiB, 200 MiB, 2 GiB. A content type ending in / (image/) takes every type that starts with it.")}
 	return s
 }
@@ -100,7 +99,7 @@ func (t *createTab) createRequestLink(req signing.Request, profile credentials.P
 	t.result.page.pageURL = profile.PageURL
 	go func() {
 		l, kept, err := t.signRequestLink(profile, sandbox, req)
-		fyne.Do(func() { t.showRequestLink(req, l, kept, err) })
+		toUI(func() { t.showRequestLink(req, l, kept, err) })
 	}()
 }
 
@@ -150,7 +149,7 @@ func (r *resultCard) showRequest(l *signing.RequestLink, req signing.Request) {
 	r.link, r.req = nil, req
 	r.shareText, r.urlText, r.expires = l.ShareLink(), l.URL, l.ExpiresAt
 	r.setCurl(func(sh signing.Shell) string { return l.CurlIn(sh, "") })
-	r.title.SetText(fmt.Sprintf(lang.L("Request link for %s/%s, valid until %s"), l.Bucket, l.ObjectKey(""), l.ExpiresAt.Local().Format("2006-01-02 15:04:05")))
+	r.title.SetText(fmt.Sprintf(lang.L("Request link for %s/%s, valid until %s"), l.Bucket, l.ObjectKey(""), formatDateTime(l.ExpiresAt, r.svc.Now())))
 	r.shareTitle.SetText(lang.L("Share link (carries its form fields)"))
 	r.shareAbout.SetText(lang.L("For OSS Drop, ossdrop upload and the upload page: the part after # holds the signed form fields."))
 	r.urlTitle.SetText(lang.L("Form address (POST)"))
@@ -163,7 +162,7 @@ func (r *resultCard) showRequest(l *signing.RequestLink, req signing.Request) {
 	r.headers.RemoveAll()
 	for _, row := range requestRows(l) {
 		r.headers.Add(&widget.Label{Text: row[0]})
-		r.headers.Add(&widget.Label{Text: row[1], Wrapping: fyne.TextWrapWord})
+		r.headers.Add(&widget.Label{Text: row[1], Wrapping: textWrap()})
 	}
 	r.page.fill(signing.PageKindRequest, r.shareText)
 	r.renderQR()
@@ -180,9 +179,9 @@ func requestRows(l *signing.RequestLink) [][2]string {
 	} else {
 		rows = append(rows, [2]string{lang.L("Folder"), l.Prefix})
 	}
-	sizes := fmt.Sprintf(lang.L("up to %s"), upload.FormatSize(l.MaxSize))
+	sizes := fmt.Sprintf(lang.L("up to %s"), formatSize(l.MaxSize))
 	if l.MinSize > 0 {
-		sizes = fmt.Sprintf(lang.L("%s to %s"), upload.FormatSize(l.MinSize), upload.FormatSize(l.MaxSize))
+		sizes = fmt.Sprintf(lang.L("%s to %s"), formatSize(l.MinSize), formatSize(l.MaxSize))
 	}
 	rows = append(rows, [2]string{lang.L("File size"), sizes})
 	types := lang.L("any")

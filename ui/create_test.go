@@ -264,11 +264,12 @@ func newTestCreateTab(t *testing.T, svc *Services) *createTab {
 	return tab
 }
 
-// waitFor polls the UI state that a goroutine updates through fyne.Do.
+// waitFor runs the UI work that goroutines hand over (runUI), as the app's
+// event loop would, until cond holds.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
+	for runUI(); !cond(); runUI() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}

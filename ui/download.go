@@ -22,7 +22,6 @@ import (
 	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
-	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -85,7 +84,7 @@ func (h *historyTab) saveInto(e history.Entry, o arrivals.Object, dir string) {
 		h.startDownload(e, o, freeName(dest), false)
 	}}
 	cancel := &widget.Button{Text: lang.L("Cancel"), OnTapped: func() { d.Hide() }}
-	text := &widget.Label{Text: fmt.Sprintf(lang.L("%s already exists in %s. Replace it with the downloaded file, or keep both?"), o.Name(), dir), Wrapping: fyne.TextWrapWord}
+	text := &widget.Label{Text: fmt.Sprintf(lang.L("%s already exists in %s. Replace it with the downloaded file, or keep both?"), o.Name(), dir), Wrapping: textWrap()}
 	d = dialog.NewCustomWithoutButtons(lang.L("The file exists"), container.NewVBox(text, container.NewHBox(layout.NewSpacer(), cancel, both, replace)), h.win)
 	d.Resize(fyne.NewSize(480, 200))
 	d.Show()
@@ -108,7 +107,7 @@ func freeName(path string) string {
 func (h *historyTab) startDownload(e history.Entry, o arrivals.Object, dest string, overwrite bool) {
 	ctx, cancel := context.WithCancel(context.Background())
 	dl := &download{entry: e, object: o, dest: dest, cancel: cancel, bar: widget.NewProgressBar(),
-		text: &widget.Label{Text: fmt.Sprintf(lang.L("Downloading %s to %s…"), o.Name(), dest), Wrapping: fyne.TextWrapWord}}
+		text: &widget.Label{Text: fmt.Sprintf(lang.L("Downloading %s to %s…"), o.Name(), dest), Wrapping: textWrap()}}
 	dl.bar.Max = float64(max(o.Size, 1))
 	stop := &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: cancel}
 	dl.dialog = dialog.NewCustomWithoutButtons(lang.L("Download"), container.NewVBox(dl.text, dl.bar, container.NewHBox(layout.NewSpacer(), stop)), h.win)
@@ -116,7 +115,7 @@ func (h *historyTab) startDownload(e history.Entry, o arrivals.Object, dest stri
 	dl.dialog.Show()
 	h.background(func() {
 		res, err := h.runDownload(ctx, dl, overwrite)
-		fyne.Do(func() { h.downloaded(dl, res, err) })
+		toUI(func() { h.downloaded(dl, res, err) })
 	})
 }
 
@@ -130,7 +129,7 @@ func (h *historyTab) runDownload(ctx context.Context, dl *download, overwrite bo
 	res, err := c.Download(ctx, dl.object.Key, dl.dest, bucket.DownloadOptions{Overwrite: overwrite, Progress: func(written, total int64) {
 		if now := time.Now(); now.Sub(last) >= progressEvery || written == total {
 			last = now
-			fyne.Do(func() { dl.progress(written, total) })
+			toUI(func() { dl.progress(written, total) })
 		}
 	}})
 	if err == nil && h.store != nil {
@@ -168,7 +167,7 @@ func (h *historyTab) clientFor(e history.Entry, o arrivals.Object) (*bucket.Clie
 func (dl *download) progress(written, total int64) {
 	dl.bar.Max = float64(max(total, 1))
 	dl.bar.SetValue(float64(written))
-	dl.text.SetText(fmt.Sprintf(lang.L("%s of %s"), upload.FormatSize(written), upload.FormatSize(total)))
+	dl.text.SetText(fmt.Sprintf(lang.L("%s of %s"), formatSize(written), formatSize(total)))
 }
 
 // downloaded ends a download; on the UI goroutine.
@@ -181,9 +180,9 @@ func (h *historyTab) downloaded(dl *download, res *bucket.Downloaded, err error)
 	case err != nil:
 		h.status.SetText(checkFailure(err))
 	case res.CRCChecked:
-		h.status.SetText(fmt.Sprintf(lang.L("Saved %s (%s) as %s: its CRC-64 matches the server's."), dl.object.Name(), upload.FormatSize(res.Size), res.Path))
+		h.status.SetText(fmt.Sprintf(lang.L("Saved %s (%s) as %s: its CRC-64 matches the server's."), dl.object.Name(), formatSize(res.Size), res.Path))
 	default:
-		h.status.SetText(fmt.Sprintf(lang.L("Saved %s (%s) as %s; the server sent no CRC-64 to compare."), dl.object.Name(), upload.FormatSize(res.Size), res.Path))
+		h.status.SetText(fmt.Sprintf(lang.L("Saved %s (%s) as %s; the server sent no CRC-64 to compare."), dl.object.Name(), formatSize(res.Size), res.Path))
 	}
 	h.list.Refresh()
 }
@@ -242,7 +241,7 @@ func (h *historyTab) onDownloadLink(e history.Entry, o arrivals.Object) {
 	}
 	expiry := widget.NewSelect(labels, nil)
 	expiry.SetSelectedIndex(1)
-	text := &widget.Label{Text: fmt.Sprintf(lang.L("Anyone with the link can download %s until it expires."), o.Name()), Wrapping: fyne.TextWrapWord}
+	text := &widget.Label{Text: fmt.Sprintf(lang.L("Anyone with the link can download %s until it expires."), o.Name()), Wrapping: textWrap()}
 	content := container.NewVBox(text, widget.NewForm(widget.NewFormItem(lang.L("Expires in"), expiry)))
 	d := dialog.NewCustomConfirm(lang.L("Copy a download link"), lang.L("Copy link"), lang.L("Cancel"), content, func(ok bool) {
 		if ok && expiry.SelectedIndex() >= 0 {
@@ -258,7 +257,7 @@ func (h *historyTab) onDownloadLink(e history.Entry, o arrivals.Object) {
 func (h *historyTab) signDownloadLink(e history.Entry, o arrivals.Object, valid time.Duration) {
 	h.background(func() {
 		link, err := h.presignGet(e, o, valid)
-		fyne.Do(func() { h.downloadLinkReady(o, link, err) })
+		toUI(func() { h.downloadLinkReady(o, link, err) })
 	})
 }
 
@@ -278,7 +277,7 @@ func (h *historyTab) downloadLinkReady(o arrivals.Object, link *signing.Link, er
 		return
 	}
 	fyne.CurrentApp().Clipboard().SetContent(link.URL)
-	h.reload(fmt.Sprintf(lang.L("Copied a download link for %s, valid until %s."), o.Name(), link.ExpiresAt.Local().Format("2006-01-02 15:04")))
+	h.reload(fmt.Sprintf(lang.L("Copied a download link for %s, valid until %s."), o.Name(), formatDateTime(link.ExpiresAt, h.svc.Now())))
 	if h.onHistoryChanged != nil {
 		h.onHistoryChanged()
 	}

@@ -21,7 +21,7 @@ type dropHint struct {
 }
 
 func newDropHint() *dropHint {
-	h := &dropHint{text: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}}
+	h := &dropHint{text: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter, Wrapping: textWrap()}}
 	primary := theme.Color(theme.ColorNamePrimary)
 	r, g, b, _ := primary.RGBA()
 	veil := canvas.NewRectangle(color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0x30})

@@ -106,7 +106,7 @@ func watchDrags(win fyne.Window, enter func(accepted bool), leave func()) {
 //export ossdropDrag
 func ossdropDrag(kind, accepted C.int) {
 	// Xlib holds the display while this runs: hand the news on and return.
-	go fyne.Do(func() {
+	go toUI(func() {
 		switch {
 		case kind == 1 && dragEnter != nil:
 			dragEnter(accepted == 1 || accepted == 2 && C.sourceOffersURIs() == 1)

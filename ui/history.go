@@ -63,7 +63,7 @@ func (h *historyTab) background(f func()) {
 
 func newHistoryTab(win fyne.Window, svc *Services) *historyTab {
 	h := &historyTab{win: win, svc: svc, statuses: map[string]arrivals.Status{}}
-	h.status = &widget.Label{Wrapping: fyne.TextWrapWord}
+	h.status = &widget.Label{Wrapping: textWrap()}
 	h.list = widget.NewList(
 		func() int { return len(h.entries) },
 		func() fyne.CanvasObject { return newHistoryRow(h.tips) },
@@ -162,7 +162,7 @@ func (h *historyTab) reload(note ...string) {
 	}
 	h.background(func() {
 		entries, err := h.svc.History.List()
-		fyne.Do(func() { h.showEntries(entries, err, note) })
+		toUI(func() { h.showEntries(entries, err, note) })
 	})
 }
 
@@ -191,7 +191,7 @@ func (h *historyTab) withLink(e history.Entry, use func(share string)) {
 	}
 	h.background(func() {
 		share, err := h.svc.shareLinkOf(e)
-		fyne.Do(func() {
+		toUI(func() {
 			if err != nil {
 				h.status.SetText(linkNotKeptText(e, err))
 				return
@@ -236,7 +236,7 @@ func (h *historyTab) onDelete(e history.Entry) {
 			return "", err
 		}
 		h.forgetLink(e)
-		fyne.Do(func() { h.offerUndo(&removedLink{entry: e, share: share}) })
+		toUI(func() { h.offerUndo(&removedLink{entry: e, share: share}) })
 		return fmt.Sprintf(lang.L("Removed the link for %s."), e.Bucket+"/"+e.Key+e.Prefix), nil
 	})
 }
@@ -312,7 +312,7 @@ func (h *historyTab) moveTokens() {
 			fyne.LogError("move STS links out of the history", err)
 		}
 		if n > 0 {
-			fyne.Do(func() { h.reload() })
+			toUI(func() { h.reload() })
 		}
 	})
 }
@@ -322,7 +322,7 @@ func (h *historyTab) moveTokens() {
 func (h *historyTab) change(work func() (note string, err error)) {
 	h.background(func() {
 		note, err := work()
-		fyne.Do(func() { h.changed(note, err) })
+		toUI(func() { h.changed(note, err) })
 	})
 }
 
@@ -373,7 +373,7 @@ func showQRDialog(win fyne.Window, e history.Entry, share string) {
 	case e.Method == signing.MethodGet:
 		caption = lang.L("Scan to download the file")
 	}
-	note := &widget.Label{Text: caption, Alignment: fyne.TextAlignCenter, Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
+	note := &widget.Label{Text: caption, Alignment: fyne.TextAlignCenter, Importance: widget.LowImportance, Wrapping: textWrap()}
 	d := dialog.NewCustom(fmt.Sprintf(lang.L("QR code for %s"), e.Bucket+"/"+e.Key+e.Prefix), lang.L("Close"), container.NewVBox(canvasQR(qr), note), win)
 	d.Show()
 }

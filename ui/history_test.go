@@ -26,6 +26,7 @@ import (
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 func TestHistoryTab(t *testing.T) {
@@ -40,7 +41,7 @@ func TestHistoryTab(t *testing.T) {
 	// The test driver runs fyne.Do on the goroutine that calls it: wait
 	// for the tab's goroutines before looking.
 	h.reload()
-	h.work.Wait()
+	settle(h)
 	if len(h.entries) != 2 {
 		t.Fatalf("%d entries", len(h.entries))
 	}
@@ -50,17 +51,17 @@ func TestHistoryTab(t *testing.T) {
 		t.Errorf("expired entry: importance %v, title %q, Get shown %v", row.title.Importance, row.title.Text, row.get.Visible())
 	}
 	h.onClearExpired()
-	h.work.Wait()
+	settle(h)
 	if len(h.entries) != 1 || !strings.Contains(h.status.Text, "Removed 1") {
 		t.Fatalf("after Clear expired: %d entries, %q", len(h.entries), h.status.Text)
 	}
 	h.onDelete(h.entries[0])
-	h.work.Wait()
+	settle(h)
 	if len(h.entries) != 0 || !strings.Contains(h.status.Text, "Removed the link for reports/new.pdf") || !h.undo.Visible() {
 		t.Fatalf("after Delete: %d entries, %q, Undo shown %v", len(h.entries), h.status.Text, h.undo.Visible())
 	}
 	test.Tap(h.undo)
-	h.work.Wait()
+	settle(h)
 	if len(h.entries) != 1 || h.entries[0].ID != "1" || h.undo.Visible() || !strings.Contains(h.status.Text, "is back") {
 		t.Fatalf("after Undo: %+v, %q", h.entries, h.status.Text)
 	}
@@ -95,7 +96,7 @@ func TestHistoryLinks(t *testing.T) {
 	h.tips = newTipLayer()
 	w.SetContent(container.NewStack(h.content, h.tips.layer))
 	h.reload()
-	h.work.Wait()
+	settle(h)
 
 	text, what := entryQRText(withPage, withPage.ShareLink)
 	if parts, ok, err := signing.ParsePageLink(text); !ok || err != nil || parts.PageURL != page || parts.Link != withPage.ShareLink || what != "page link" {
@@ -121,23 +122,23 @@ func TestHistoryLinks(t *testing.T) {
 
 	h.fillRow(sts, row)
 	test.Tap(row.copyLink)
-	h.work.Wait()
+	settle(h)
 	if got := fyne.CurrentApp().Clipboard().Content(); got != stsLink {
 		t.Errorf("STS link copied as %q", got)
 	}
 	h.onDelete(sts)
-	h.work.Wait()
+	settle(h)
 	if _, err := keychain.Get(credentials.LinkItem("s")); err == nil {
 		t.Error("the removed link stays in the keychain")
 	}
 	test.Tap(h.undo)
-	h.work.Wait()
+	settle(h)
 	if got, _ := keychain.Get(credentials.LinkItem("s")); got != stsLink || len(h.entries) != 2 {
 		t.Errorf("after Undo: keychain %q, %d entries", got, len(h.entries))
 	}
 	delete(keychain.items, credentials.LinkItem("s"))
 	test.Tap(row.qr)
-	h.work.Wait()
+	settle(h)
 	if !strings.Contains(h.status.Text, "was not kept") {
 		t.Errorf("a link the keychain lost: %q", h.status.Text)
 	}
@@ -151,7 +152,7 @@ func TestHistoryLinks(t *testing.T) {
 		}
 	})
 	all := strings.Join(texts, "\n")
-	for _, want := range []string{"reports/in/a.pdf", withPage.ShareLink, page, "upload link · overwrite protected", "2026-11-24"} {
+	for _, want := range []string{"reports/in/a.pdf", withPage.ShareLink, page, "upload link · overwrite protected", formatDateTimeSeconds(fakeNow, fakeNow)} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the details lack %q:\n%s", want, all)
 		}
@@ -200,7 +201,7 @@ func TestHistoryRowViews(t *testing.T) {
 	q3 := arrivals.Object{Bucket: "reports", Key: "in/q3.pdf", Size: 13 << 20, ETag: "E", CRC64: "1234", ContentType: "application/pdf", LastModified: fakeNow}
 	a := arrivals.Object{Bucket: "reports", Key: "in/acme/a.pdf", Size: 1000, ETag: "A", LastModified: fakeNow}
 	b := arrivals.Object{Bucket: "reports", Key: "in/acme/sub/b.csv", Size: 24, ETag: "B", LastModified: fakeNow}
-	denied := &bucket.Error{Status: 403, Code: "SignatureDoesNotMatch", Sentence: "OSS refused the profile's AccessKey secret.", Hint: "Rotate it."}
+	denied := &bucket.Error{Status: 403, Code: "SignatureDoesNotMatch", Sentence: message.New("OSS refused the profile's AccessKey secret."), Hint: message.New("Rotate it.")}
 	tests := []struct {
 		name       string
 		entry      history.Entry
@@ -213,7 +214,7 @@ func TestHistoryRowViews(t *testing.T) {
 		{name: "never checked, long expired", entry: gone, says: nil, importance: widget.LowImportance},
 		{name: "waiting", entry: put, status: &arrivals.Status{State: arrivals.Waiting}, says: []string{"Waiting for the upload."}, importance: widget.LowImportance},
 		{name: "received", entry: put, status: &arrivals.Status{State: arrivals.Received, Objects: []arrivals.Object{q3}},
-			says: []string{"Received 2026-11-24", "13.0 MiB", "application/pdf", "CRC-64 1234"}, importance: widget.SuccessImportance, get: true},
+			says: []string{"Received " + formatDate(fakeNow, fakeNow), "13.0 MiB", "application/pdf", "CRC-64 1234"}, importance: widget.SuccessImportance, get: true},
 		{name: "request link files", entry: req, status: &arrivals.Status{State: arrivals.Received, Objects: []arrivals.Object{a, b}},
 			says: []string{"Received 2 files", "1.0 KiB", "a.pdf, sub/b.csv"}, importance: widget.SuccessImportance, get: true},
 		{name: "expired unused", entry: put, status: &arrivals.Status{State: arrivals.Expired}, says: []string{"Expired with nothing received."}, importance: widget.LowImportance},
@@ -289,9 +290,8 @@ func TestArrivalsInTheWindow(t *testing.T) {
 		defer mu.Unlock()
 		return append([]*fyne.Notification(nil), notes...)
 	}
-	// The test drives the watcher's rounds itself: Fyne's test driver runs
-	// fyne.Do on the calling goroutine, so a second goroutine refreshing
-	// the same widgets would race with this one.
+	// The test drives the watcher's rounds itself, so that it knows when
+	// one has ended.
 	m.loadProfiles()
 	defer m.close()
 	waitFor(t, "the welcome card", func() bool { return m.welcome.Visible() })
@@ -305,6 +305,7 @@ func TestArrivalsInTheWindow(t *testing.T) {
 		if err := m.arrivals.watcher.Round(context.Background()); err != nil {
 			t.Fatal(err)
 		}
+		runUI() // what the round hands to the UI
 	}
 
 	key := fmt.Sprintf("arrivals-%d/q3.pdf", time.Now().UnixNano()) // the test app's storage outlives the test
@@ -344,7 +345,7 @@ func TestArrivalsInTheWindow(t *testing.T) {
 	if title := m.tabs.Items[2].Text; title != "History" {
 		t.Fatalf("History tab title after looking %q", title)
 	}
-	m.history.work.Wait()
+	settle(m.history)
 	row := m.history.list.CreateItem().(*historyRow)
 	m.history.fillRow(e, row)
 	if !row.get.Visible() || !strings.Contains(row.state.Text, "Received") || !strings.Contains(row.state.Text, "CRC-64") {
@@ -365,7 +366,7 @@ func TestArrivalsInTheWindow(t *testing.T) {
 	}
 	dest := filepath.Join(t.TempDir(), "q3.pdf")
 	m.history.startDownload(e, o, dest, false)
-	m.history.work.Wait()
+	settle(m.history)
 	if !strings.Contains(m.history.status.Text, "Saved q3.pdf") || !strings.Contains(m.history.status.Text, "CRC-64 matches") {
 		t.Fatalf("after the download: %q", m.history.status.Text)
 	}
@@ -382,14 +383,14 @@ func TestArrivalsInTheWindow(t *testing.T) {
 
 	// A second download to the same place never replaces it unasked.
 	m.history.startDownload(e, o, dest, false)
-	m.history.work.Wait()
+	settle(m.history)
 	if !strings.Contains(m.history.status.Text, "already exists") {
 		t.Fatalf("a second download over the file: %q", m.history.status.Text)
 	}
 
 	// Copy a download link: a GET link that fetches the same bytes.
 	m.history.signDownloadLink(e, o, time.Hour)
-	m.history.work.Wait()
+	settle(m.history)
 	if !strings.HasPrefix(fyne.CurrentApp().Clipboard().Content(), "http://127.0.0.1:") {
 		t.Fatalf("clipboard %q", fyne.CurrentApp().Clipboard().Content())
 	}
@@ -429,5 +430,17 @@ func TestGoneProfileNotChecked(t *testing.T) {
 	v := viewOf(hist.entries[0], &st, now)
 	if !strings.Contains(v.state, "start the local sandbox") {
 		t.Errorf("row says %q", v.state)
+	}
+}
+
+// settle waits for the History tab's goroutines and runs the UI work they
+// hand over (runUI), until there is none left.
+func settle(h *historyTab) {
+	for {
+		h.work.Wait()
+		if len(uiQueue) == 0 {
+			return
+		}
+		runUI()
 	}
 }

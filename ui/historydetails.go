@@ -23,13 +23,13 @@ func (h *historyTab) showDetails(e history.Entry) {
 	now := h.svc.Now()
 	v := viewOf(e, st, now)
 	wrap := func(text string) *widget.Label {
-		return &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, Selectable: true}
+		return &widget.Label{Text: text, Wrapping: textWrap(), Selectable: true}
 	}
 	grid := newFormGrid()
 	grid.add(lang.L("Link"), wrap(entryOptions(e)))
-	grid.add(lang.L("Profile"), wrap(e.Profile))
-	grid.add(lang.L("Made"), wrap(e.Created.Local().Format("2006-01-02 15:04:05")))
-	grid.add(lang.L("Expires"), wrap(e.Expires.Local().Format("2006-01-02 15:04:05")+" ("+untilText(e.Expires, now)+")"))
+	grid.add(lang.L("Profile"), wrap(profileLabel(e.Profile)))
+	grid.add(lang.L("Made"), wrap(formatDateTimeSeconds(e.Created, now)))
+	grid.add(lang.L("Expires"), wrap(formatDateTimeSeconds(e.Expires, now)+" ("+untilText(e.Expires, now)+")"))
 	if v.state != "" {
 		state := wrap(v.state)
 		state.Importance = v.stateImportance

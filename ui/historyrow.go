@@ -15,7 +15,6 @@ import (
 
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/history"
-	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -97,7 +96,7 @@ type rowView struct {
 func viewOf(e history.Entry, st *arrivals.Status, now time.Time) rowView {
 	v := rowView{title: e.Bucket + "/" + e.Key + e.Prefix, dim: e.Expired(now), stateImportance: widget.LowImportance} // one of them is set
 	// The creation time to the second tells two links for one key apart.
-	v.detail = strings.Join([]string{e.Profile, fmt.Sprintf(lang.L("made %s"), e.Created.Local().Format("2006-01-02 15:04:05")),
+	v.detail = strings.Join([]string{profileLabel(e.Profile), fmt.Sprintf(lang.L("made %s"), formatDateTimeSeconds(e.Created, now)),
 		untilText(e.Expires, now), entryOptions(e)}, " · ")
 	switch {
 	case !arrivals.Watched(e):
@@ -118,7 +117,7 @@ func viewOf(e history.Entry, st *arrivals.Status, now time.Time) rowView {
 	}
 	switch st.State {
 	case arrivals.Received:
-		v.icon, v.state, v.stateImportance = theme.NewSuccessThemedResource(theme.ConfirmIcon()), receivedText(e, st), widget.SuccessImportance
+		v.icon, v.state, v.stateImportance = theme.NewSuccessThemedResource(theme.ConfirmIcon()), receivedText(e, st, now), widget.SuccessImportance
 	case arrivals.Waiting:
 		v.icon, v.state = theme.HistoryIcon(), lang.L("Waiting for the upload.")
 		if e.Prefix != "" {
@@ -153,7 +152,7 @@ func entryOptions(e history.Entry) string {
 	case signing.MethodPost:
 		parts = append(parts, lang.L("request link, many files"))
 		if e.MaxSize > 0 {
-			parts = append(parts, fmt.Sprintf(lang.L("up to %s"), upload.FormatSize(e.MaxSize)))
+			parts = append(parts, fmt.Sprintf(lang.L("up to %s"), formatSize(e.MaxSize)))
 		}
 	default:
 		parts = append(parts, lang.L("upload link"))
@@ -194,10 +193,10 @@ func entryOptions(e history.Entry) string {
 
 // receivedText sums up what arrived: the file for a PUT link, the count,
 // size and names for a request link.
-func receivedText(e history.Entry, st *arrivals.Status) string {
+func receivedText(e history.Entry, st *arrivals.Status, now time.Time) string {
 	if e.Prefix == "" {
 		o := st.Objects[0]
-		parts := []string{fmt.Sprintf(lang.L("Received %s"), o.LastModified.Local().Format("2006-01-02 15:04")), upload.FormatSize(o.Size)}
+		parts := []string{fmt.Sprintf(lang.L("Received %s"), formatDateTime(o.LastModified, now)), formatSize(o.Size)}
 		if o.ContentType != "" {
 			parts = append(parts, o.ContentType)
 		}
@@ -216,7 +215,7 @@ func receivedText(e history.Entry, st *arrivals.Status) string {
 	if len(st.Objects) == 1 {
 		count = lang.L("Received 1 file")
 	}
-	return count + " · " + upload.FormatSize(total) + " · " + strings.Join(names, ", ")
+	return count + " · " + formatSize(total) + " · " + strings.Join(names, ", ")
 }
 
 // checkErrorText is a failed check on its row: why, in a sentence.

@@ -1,65 +1,95 @@
 package ui
 
 import (
-	"context"
 	"errors"
-	"net"
-	"net/http"
+	"fmt"
+	"strings"
+	"time"
 
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
-// ruleSentences word each validation rule for translation. signing's own
-// messages are English and name the exact value; a translated UI shows the
-// rule instead.
-var ruleSentences = []struct {
-	err error
-	msg string
-}{
-	{signing.ErrRegion, "The profile's region is not an OSS region ID such as cn-hangzhou."},
-	{signing.ErrEndpoint, "The profile's endpoint is not usable: edit the profile."},
-	{signing.ErrRegionMismatch, "The profile's endpoint belongs to another region: edit the profile."},
-	{signing.ErrBucketName, "Bucket names have 3 to 63 lowercase letters, digits and hyphens, and do not start or end with a hyphen."},
-	{signing.ErrKey, "Object keys have 1 to 1023 bytes, no control characters, and do not start with / or \\."},
-	{signing.ErrExpiryTooShort, "Choose an expiry at least 1 second from now."},
-	{signing.ErrExpiryTooLong, "OSS allows at most 7 days: choose an earlier expiry."},
-	{signing.ErrExpiryPastToken, "The link would outlive the profile's STS token: choose an earlier expiry."},
-	{signing.ErrTokenExpired, "The profile's STS token has expired: enter new temporary credentials."},
-	{signing.ErrCredentials, "Add a profile or try the local sandbox first."},
-	{signing.ErrContentType, "Use a MIME type such as application/pdf, or leave it empty."},
-	{signing.ErrStorageClass, "Choose a storage class from the list."},
-	{signing.ErrACL, "Choose an ACL from the list."},
-	{signing.ErrMetaName, "Metadata names use letters, digits and hyphens only."},
-	{signing.ErrMetaValue, "Metadata values use visible ASCII characters, without line breaks."},
-	{signing.ErrMetaTooLarge, "All metadata together may take at most 8 KB."},
-	{signing.ErrCallbackURL, "Enter 1 to 5 callback URLs, each a full http:// or https:// address."},
-	{signing.ErrCallbackHost, "The callback host is a host name such as example.com, without http://."},
-	{signing.ErrCallbackBody, "Enter a callback body, such as object=${object}&size=${size}."},
-	{signing.ErrCallbackVarName, "Custom variable names start with x: followed by lowercase letters or digits."},
-	{signing.ErrPrefix, "A request link's folder ends with / and is a valid start of an object key, such as in/acme/."},
-	{signing.ErrSizeRange, "Sizes are 0 to 5 GiB, the smallest no larger than the largest."},
+// localize renders a sentence from signing or app in the UI's language:
+// the format is looked up as a translation key, and sizes, times,
+// durations, lists and nested sentences among the arguments are written
+// with the UI's own helpers. Other arguments (names, keys, codes, server
+// text) are shown as they are.
+func localize(t message.Text) string {
+	s, _ := translate(t)
+	return s
 }
 
-// fieldMessage is the sentence shown under a field: signing's detailed
-// English message, or the translated rule in another language.
-func fieldMessage(fe *signing.FieldError) string {
-	for _, r := range ruleSentences {
-		if errors.Is(fe, r.err) {
-			if translated := lang.L(r.msg); translated != r.msg {
-				return translated
-			}
-			break
-		}
+// translate is localize, and whether the format has a translation in the
+// UI's language (always true in English). A sentence without one reads
+// better as the generic sentence for its kind than as English.
+func translate(t message.Text) (string, bool) {
+	if t.IsZero() {
+		return "", true
 	}
-	return fe.Msg
+	format := lang.L(t.Format)
+	ok := format != t.Format || uiLanguage() == "en"
+	args := make([]any, len(t.Args))
+	for i, a := range t.Args {
+		args[i] = localizeArg(a)
+	}
+	if len(args) == 0 {
+		return format, ok
+	}
+	return fmt.Sprintf(format, args...), ok
 }
 
-// uploadSentences word each kind of upload failure for translation; the
-// English UI shows app/upload's own, more specific sentence and hint.
+func localizeArg(a any) any {
+	switch v := a.(type) {
+	case message.Text:
+		return localize(v)
+	case message.List:
+		return localizeList(v)
+	case message.Size:
+		return formatSize(int64(v))
+	case message.Time:
+		return formatDateTime(time.Time(v), time.Now())
+	case message.Duration:
+		return humanDuration(time.Duration(v))
+	}
+	return a
+}
+
+// localizeList joins the parts as the language does: "a, b and c" / "a、b和c".
+func localizeList(l message.List) string {
+	parts := make([]string, len(l))
+	for i, t := range l {
+		parts[i] = localize(t)
+	}
+	if len(parts) <= 1 {
+		return strings.Join(parts, "")
+	}
+	return fmt.Sprintf(lang.L("%s and %s"), strings.Join(parts[:len(parts)-1], lang.L(", ")), parts[len(parts)-1])
+}
+
+// localizeLines renders sentences one per line.
+func localizeLines(ts []message.Text) string {
+	lines := make([]string, len(ts))
+	for i, t := range ts {
+		lines[i] = localize(t)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fieldMessage is the sentence shown under a field, in the UI's language.
+func fieldMessage(fe *signing.FieldError) string {
+	if fe.Text.IsZero() {
+		return fe.Msg // the UI's own, already translated
+	}
+	return localize(fe.Text)
+}
+
+// uploadSentences word each kind of upload failure, for the failures whose
+// specific sentence has no translation.
 var uploadSentences = []struct {
 	kind error
 	msg  string
@@ -86,68 +116,38 @@ var uploadSentences = []struct {
 }
 
 // uploadErrorText is an upload error as the card shows it: the sentence,
-// then the hint on its own line (or the translated kind of failure).
+// then the hint on its own line. A sentence with no translation in the
+// UI's language (such as signing's reason a link cannot be read) gives way
+// to the translated sentence for its kind of failure.
 func uploadErrorText(err error) string {
-	for _, s := range uploadSentences {
-		if errors.Is(err, s.kind) {
-			if translated := lang.L(s.msg); translated != s.msg {
-				return translated
-			}
-			break
-		}
-	}
 	var ue *upload.Error
-	if errors.As(err, &ue) {
-		if ue.Hint == "" {
-			return ue.Sentence
-		}
-		return ue.Sentence + "\n" + ue.Hint
+	if !errors.As(err, &ue) {
+		return capitalize(err.Error())
 	}
-	return capitalize(err.Error())
+	sentence, ok := translate(ue.Sentence)
+	if !ok {
+		for _, s := range uploadSentences {
+			if errors.Is(err, s.kind) {
+				return lang.L(s.msg)
+			}
+		}
+	}
+	if hint := localize(ue.Hint); hint != "" {
+		return sentence + "\n" + hint
+	}
+	return sentence
 }
 
-// ownerSentences word the owner's own request failures (app/bucket) for
-// translation, by OSS error code; the English UI shows app/bucket's
-// sentence, which names what was attempted.
-var ownerSentences = []struct {
-	code string
-	msg  string
-}{
-	{"NoSuchBucket", "The bucket does not exist: check the bucket name and region in the profile."},
-	{"InvalidAccessKeyId", "OSS does not know this AccessKey ID: check the profile's AccessKey, or rotate it."},
-	{"SignatureDoesNotMatch", "OSS refused the profile's AccessKey secret: give the profile its current secret (Profiles… → New secret…)."},
-	{"RequestTimeTooSkewed", "This computer's clock is more than 15 minutes off: set the date and time automatically."},
-	{"forbidden", "The profile's AccessKey is not allowed to do this: grant it the permission in RAM, or use another profile."},
-	{"network", "The endpoint cannot be reached: check the network connection and the profile's endpoint."},
-}
-
-// ownerErrorText is an owner request's failure as a sentence, with its
-// hint when withHint is set (a row has room for the sentence only).
+// ownerErrorText is an owner request's failure (app/bucket) as a
+// sentence, with its hint when withHint is set (a row has room for the
+// sentence only).
 func ownerErrorText(err error, withHint bool) string {
 	var be *bucket.Error
 	if !errors.As(err, &be) {
 		return errorSentence(err)
 	}
-	code := be.Code
-	var ne net.Error
-	switch {
-	case errors.Is(err, context.Canceled):
-		return lang.L("Stopped: nothing was saved.")
-	case code == "" && errors.As(err, &ne):
-		code = "network"
-	case be.Status == http.StatusForbidden && code != "InvalidAccessKeyId" && code != "SignatureDoesNotMatch" && code != "RequestTimeTooSkewed":
-		code = "forbidden"
+	if hint := localize(be.Hint); withHint && hint != "" {
+		return localize(be.Sentence) + "\n" + hint
 	}
-	for _, s := range ownerSentences {
-		if s.code == code {
-			if translated := lang.L(s.msg); translated != s.msg {
-				return translated
-			}
-			break
-		}
-	}
-	if withHint && be.Hint != "" {
-		return be.Sentence + "\n" + be.Hint
-	}
-	return be.Sentence
+	return localize(be.Sentence)
 }

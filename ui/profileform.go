@@ -114,7 +114,7 @@ func (f *profileForm) build() {
 
 	grid := newFormGrid()
 	row := func(label, field string, w fyne.CanvasObject) *formRow {
-		msg := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+		msg := &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
 		msg.Hide()
 		f.errors[field] = msg
 		return grid.add(label, container.NewVBox(w, msg))
@@ -139,12 +139,12 @@ func (f *profileForm) build() {
 	}
 	f.showRows()
 
-	f.pending = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
-	f.failure = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	f.pending = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
+	f.failure = &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
 	f.failure.Hide()
 	f.save = &widget.Button{Text: lang.L("Save"), Importance: widget.HighImportance, OnTapped: f.onSave}
 	cancel := &widget.Button{Text: lang.L("Cancel"), OnTapped: func() { f.dialog.Hide() }}
-	note := &widget.Label{Text: lang.L("Secrets are kept only in the OS keychain, never in a file."), Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	note := &widget.Label{Text: lang.L("Secrets are kept only in the OS keychain, never in a file."), Wrapping: textWrap(), Importance: widget.LowImportance}
 	content := container.NewVBox(grid.box, f.pending, f.failure, note, container.NewHBox(layout.NewSpacer(), cancel, f.save))
 	title := lang.L("Edit profile")
 	switch f.mode {
@@ -332,7 +332,7 @@ func (f *profileForm) onSave() {
 		case formRotate:
 			err = store.Rotate(p, sec)
 		}
-		fyne.Do(func() { f.saved(err) })
+		toUI(func() { f.saved(err) })
 	}()
 }
 

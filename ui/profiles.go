@@ -40,7 +40,7 @@ type profilesDialog struct {
 
 func showProfilesDialog(win fyne.Window, svc *Services, onChanged func()) *profilesDialog {
 	d := &profilesDialog{win: win, svc: svc, onChanged: onChanged}
-	d.status = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	d.status = &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
 	d.list = widget.NewList(
 		func() int { return len(d.profiles) },
 		func() fyne.CanvasObject {
@@ -61,7 +61,7 @@ func showProfilesDialog(win fyne.Window, svc *Services, onChanged func()) *profi
 			buttons[2].(*widget.Button).OnTapped = func() { d.remove(p) }
 		})
 	add := &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: func() { d.add() }}
-	note := &widget.Label{Text: lang.L("Secrets are kept only in the OS keychain, never in a file."), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
+	note := &widget.Label{Text: lang.L("Secrets are kept only in the OS keychain, never in a file."), Importance: widget.LowImportance, Wrapping: textWrap()}
 	content := container.NewBorder(container.NewVBox(note, d.status), container.NewHBox(add), nil, nil, d.list)
 	d.dialog = dialog.NewCustom(lang.L("Profiles"), lang.L("Close"), content, win)
 	d.dialog.Resize(fyne.NewSize(640, 420))
@@ -76,7 +76,7 @@ func (d *profilesDialog) add() *profileForm {
 }
 
 func profileLine(p credentials.Profile, now time.Time) string {
-	parts := []string{p.Name, credentials.MaskAccessKeyID(p.AccessKeyID), p.Region}
+	parts := []string{profileLabel(p.Name), credentials.MaskAccessKeyID(p.AccessKeyID), p.Region}
 	if p.Bucket != "" {
 		parts = append(parts, p.Bucket)
 	}
@@ -93,7 +93,7 @@ func profileLine(p credentials.Profile, now time.Time) string {
 func (d *profilesDialog) reload() {
 	go func() {
 		ps, err := d.svc.Profiles.List()
-		fyne.Do(func() { d.showProfiles(ps, err) })
+		toUI(func() { d.showProfiles(ps, err) })
 	}()
 }
 
@@ -124,7 +124,7 @@ func (d *profilesDialog) showStatus(err error) {
 func (d *profilesDialog) run(work func() error, done func()) {
 	go func() {
 		err := work()
-		fyne.Do(func() {
+		toUI(func() {
 			d.showStatus(err)
 			if err == nil {
 				if done != nil {

@@ -49,11 +49,11 @@ type queueRow struct {
 
 func newQueueView(win fyne.Window, svc *Services) *queueView {
 	q := &queueView{win: win, svc: svc}
-	q.hint = &widget.Label{Text: lang.L("Drop files or folders anywhere on this window, or add them here. A folder keeps its subfolders."), Wrapping: fyne.TextWrapWord}
+	q.hint = &widget.Label{Text: lang.L("Drop files or folders anywhere on this window, or add them here. A folder keeps its subfolders."), Wrapping: textWrap()}
 	q.list = container.NewVBox()
 	q.total = widget.NewProgressBar()
 	q.total.Hide()
-	q.totalText = &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
+	q.totalText = &widget.Label{Importance: widget.LowImportance, Wrapping: textWrap()}
 	q.totalText.Hide()
 	q.start = &widget.Button{Text: lang.L("Upload"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: q.onStart}
 	q.stop = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: q.onCancel}
@@ -102,12 +102,12 @@ func (q *queueView) addRow(f upload.File) {
 	r := &queueRow{
 		name:  &widget.Label{Text: f.Name, Truncation: fyne.TextTruncateEllipsis},
 		bar:   widget.NewProgressBar(),
-		state: &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance},
+		state: &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance},
 	}
 	r.bar.Hide()
 	size := ""
 	if st, err := statSize(f.Path); err == nil {
-		size = upload.FormatSize(st)
+		size = formatSize(st)
 	}
 	r.state.SetText(lang.L("Waiting"))
 	r.box = container.NewVBox(container.NewBorder(nil, nil, nil, widget.NewLabel(size), r.name), r.bar, r.state, widget.NewSeparator())
@@ -148,11 +148,11 @@ func (q *queueView) onStart() {
 	setOrHide(q.totalText, lang.L("Checking the files…"))
 	q.refresh()
 	runner := &upload.Queue{Link: q.link, Now: q.svc.Now,
-		Progress: func(s upload.QueueStatus) { fyne.Do(func() { q.show(s) }) }}
+		Progress: func(s upload.QueueStatus) { toUI(func() { q.show(s) }) }}
 	files := append([]upload.File(nil), q.files...)
 	go func() {
 		final := runner.Run(ctx, files)
-		fyne.Do(func() { q.finish(final) })
+		toUI(func() { q.finish(final) })
 	}()
 }
 
@@ -181,7 +181,7 @@ func (q *queueView) show(s upload.QueueStatus) {
 	if s.Total > 0 {
 		q.total.SetValue(float64(s.Sent) / float64(s.Total))
 	}
-	text := fmt.Sprintf(lang.L("%s of %s · %d of %d files stored"), upload.FormatSize(s.Sent), upload.FormatSize(s.Total), s.Stored, len(s.Files))
+	text := fmt.Sprintf(lang.L("%s of %s · %d of %d files stored"), formatSize(s.Sent), formatSize(s.Total), s.Stored, len(s.Files))
 	if s.Failed > 0 {
 		text += " · " + fmt.Sprintf(lang.L("%d failed"), s.Failed)
 	}
@@ -225,7 +225,7 @@ func (r *queueRow) show(f upload.FileStatus) {
 			r.bar.SetValue(float64(f.Sent) / float64(f.Size))
 		}
 		r.state.Importance = widget.LowImportance
-		r.state.SetText(fmt.Sprintf(lang.L("%s of %s"), upload.FormatSize(f.Sent), upload.FormatSize(f.Size)))
+		r.state.SetText(fmt.Sprintf(lang.L("%s of %s"), formatSize(f.Sent), formatSize(f.Size)))
 	case upload.Stored:
 		r.bar.SetValue(1)
 		r.state.Importance = widget.SuccessImportance

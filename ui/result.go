@@ -60,20 +60,20 @@ type resultCard struct {
 
 func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Request), onTestUpload func(string)) *resultCard {
 	r := &resultCard{win: win, svc: svc, shell: preferredShell()}
-	r.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
+	r.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: textWrap()}
 	r.countdown = &widget.Label{}
 	r.share = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
 	r.url = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
-	r.urlNote = &widget.Label{Wrapping: fyne.TextWrapWord}
+	r.urlNote = &widget.Label{Wrapping: textWrap()}
 	r.curl = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true, TextStyle: fyne.TextStyle{Monospace: true}}
 	r.headers = container.New(layout.NewFormLayout())
 	// The two links look alike: a line under each title says which is which.
-	r.shareAbout = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
-	r.urlAbout = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	r.shareAbout = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
+	r.urlAbout = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
 	r.qr = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
 	r.qr.SetMinSize(fyne.NewSize(240, 240))
-	r.qrNote = &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
-	r.notKept = &widget.Label{Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
+	r.qrNote = &widget.Label{Importance: widget.LowImportance, Wrapping: textWrap()}
+	r.notKept = &widget.Label{Importance: widget.WarningImportance, Wrapping: textWrap()}
 	r.notKept.Hide()
 
 	section := func(title *widget.Label, body fyne.CanvasObject, copyOf func() string) fyne.CanvasObject {
@@ -124,7 +124,7 @@ func (r *resultCard) show(link *signing.Link, req signing.Request) {
 	r.urlAbout.SetText(lang.L("The presigned URL alone, without the part after #: for clients you set the headers in yourself."))
 	r.headersTitle.SetText(lang.L("Headers the uploader must send, exactly"))
 	r.download.Show()
-	r.title.SetText(fmt.Sprintf(lang.L("Upload link for %s/%s, valid until %s"), req.Bucket, req.Key, link.ExpiresAt.Local().Format("2006-01-02 15:04:05")))
+	r.title.SetText(fmt.Sprintf(lang.L("Upload link for %s/%s, valid until %s"), req.Bucket, req.Key, formatDateTime(link.ExpiresAt, r.svc.Now())))
 	r.share.SetText(r.shareText)
 	r.url.SetText(r.urlText)
 	r.urlNote.Text, r.urlNote.Importance = plainURLNote(link.Headers)
@@ -280,7 +280,7 @@ func newCopyButton(label string, get func() string) *widget.Button {
 		b.SetText(lang.L("Copied"))
 		b.SetIcon(theme.ConfirmIcon())
 		time.AfterFunc(copiedFor, func() {
-			fyne.Do(func() {
+			toUI(func() {
 				b.SetText(label)
 				b.SetIcon(theme.ContentCopyIcon())
 			})
@@ -320,7 +320,7 @@ func showLinkDialog(win fyne.Window, title, link, note string) {
 	copyButton.Importance = widget.HighImportance
 	content := container.NewVBox(text, container.NewHBox(copyButton))
 	if note != "" {
-		content.Add(&widget.Label{Text: note, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance})
+		content.Add(&widget.Label{Text: note, Wrapping: textWrap(), Importance: widget.LowImportance})
 	}
 	d := dialog.NewCustom(title, lang.L("Close"), content, win)
 	d.Resize(fyne.NewSize(560, 300))

@@ -38,7 +38,7 @@ type resultPagePart struct {
 func (p *resultPagePart) build(section func(title *widget.Label, body fyne.CanvasObject, copyOf func() string) fyne.CanvasObject, bold func(string) *widget.Label) fyne.CanvasObject {
 	p.text = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
 	p.section = section(bold(lang.L("Page link (for a phone or a browser)")), p.text, func() string { return p.link })
-	p.audience = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	p.audience = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
 	browser := &widget.Button{Text: lang.L("Browser uploads…"), Icon: theme.UploadIcon(), Importance: widget.LowImportance, OnTapped: func() {
 		if p.onBrowserUploads != nil {
 			p.onBrowserUploads()

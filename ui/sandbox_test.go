@@ -144,9 +144,5 @@ func TestSandboxResumesForItsOpenLinks(t *testing.T) {
 	hist.entries = []history.Entry{link(SandboxProfileName, time.Hour)}
 	m := newMainWindow(test.NewTempWindow(t, widget.NewLabel("")), svc)
 	m.resumeSandbox()
-	select {
-	case <-started:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the sandbox did not start for its open link")
-	}
+	waitFor(t, "the sandbox to start for its open link", func() bool { return len(started) == 1 })
 }

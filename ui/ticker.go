@@ -2,8 +2,6 @@ package ui
 
 import (
 	"time"
-
-	"fyne.io/fyne/v2"
 )
 
 // ticker calls a function on the UI goroutine once a second, for the live
@@ -25,7 +23,7 @@ func (t *ticker) start(update func()) {
 			case <-stop:
 				return
 			case <-tick.C:
-				fyne.Do(func() {
+				toUI(func() {
 					select {
 					case <-stop: // stopped while this call was queued
 					default:

@@ -92,7 +92,7 @@ func (b *tipButton) MouseIn(e *desktop.MouseEvent) {
 		return
 	}
 	time.AfterFunc(tipDelay, func() {
-		fyne.Do(func() {
+		toUI(func() {
 			if b.tips.shown == b {
 				b.tips.show(b.tip, b)
 			}

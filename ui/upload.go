@@ -96,35 +96,35 @@ func (u *uploadTab) buildUI() {
 		u.paste.SetText(fyne.CurrentApp().Clipboard().Content())
 	}}
 	qrButton := &widget.Button{Text: lang.L("Open QR image…"), Icon: theme.FileImageIcon(), OnTapped: u.onOpenQR}
-	u.linkError = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	u.linkError = &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
 	u.linkError.Hide()
 
 	// Word wrap (long keys and hosts still break when they must): at 800
 	// pixels a break anywhere split "Uploads" itself.
-	u.destination = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
+	u.destination = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: textWrap()}
 	u.validUntil = &widget.Label{}
 	u.details = &widget.Label{Wrapping: fyne.TextWrapBreak}
-	u.warnings = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	u.warnings = &widget.Label{Wrapping: textWrap(), Importance: widget.WarningImportance}
 	u.card = widget.NewCard(lang.L("What this link allows"), "", container.NewVBox(u.destination, u.validUntil, u.details, u.warnings))
 	u.card.Hide()
 
 	choose := &widget.Button{Text: lang.L("Choose file…"), Icon: theme.FolderOpenIcon(), OnTapped: u.onChooseFile}
-	u.fileInfo = &widget.Label{Text: lang.L("Drop a file anywhere on this window, or choose one."), Wrapping: fyne.TextWrapWord}
-	u.fileWarning = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	u.fileInfo = &widget.Label{Text: lang.L("Drop a file anywhere on this window, or choose one."), Wrapping: textWrap()}
+	u.fileWarning = &widget.Label{Wrapping: textWrap(), Importance: widget.WarningImportance}
 	u.fileWarning.Hide()
-	u.typeWarning = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	u.typeWarning = &widget.Label{Wrapping: textWrap(), Importance: widget.WarningImportance}
 	u.typeWarning.Hide()
 
 	u.upload = &widget.Button{Text: lang.L("Upload"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: u.onUpload}
 	u.cancelButton = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: u.onCancel}
 	u.cancelButton.Hide()
-	u.blocked = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	u.blocked = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
 	u.progress = widget.NewProgressBar()
 	u.progress.Hide()
 	u.progressText = &widget.Label{Importance: widget.LowImportance}
 	u.progressText.Hide()
 
-	u.resultText = &widget.Label{Wrapping: fyne.TextWrapWord, Selectable: true}
+	u.resultText = &widget.Label{Wrapping: textWrap(), Selectable: true}
 	u.callbackText = &widget.Label{Wrapping: fyne.TextWrapBreak, TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true}
 	u.copyDetails = newCopyButton(lang.L("Copy details for the sender"), func() string { return u.details4Owner })
 	u.another = &widget.Button{Text: lang.L("Upload another"), Icon: theme.ViewRefreshIcon(), OnTapped: u.reset}
@@ -242,7 +242,7 @@ func (u *uploadTab) fillCard() {
 	}
 	u.details.SetText(strings.Join(lines, "\n"))
 	if len(in.Warnings) > 0 {
-		u.warnings.SetText(strings.Join(in.Warnings, "\n"))
+		u.warnings.SetText(localizeLines(in.Warnings))
 		u.warnings.Show()
 	} else {
 		u.warnings.Hide()
@@ -272,13 +272,13 @@ func (u *uploadTab) refreshValidity() {
 	if u.link != nil {
 		now := u.svc.Now()
 		left := u.link.ExpiresAt.Sub(now)
-		text := fmt.Sprintf(lang.L("Valid until %s (%s)"), u.link.ExpiresAt.Local().Format("2006-01-02 15:04:05"), untilText(u.link.ExpiresAt, now))
+		text := fmt.Sprintf(lang.L("Valid until %s (%s)"), formatDateTime(u.link.ExpiresAt, now), untilText(u.link.ExpiresAt, now))
 		importance := widget.MediumImportance
 		if left < lowTimeLeft {
 			importance = widget.DangerImportance
 		}
 		if left <= 0 {
-			text = fmt.Sprintf(lang.L("Expired at %s: ask the sender for a new link."), u.link.ExpiresAt.Local().Format("2006-01-02 15:04:05"))
+			text = fmt.Sprintf(lang.L("Expired at %s: ask the sender for a new link."), formatDateTime(u.link.ExpiresAt, now))
 		}
 		u.validUntil.Importance = importance
 		u.validUntil.SetText(text)
@@ -377,7 +377,7 @@ func (u *uploadTab) setFile(path string) {
 		return
 	}
 	u.file, u.sent, u.taken = path, false, false
-	u.fileInfo.SetText(fmt.Sprintf(lang.L("File: %s, %s, %s"), filepath.Base(path), upload.FormatSize(st.Size()), fileContentType(path)))
+	u.fileInfo.SetText(fmt.Sprintf(lang.L("File: %s, %s, %s"), filepath.Base(path), formatSize(st.Size()), fileContentType(path)))
 	u.fileWarning.Hide()
 	u.result.Hide()
 	u.checkContentType()
@@ -452,10 +452,10 @@ func (u *uploadTab) onUpload() {
 	u.progress.SetValue(0)
 	u.progress.Show()
 	setOrHide(u.progressText, lang.L("Starting…"))
-	req.Progress = func(p upload.Progress) { fyne.Do(func() { u.showProgress(p) }) }
+	req.Progress = func(p upload.Progress) { toUI(func() { u.showProgress(p) }) }
 	go func() {
 		res, err := upload.Upload(ctx, req)
-		fyne.Do(func() { u.finish(res, err) })
+		toUI(func() { u.finish(res, err) })
 	}()
 }
 
@@ -466,7 +466,7 @@ func (u *uploadTab) showProgress(p upload.Progress) {
 	if p.Total > 0 {
 		u.progress.SetValue(float64(p.Sent) / float64(p.Total))
 	}
-	text := fmt.Sprintf(lang.L("%s of %s · %s/s"), upload.FormatSize(p.Sent), upload.FormatSize(p.Total), upload.FormatSize(int64(p.Rate)))
+	text := fmt.Sprintf(lang.L("%s of %s · %s/s"), formatSize(p.Sent), formatSize(p.Total), formatSize(int64(p.Rate)))
 	if p.Rate > 0 && p.Sent < p.Total {
 		left := time.Duration(float64(p.Total-p.Sent) / p.Rate * float64(time.Second))
 		text += " · " + fmt.Sprintf(lang.L("%s left"), humanDuration(max(left, time.Second).Round(time.Second)))

@@ -40,5 +40,5 @@ func (u *uploadTab) fillRequestCard() {
 		lines = append(lines, lang.L("Signed with temporary (STS) credentials."))
 	}
 	u.details.SetText(strings.Join(lines, "\n"))
-	setOrHide(u.warnings, strings.Join(in.Warnings, "\n"))
+	setOrHide(u.warnings, localizeLines(in.Warnings))
 }

@@ -84,18 +84,18 @@ func (u *uploadTab) successText(res *upload.Result) string {
 	verified := lang.L("Integrity verified (CRC-64).")
 	switch {
 	case len(res.Mismatches) > 0:
-		verified = fmt.Sprintf(lang.L("Integrity not verified: %s"), strings.Join(res.Mismatches, "; "))
+		verified = fmt.Sprintf(lang.L("Integrity not verified: %s"), localizeList(res.Mismatches))
 	case res.CRCVerified:
 	case res.MD5Verified:
 		verified = lang.L("Integrity verified (MD5).")
 	default:
-		verified = fmt.Sprintf(lang.L("Integrity not verified: %s"), res.CRCNote)
+		verified = fmt.Sprintf(lang.L("Integrity not verified: %s"), localize(res.CRCNote))
 	}
 	rate := float64(res.Size) / max(res.Elapsed.Seconds(), 0.001)
-	stored := fmt.Sprintf(lang.L("%s is stored as %s."), upload.FormatSize(res.Size), u.link.Key)
+	stored := fmt.Sprintf(lang.L("%s is stored as %s."), formatSize(res.Size), u.link.Key)
 	if !res.Verified() {
 		// Only the server's word: say whose it is.
-		stored = fmt.Sprintf(lang.L("The server says %s is stored as %s."), upload.FormatSize(res.Size), u.link.Key)
+		stored = fmt.Sprintf(lang.L("The server says %s is stored as %s."), formatSize(res.Size), u.link.Key)
 	}
 	lines := []string{stored, verified}
 	if res.ETag != "" {
@@ -103,7 +103,7 @@ func (u *uploadTab) successText(res *upload.Result) string {
 	}
 	took := lang.L("Took less than a second.")
 	if res.Elapsed >= time.Second {
-		took = fmt.Sprintf(lang.L("Took %s at %s/s on average."), humanDuration(res.Elapsed.Round(time.Second)), upload.FormatSize(int64(rate)))
+		took = fmt.Sprintf(lang.L("Took %s at %s/s on average."), humanDuration(res.Elapsed.Round(time.Second)), formatSize(int64(rate)))
 	}
 	lines = append(lines, took)
 	return strings.Join(lines, "\n")
@@ -120,7 +120,7 @@ func (u *uploadTab) detailsForSender(res *upload.Result, err error) string {
 	var ue *upload.Error
 	if errors.As(err, &ue) {
 		lines = append(lines, fmt.Sprintf("status: %d", ue.Status), "code: "+ue.Code, "request id: "+ue.RequestID, "ec: "+ue.EC,
-			fmt.Sprintf("attempts: %d", ue.Attempts), "error: "+ue.Sentence)
+			fmt.Sprintf("attempts: %d", ue.Attempts), "error: "+ue.Sentence.String())
 	}
 	if res != nil {
 		lines = append(lines, "etag: "+res.ETag, "request id: "+res.RequestID)

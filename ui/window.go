@@ -82,7 +82,7 @@ func (m *mainWindow) buildUI() {
 	}
 	m.createTab.onProfilesChanged = m.loadProfiles
 	m.upload.owns = m.owns
-	m.status = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	m.status = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
 
 	m.welcome = m.buildWelcome()
 	// The welcome card has its own Try it locally: the toolbar's shows
@@ -127,7 +127,7 @@ func (m *mainWindow) buildUI() {
 func (m *mainWindow) buildWelcome() *fyne.Container {
 	text := &widget.Label{
 		Text:     lang.L("Create upload links for Alibaba Cloud OSS. Add an AccessKey to sign links for your buckets, or try the whole flow on this computer first, with no account."),
-		Wrapping: fyne.TextWrapWord,
+		Wrapping: textWrap(),
 	}
 	add := &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.AccountIcon(), Importance: widget.HighImportance, OnTapped: func() {
 		if m.svc.Profiles != nil {
@@ -151,7 +151,7 @@ func (m *mainWindow) loadProfiles() {
 	}
 	go func() {
 		ps, err := m.svc.Profiles.List()
-		fyne.Do(func() { m.showProfiles(ps, err) })
+		toUI(func() { m.showProfiles(ps, err) })
 	}()
 }
 
@@ -190,7 +190,7 @@ func (m *mainWindow) onProfiles() {
 // onTryLocally starts the embedded sandbox and selects its profile.
 func (m *mainWindow) onTryLocally() {
 	if m.sandbox != nil {
-		m.createTab.profile.SetSelected(m.sandbox.Profile.Name)
+		m.createTab.selectProfile(m.sandbox.Profile.Name)
 		return
 	}
 	m.startSandbox(true)
@@ -207,7 +207,7 @@ func (m *mainWindow) startSandbox(choose bool) {
 	m.status.SetText(lang.L("Starting the local sandbox…"))
 	go func() {
 		sb, err := m.svc.StartSandbox()
-		fyne.Do(func() { m.setSandbox(sb, err, choose) })
+		toUI(func() { m.setSandbox(sb, err, choose) })
 	}()
 }
 
@@ -224,7 +224,7 @@ func (m *mainWindow) resumeSandbox() {
 			return
 		}
 		if hasOpenSandboxLinks(entries, m.svc.Now()) {
-			fyne.Do(func() {
+			toUI(func() {
 				if m.sandbox == nil {
 					m.startSandbox(false)
 				}
@@ -250,7 +250,7 @@ func (m *mainWindow) setSandbox(sb *Sandbox, err error, choose bool) {
 	m.status.SetText(sandboxNote(sb))
 	m.refreshProfiles()
 	if choose || len(m.profiles) == 0 {
-		m.createTab.profile.SetSelected(sb.Profile.Name)
+		m.createTab.selectProfile(sb.Profile.Name)
 		if m.createTab.key.Text == "" {
 			m.createTab.key.SetText(sb.SampleKey)
 		}
@@ -312,7 +312,7 @@ func (m *mainWindow) onAbout() {
 	icon := canvas.NewImageFromResource(assets.Icon)
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSize(64, 64))
-	text := &widget.Label{Text: fmt.Sprintf(lang.L("OSS Drop %s\nUpload links for Alibaba Cloud OSS that work the first time.\nSecrets stay in the OS keychain."), appinfo.Get().Details.Version), Wrapping: fyne.TextWrapWord}
+	text := &widget.Label{Text: fmt.Sprintf(lang.L("OSS Drop %s\nUpload links for Alibaba Cloud OSS that work the first time.\nSecrets stay in the OS keychain."), appinfo.Get().Details.Version), Wrapping: textWrap()}
 	d := dialog.NewCustom(lang.L("About OSS Drop"), lang.L("Close"), container.NewBorder(nil, nil, container.NewCenter(icon), nil, text), m.win)
 	d.Resize(fyne.NewSize(min(520, m.win.Canvas().Size().Width-40), 220))
 	d.Show()

@@ -17,6 +17,7 @@ import (
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // Target is where requests go and who signs them: the endpoint fields and
@@ -41,7 +42,7 @@ func New(t Target) (*Client, error) { return newClient(t, nil) }
 // travels on the wire; nil keeps the SDK's own.
 func newClient(t Target, hc *http.Client) (*Client, error) {
 	if t.Bucket == "" {
-		return nil, &Error{Sentence: "No bucket is set.", Hint: "Choose the bucket in the profile or the form."}
+		return nil, &Error{Sentence: message.New("No bucket is set."), Hint: message.New("Choose the bucket in the profile or the form.")}
 	}
 	cfg := signing.SDKConfig(&t).
 		WithConnectTimeout(10 * time.Second).
@@ -75,7 +76,7 @@ func (c *Client) Head(ctx context.Context, key string) (*ObjectInfo, error) {
 	defer cancel()
 	res, err := c.sdk.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr(c.bucket), Key: oss.Ptr(key)})
 	if err != nil {
-		return nil, explain(fmt.Sprintf("look up %s/%s", c.bucket, key), err)
+		return nil, explain(message.New("look up %s/%s", c.bucket, key), err)
 	}
 	info := &ObjectInfo{Key: key, Size: res.ContentLength, ETag: trimQuotes(oss.ToString(res.ETag)),
 		CRC64: oss.ToString(res.HashCRC64), ContentType: oss.ToString(res.ContentType)}
@@ -102,42 +103,43 @@ type Error struct {
 	Status    int
 	Code      string
 	RequestID string
-	Sentence  string
-	Hint      string
+	Sentence  message.Text
+	Hint      message.Text
 	Err       error
 }
 
 func (e *Error) Error() string {
-	if e.Hint == "" {
-		return e.Sentence
+	if e.Hint.IsZero() {
+		return e.Sentence.String()
 	}
-	return e.Sentence + " " + e.Hint
+	return e.Sentence.String() + " " + e.Hint.String()
 }
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// explain turns an SDK error into an *Error; what says what was attempted.
-func explain(what string, err error) error {
+// explain turns an SDK error into an *Error; what says what was attempted,
+// as a verb phrase ("list reports/in/").
+func explain(what message.Text, err error) error {
 	var se *oss.ServiceError
 	if errors.As(err, &se) {
 		e := &Error{Status: se.StatusCode, Code: se.Code, RequestID: se.RequestID, Err: err}
 		switch {
 		case se.StatusCode == http.StatusNotFound && se.Code == "NoSuchBucket":
 			e.Err = fmt.Errorf("%w: %w", ErrNotFound, err)
-			e.Sentence, e.Hint = "The bucket does not exist.", "Check the bucket name and region in the profile."
+			e.Sentence, e.Hint = message.New("The bucket does not exist."), message.New("Check the bucket name and region in the profile.")
 		case se.StatusCode == http.StatusNotFound:
 			e.Err = fmt.Errorf("%w: %w", ErrNotFound, err)
-			e.Sentence, e.Hint = "There is no such object yet.", ""
+			e.Sentence, e.Hint = message.New("There is no such object yet."), message.Text{}
 		case se.Code == "InvalidAccessKeyId":
-			e.Sentence, e.Hint = "OSS does not know this AccessKey ID.", "Check the profile's AccessKey, or rotate it."
+			e.Sentence, e.Hint = message.New("OSS does not know this AccessKey ID."), message.New("Check the profile's AccessKey, or rotate it.")
 		case se.Code == "SignatureDoesNotMatch":
-			e.Sentence, e.Hint = "OSS refused the profile's AccessKey secret.", "Give the profile its current secret (Profiles… → New secret…, or ossdrop profile rotate)."
+			e.Sentence, e.Hint = message.New("OSS refused the profile's AccessKey secret."), message.New("Give the profile its current secret (Profiles… → New secret…, or ossdrop profile rotate).")
 		case se.Code == "RequestTimeTooSkewed":
-			e.Sentence, e.Hint = "This computer's clock is more than 15 minutes off.", "Set the date and time automatically, then try again."
+			e.Sentence, e.Hint = message.New("This computer's clock is more than 15 minutes off."), message.New("Set the date and time automatically, then try again.")
 		case se.StatusCode == http.StatusForbidden:
-			e.Sentence, e.Hint = fmt.Sprintf("The profile's AccessKey is not allowed to %s (%s).", what, se.Code), "Grant it the permission in RAM, or use another profile."
+			e.Sentence, e.Hint = message.New("The profile's AccessKey is not allowed to %s (%s).", what, se.Code), message.New("Grant it the permission in RAM, or use another profile.")
 		default:
-			e.Sentence, e.Hint = fmt.Sprintf("OSS refused to %s: %s (%s).", what, se.Message, se.Code), "Try again later; if it persists, check the profile."
+			e.Sentence, e.Hint = message.New("OSS refused to %s: %s (%s).", what, se.Message, se.Code), message.New("Try again later; if it persists, check the profile.")
 		}
 		return e
 	}
@@ -145,11 +147,11 @@ func explain(what string, err error) error {
 	var ne net.Error
 	switch {
 	case errors.Is(err, context.Canceled):
-		e.Sentence = fmt.Sprintf("Stopped before it could %s.", what)
+		e.Sentence = message.New("Stopped before it could %s.", what)
 	case errors.As(err, &ne) && ne.Timeout(), errors.Is(err, context.DeadlineExceeded):
-		e.Sentence, e.Hint = fmt.Sprintf("The endpoint did not answer in time to %s.", what), "Check the network connection and the profile's endpoint."
+		e.Sentence, e.Hint = message.New("The endpoint did not answer in time to %s.", what), message.New("Check the network connection and the profile's endpoint.")
 	default:
-		e.Sentence, e.Hint = fmt.Sprintf("Could not %s: the endpoint is not reachable.", what), "Check the network connection and the profile's endpoint."
+		e.Sentence, e.Hint = message.New("Could not %s: the endpoint is not reachable.", what), message.New("Check the network connection and the profile's endpoint.")
 	}
 	return e
 }

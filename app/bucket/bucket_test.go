@@ -70,7 +70,7 @@ func TestHeadWithTheSDK(t *testing.T) {
 	cw, _ := New(wrong)
 	_, err = cw.Head(context.Background(), "in/报告 1.txt")
 	var e *Error
-	if !errors.As(err, &e) || e.Status != http.StatusForbidden || e.Code != "SignatureDoesNotMatch" || e.Sentence == "" {
+	if !errors.As(err, &e) || e.Status != http.StatusForbidden || e.Code != "SignatureDoesNotMatch" || e.Sentence.IsZero() {
 		t.Fatalf("Head with a wrong secret = %#v", err)
 	}
 	if strings.Contains(err.Error(), "not-the-secret") {
@@ -84,7 +84,7 @@ func TestUnreachableEndpoint(t *testing.T) {
 	c, _ := New(target)
 	_, err := c.Head(context.Background(), "k")
 	var e *Error
-	if !errors.As(err, &e) || e.Status != 0 || !strings.Contains(e.Sentence, "not reachable") {
+	if !errors.As(err, &e) || e.Status != 0 || !strings.Contains(e.Sentence.String(), "not reachable") {
 		t.Fatalf("Head at a closed port = %v", err)
 	}
 }

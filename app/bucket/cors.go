@@ -10,6 +10,7 @@ import (
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // MaxCORSRules is the most CORS rules OSS keeps for one bucket.
@@ -86,7 +87,7 @@ func (c *Client) corsConfig(ctx context.Context) ([]CORSRule, *bool, error) {
 		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, nil, explain(fmt.Sprintf("read the CORS rules of %s", c.bucket), err)
+		return nil, nil, explain(message.New("read the CORS rules of %s", c.bucket), err)
 	}
 	if res.CORSConfiguration == nil {
 		return nil, nil, nil
@@ -118,8 +119,8 @@ type AllowResult struct {
 // writes them all, and reads them back to confirm.
 func (c *Client) AllowOrigin(ctx context.Context, origin string) (*AllowResult, error) {
 	if norm, err := signing.PageOrigin(origin); err != nil || norm != origin {
-		return nil, &Error{Sentence: fmt.Sprintf("%q is not an origin.", origin),
-			Hint: "Give the page's scheme, host and port only, such as https://files.example.com."}
+		return nil, &Error{Sentence: message.New("%q is not an origin.", origin),
+			Hint: message.New("Give the page's scheme, host and port only, such as https://files.example.com.")}
 	}
 	rules, vary, err := c.corsConfig(ctx)
 	if err != nil {
@@ -131,8 +132,8 @@ func (c *Client) AllowOrigin(ctx context.Context, origin string) (*AllowResult, 
 		return &AllowResult{Rules: rules}, nil
 	}
 	if len(merged) > MaxCORSRules {
-		return nil, &Error{Sentence: fmt.Sprintf("The bucket %s already has %d CORS rules, the most OSS allows, so no rule for %s can be added.", c.bucket, len(rules), origin),
-			Hint: "Remove a rule you no longer need in the OSS console (Bucket → Content Security → CORS), then try again."}
+		return nil, &Error{Sentence: message.New("The bucket %s already has %d CORS rules, the most OSS allows, so no rule for %s can be added.", c.bucket, len(rules), origin),
+			Hint: message.New("Remove a rule you no longer need in the OSS console (Bucket → Content Security → CORS), then try again.")}
 	}
 	cfg := &oss.CORSConfiguration{ResponseVary: vary}
 	for _, r := range merged {
@@ -145,15 +146,15 @@ func (c *Client) AllowOrigin(ctx context.Context, origin string) (*AllowResult, 
 	put, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	if _, err := c.sdk.PutBucketCors(put, &oss.PutBucketCorsRequest{Bucket: oss.Ptr(c.bucket), CORSConfiguration: cfg}); err != nil {
-		return nil, explain(fmt.Sprintf("change the CORS rules of %s", c.bucket), err)
+		return nil, explain(message.New("change the CORS rules of %s", c.bucket), err)
 	}
 	back, _, err := c.corsConfig(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if len(back) != len(merged) || !back[0].covers(want) {
-		return nil, &Error{Sentence: fmt.Sprintf("OSS did not keep the new CORS rule for %s: it lists %d rules.", origin, len(back)),
-			Hint: "Check the bucket's CORS rules in the OSS console; another program may have changed them at the same time."}
+		return nil, &Error{Sentence: message.New("OSS did not keep the new CORS rule for %s: it lists %d rules.", origin, len(back)),
+			Hint: message.New("Check the bucket's CORS rules in the OSS console; another program may have changed them at the same time.")}
 	}
 	return &AllowResult{Rules: back, Added: true}, nil
 }

@@ -98,7 +98,7 @@ func TestAllowOriginWithTheSDK(t *testing.T) {
 		}
 		_, err := c.AllowOrigin(ctx, "https://files.example.com")
 		var e *Error
-		if !errors.As(err, &e) || !strings.Contains(e.Sentence, "10 CORS rules") || e.Hint == "" {
+		if !errors.As(err, &e) || !strings.Contains(e.Sentence.String(), "10 CORS rules") || e.Hint.IsZero() {
 			t.Fatalf("AllowOrigin on a full bucket = %v", err)
 		}
 		if back, _ := c.CORSRules(ctx); len(back) != MaxCORSRules {

@@ -3,7 +3,6 @@ package bucket
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/ossdrop/ossdrop/signing/message"
 
 	"github.com/ossdrop/ossdrop/app/osscrc"
 )
@@ -51,7 +51,7 @@ type Downloaded struct {
 // failed or cancelled download leaves nothing behind and never damages a
 // file that was there.
 func (c *Client) Download(ctx context.Context, key, dest string, opts DownloadOptions) (*Downloaded, error) {
-	what := fmt.Sprintf("download %s/%s", c.bucket, key)
+	what := message.New("download %s/%s", c.bucket, key)
 	if !opts.Overwrite {
 		if _, err := os.Lstat(dest); err == nil {
 			return nil, existsError(dest)
@@ -94,8 +94,8 @@ func (c *Client) Download(ctx context.Context, key, dest string, opts DownloadOp
 		return nil, explain(what, err)
 	}
 	if res.ContentLength >= 0 && n != res.ContentLength {
-		return nil, &Error{Sentence: fmt.Sprintf("The download of %s stopped after %d of %d bytes: nothing was saved.", key, n, res.ContentLength),
-			Hint: "Try again.", Err: io.ErrUnexpectedEOF}
+		return nil, &Error{Sentence: message.New("The download of %s stopped after %d of %d bytes: nothing was saved.", key, n, res.ContentLength),
+			Hint: message.New("Try again."), Err: io.ErrUnexpectedEOF}
 	}
 	d := &Downloaded{Path: dest, ObjectInfo: ObjectInfo{Key: key, Size: n, ETag: trimQuotes(oss.ToString(res.ETag)),
 		CRC64: oss.ToString(res.HashCRC64), ContentType: oss.ToString(res.ContentType)}}
@@ -105,8 +105,8 @@ func (c *Client) Download(ctx context.Context, key, dest string, opts DownloadOp
 	if d.CRC64 != "" {
 		want, perr := strconv.ParseUint(d.CRC64, 10, 64)
 		if perr != nil || want != crc.Sum64() {
-			return nil, &Error{Sentence: fmt.Sprintf("The bytes received for %s do not match its CRC-64 (%s on the server, %d received): nothing was saved.", key, d.CRC64, crc.Sum64()),
-				Hint: "Try again; if it happens again, the connection is changing the data.", Err: ErrChecksum}
+			return nil, &Error{Sentence: message.New("The bytes received for %s do not match its CRC-64 (%s on the server, %d received): nothing was saved.", key, d.CRC64, crc.Sum64()),
+				Hint: message.New("Try again; if it happens again, the connection is changing the data."), Err: ErrChecksum}
 		}
 		d.CRCChecked = true
 	}
@@ -174,10 +174,10 @@ func isWriteError(err error, f *os.File) bool {
 }
 
 func existsError(dest string) error {
-	return &Error{Sentence: fmt.Sprintf("%s already exists.", dest), Hint: "Choose another name, or say that it may be replaced.", Err: ErrExists}
+	return &Error{Sentence: message.New("%s already exists.", dest), Hint: message.New("Choose another name, or say that it may be replaced."), Err: ErrExists}
 }
 
 func localError(dest string, err error) error {
-	return &Error{Sentence: fmt.Sprintf("Could not save the download as %s.", dest),
-		Hint: "Choose a folder you can write to, with enough free space.", Err: err}
+	return &Error{Sentence: message.New("Could not save the download as %s.", dest),
+		Hint: message.New("Choose a folder you can write to, with enough free space."), Err: err}
 }

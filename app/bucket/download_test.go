@@ -74,7 +74,7 @@ func TestOwnerErrorsAreSentences(t *testing.T) {
 			for name, call := range calls {
 				err := call()
 				var e *Error
-				if !errors.As(err, &e) || e.Code != tc.code || !strings.Contains(e.Sentence, tc.sentence) || e.Hint == "" {
+				if !errors.As(err, &e) || e.Code != tc.code || !strings.Contains(e.Sentence.String(), tc.sentence) || e.Hint.IsZero() {
 					t.Errorf("%s: %#v, want %s with %q and a hint", name, err, tc.code, tc.sentence)
 				}
 				if strings.Contains(err.Error(), "not-the-secret") {
@@ -112,7 +112,7 @@ func TestDownloadChecksCRC64(t *testing.T) {
 		os.WriteFile(dest, []byte("mine"), 0o600)
 		_, err := c.Download(context.Background(), "in/q3.pdf", dest, DownloadOptions{})
 		var e *Error
-		if !errors.Is(err, ErrExists) || !errors.As(err, &e) || !strings.Contains(e.Sentence, "already exists") {
+		if !errors.Is(err, ErrExists) || !errors.As(err, &e) || !strings.Contains(e.Sentence.String(), "already exists") {
 			t.Fatalf("Download over a file = %v", err)
 		}
 		if got, _ := os.ReadFile(dest); string(got) != "mine" {
@@ -149,7 +149,7 @@ func TestDownloadChecksCRC64(t *testing.T) {
 		out := filepath.Join(dir, "bad.pdf")
 		_, err := cb.Download(context.Background(), "in/q3.pdf", out, DownloadOptions{})
 		var e *Error
-		if !errors.Is(err, ErrChecksum) || !errors.As(err, &e) || !strings.Contains(e.Sentence, "CRC-64") {
+		if !errors.Is(err, ErrChecksum) || !errors.As(err, &e) || !strings.Contains(e.Sentence.String(), "CRC-64") {
 			t.Fatalf("Download of corrupted bytes = %v", err)
 		}
 		onlyFiles(t, dir, "q3.pdf")
@@ -167,7 +167,7 @@ func TestDownloadChecksCRC64(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		_, err := c.Download(ctx, "in/q3.pdf", filepath.Join(dir, "cancelled.pdf"), DownloadOptions{Progress: func(w, n int64) { cancel() }})
 		var e *Error
-		if !errors.As(err, &e) || !strings.Contains(e.Sentence, "Stopped") {
+		if !errors.As(err, &e) || !strings.Contains(e.Sentence.String(), "Stopped") {
 			t.Fatalf("cancelled Download = %v", err)
 		}
 		onlyFiles(t, dir, "q3.pdf")

@@ -2,9 +2,9 @@ package bucket
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // MaxListed caps one listing: a request link's folder is read whole on
@@ -30,7 +30,7 @@ func (c *Client) List(ctx context.Context, prefix string) (*Listing, error) {
 	for p.HasNext() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, explain(fmt.Sprintf("list %s/%s", c.bucket, prefix), err)
+			return nil, explain(message.New("list %s/%s", c.bucket, prefix), err)
 		}
 		for _, o := range page.Contents {
 			key := oss.ToString(o.Key)

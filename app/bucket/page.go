@@ -11,6 +11,7 @@ import (
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // PageKey is where PublishPage stores the upload page. On a custom domain
@@ -45,14 +46,14 @@ type Published struct {
 func (c *Client) PublishPage(ctx context.Context, page []byte, contentType string) (*Published, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	what := fmt.Sprintf("publish the upload page to %s/%s", c.bucket, PageKey)
+	what := message.New("publish the upload page to %s/%s", c.bucket, PageKey)
 	head, err := c.sdk.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr(c.bucket), Key: oss.Ptr(PageKey)})
 	replaced := err == nil
 	var se *oss.ServiceError
 	switch {
 	case err == nil && head.Metadata[pageMarkerName] != pageMarkerValue:
-		return nil, &Error{Sentence: fmt.Sprintf("The bucket %s already has an object named %s that OSS Drop did not put there, so it is left alone.", c.bucket, PageKey),
-			Hint: "Move or delete that object if it is not needed, then publish again."}
+		return nil, &Error{Sentence: message.New("The bucket %s already has an object named %s that OSS Drop did not put there, so it is left alone.", c.bucket, PageKey),
+			Hint: message.New("Move or delete that object if it is not needed, then publish again.")}
 	case err != nil && !(errors.As(err, &se) && se.StatusCode == 404):
 		return nil, explain(what, err)
 	}

@@ -167,7 +167,7 @@ func downloadDest(arg, key string) (string, error) {
 func downloadFailure(env *Env, err error) int {
 	var e *bucket.Error
 	if errors.Is(err, bucket.ErrExists) && errors.As(err, &e) {
-		return failed(env, e.Sentence, "add --force to replace it, or give another DEST")
+		return failed(env, e.Sentence.String(), "add --force to replace it, or give another DEST")
 	}
 	return bucketFailure(env, err)
 }

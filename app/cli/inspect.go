@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 func init() {
@@ -109,7 +110,7 @@ func inspectionJSON(in *signing.Inspection, now time.Time) inspectionOutput {
 		AccessKeyID: in.AccessKeyID, STSToken: in.HasSTSToken, ExpiresAt: in.ExpiresAt.UTC().Format(time.RFC3339),
 		Expired: in.Expired(now), Headers: in.Headers.Map(), HeadersKnown: in.HeadersKnown,
 		Callback: in.Callback, CallbackVars: in.CallbackVars, Curl: in.CurlIn(signing.NaturalShell, ""), CurlCommands: curlCommands(in.CurlIn, ""),
-		Warnings: in.Warnings, PageURL: in.PageURL,
+		Warnings: message.Strings(in.Warnings), PageURL: in.PageURL,
 	}
 	// A request link's form takes its fields in the body: no headers.
 	if in.HeadersKnown && in.Request == nil {
@@ -186,7 +187,7 @@ func printInspection(w io.Writer, in *signing.Inspection, now time.Time) {
 	if len(in.Warnings) > 0 {
 		fmt.Fprintln(w, "Warnings:")
 		for _, warning := range in.Warnings {
-			fmt.Fprintf(w, "  - %s\n", termSafe(warning))
+			fmt.Fprintf(w, "  - %s\n", termSafe(warning.String()))
 		}
 	}
 }

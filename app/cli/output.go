@@ -156,7 +156,7 @@ func uploadErrorOutput(err error) errorOutput {
 	if !errors.As(err, &e) {
 		return errorOutput{Kind: "failed", Message: err.Error()}
 	}
-	out := errorOutput{Kind: "failed", Message: e.Sentence, Hint: e.Hint, Code: e.Code, Status: e.Status, RequestID: e.RequestID, EC: e.EC}
+	out := errorOutput{Kind: "failed", Message: e.Sentence.String(), Hint: e.Hint.String(), Code: e.Code, Status: e.Status, RequestID: e.RequestID, EC: e.EC}
 	for _, k := range uploadKinds {
 		if errors.Is(err, k.kind) {
 			out.Kind = k.name

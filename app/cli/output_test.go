@@ -17,6 +17,7 @@ import (
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // oneJSONObject decodes stdout as exactly one JSON object and nothing else.
@@ -311,7 +312,7 @@ func TestEveryUploadKindHasAName(t *testing.T) {
 		upload.ErrCallback, upload.ErrChecksum, upload.ErrUnverified, upload.ErrNetwork, upload.ErrServer, upload.ErrRefused, upload.ErrCanceled}
 	seen := map[string]bool{}
 	for _, k := range kinds {
-		name := uploadErrorOutput(&upload.Error{Kind: k, Sentence: "x"}).Kind
+		name := uploadErrorOutput(&upload.Error{Kind: k, Sentence: message.New("x")}).Kind
 		if name == "failed" || seen[name] {
 			t.Errorf("%v: kind name %q", k, name)
 		}

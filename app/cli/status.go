@@ -270,7 +270,7 @@ func statusJSON(rows []statusRow) []statusOutput {
 		var be *bucket.Error
 		switch {
 		case errors.As(st.Err, &be):
-			o.Error, o.Hint = be.Sentence, be.Hint
+			o.Error, o.Hint = be.Sentence.String(), be.Hint.String()
 		case st.Err != nil:
 			o.Error = errorText(st.Err)
 		}

@@ -86,7 +86,7 @@ func (f *targetFlags) client(env *Env, command string) (c *bucket.Client, code i
 func bucketFailure(env *Env, err error) int {
 	var be *bucket.Error
 	if errors.As(err, &be) {
-		return failed(env, be.Sentence, be.Hint)
+		return failed(env, be.Sentence.String(), be.Hint.String())
 	}
 	return failed(env, fmt.Sprint(err), "")
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 func init() {
@@ -96,7 +97,7 @@ func runUpload(args []string, env *Env) int {
 		return uploadFailure(env, err)
 	}
 	for _, w := range plan.Warnings {
-		fmt.Fprintf(env.Stderr, "warning: %s\n", termSafe(w))
+		fmt.Fprintf(env.Stderr, "warning: %s\n", termSafe(w.String()))
 	}
 
 	var bar *progressbar.ProgressBar
@@ -210,7 +211,7 @@ func uploadJSON(res *upload.Result) uploadOutput {
 		ETag: res.ETag, Size: res.Size, CRC64: fmt.Sprint(res.CRC64), MD5: res.MD5,
 		Verified: res.Verified(), CRCVerified: res.CRCVerified, MD5Verified: res.MD5Verified,
 		RequestID: res.RequestID, VersionID: res.VersionID, Status: res.Status, Attempts: res.Attempts,
-		ElapsedSeconds: res.Elapsed.Seconds(), Notes: []string{}, Mismatches: append([]string{}, res.Mismatches...),
+		ElapsedSeconds: res.Elapsed.Seconds(), Notes: []string{}, Mismatches: message.Strings(res.Mismatches),
 	}
 	switch {
 	case len(res.CallbackBody) == 0:
@@ -219,9 +220,9 @@ func uploadJSON(res *upload.Result) uploadOutput {
 	default:
 		out.Callback = string(res.CallbackBody)
 	}
-	for _, note := range []string{res.CRCNote, res.MD5Note} {
-		if note != "" {
-			out.Notes = append(out.Notes, note)
+	for _, note := range []message.Text{res.CRCNote, res.MD5Note} {
+		if !note.IsZero() {
+			out.Notes = append(out.Notes, note.String())
 		}
 	}
 	return out
@@ -269,13 +270,13 @@ func verifiedText(res *upload.Result, err error) string {
 	case errors.Is(err, upload.ErrChecksum) && len(res.Mismatches) > 0 && strings.Contains(err.Error(), "differs"):
 		return "NO: the object on the server differs from the file"
 	case len(res.Mismatches) > 0:
-		return "NO: " + strings.Join(res.Mismatches, "; ")
+		return "NO: " + strings.Join(message.Strings(res.Mismatches), "; ")
 	case res.CRCVerified && res.MD5Verified:
 		return "yes: CRC-64 and MD5 match the server's"
 	case res.CRCVerified:
-		return "yes: CRC-64 matches the server's (" + res.MD5Note + ")"
+		return "yes: CRC-64 matches the server's (" + res.MD5Note.String() + ")"
 	case res.MD5Verified:
-		return "yes: MD5 matches the server's (" + res.CRCNote + ")"
+		return "yes: MD5 matches the server's (" + res.CRCNote.String() + ")"
 	}
-	return "no: " + res.CRCNote + "; " + res.MD5Note
+	return "no: " + res.CRCNote.String() + "; " + res.MD5Note.String()
 }

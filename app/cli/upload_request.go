@@ -42,7 +42,7 @@ func uploadRequestLink(env *Env, in *signing.Inspection, paths []string, o reque
 		return invalid(env, "the folders hold no files", "name the files or folders to upload")
 	}
 	for _, w := range in.Warnings {
-		fmt.Fprintf(env.Stderr, "warning: %s\n", termSafe(w))
+		fmt.Fprintf(env.Stderr, "warning: %s\n", termSafe(w.String()))
 	}
 	q := &upload.Queue{Link: in, Retries: retries, Now: env.Now, AllowUnverified: o.allowUnverified}
 	if retries == 0 {
@@ -109,7 +109,7 @@ func printQueueFile(env *Env, f upload.FileStatus) {
 	if f.State == upload.Stored {
 		check := "verified " + verifiedText(f.Result, nil)
 		if !f.Result.Verified() {
-			check = "NOT verified, accepted with --allow-unverified (" + f.Result.CRCNote + "; " + f.Result.MD5Note + ")"
+			check = "NOT verified, accepted with --allow-unverified (" + f.Result.CRCNote.String() + "; " + f.Result.MD5Note.String() + ")"
 		}
 		fmt.Fprintf(env.Stdout, "stored  %s → %s (%s), %s\n", f.Name, f.Key, upload.FormatSize(f.Result.Size), check)
 		return
@@ -172,7 +172,7 @@ func queueJSON(s upload.QueueStatus) queueOutput {
 		}
 		var e *upload.Error
 		if errors.As(f.Err, &e) {
-			fo.Error, fo.Hint = e.Sentence, e.Hint
+			fo.Error, fo.Hint = e.Sentence.String(), e.Hint.String()
 		}
 		out.Files = append(out.Files, fo)
 	}

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // MaxSize is the most OSS stores with one PUT (5 GiB); larger files need a
@@ -37,7 +38,7 @@ type Plan struct {
 	Headers signing.Headers
 	// Warnings are things that may make the upload fail but do not stop it,
 	// such as a bare link that does not say which headers it was signed with.
-	Warnings []string
+	Warnings []message.Text
 
 	now  func() time.Time
 	form *formFraming // request links only
@@ -67,21 +68,21 @@ func Prepare(req Request) (*Plan, error) {
 		var err error
 		if in, err = signing.Inspect(req.LinkText, now()); err != nil {
 			sentence, hint := splitHint(strings.TrimPrefix(err.Error(), signing.ErrNotALink.Error()+": "))
-			return nil, &Error{Kind: ErrLink, Sentence: sentence, Hint: hint, Err: err}
+			return nil, &Error{Kind: ErrLink, Sentence: untranslated(sentence), Hint: untranslated(hint), Err: err}
 		}
 	}
 	if at := now(); in.Expired(at) {
 		return nil, &Error{Kind: ErrExpired,
-			Sentence: fmt.Sprintf("This link expired at %s (%s ago).", localTime(in.ExpiresAt), signing.HumanDuration(at.Sub(in.ExpiresAt))),
-			Hint:     "Ask the sender for a new link."}
+			Sentence: message.New("This link expired at %s (%s ago).", message.Time(in.ExpiresAt), message.Duration(at.Sub(in.ExpiresAt))),
+			Hint:     message.New("Ask the sender for a new link.")}
 	}
 	if in.Request != nil {
 		return prepareForm(req, in, &Plan{Link: in, File: req.File, now: now})
 	}
 	if in.Method != signing.MethodPut {
 		return nil, &Error{Kind: ErrMethod,
-			Sentence: fmt.Sprintf("This link is for %s, not for uploading a file (PUT).", in.Method),
-			Hint:     "Ask the sender for an upload link."}
+			Sentence: message.New("This link is for %s, not for uploading a file (PUT).", in.Method),
+			Hint:     message.New("Ask the sender for an upload link.")}
 	}
 	p := &Plan{Link: in, File: req.File, Key: in.Key, now: now}
 	if err := p.mergeHeaders(req.ExtraHeaders); err != nil {
@@ -102,6 +103,16 @@ func splitHint(msg string) (sentence, hint string) {
 	return capitalize(msg) + ".", ""
 }
 
+// untranslated carries English text that has no translation, such as
+// signing's reasons a link cannot be read: a translated UI shows its own
+// sentence for the kind of failure instead.
+func untranslated(s string) message.Text {
+	if s == "" {
+		return message.Text{}
+	}
+	return message.New("%s", s)
+}
+
 func capitalize(s string) string {
 	for i, r := range s {
 		return string(unicode.ToUpper(r)) + s[i+len(string(r)):]
@@ -119,13 +130,13 @@ func (p *Plan) mergeHeaders(extra signing.Headers) error {
 		name := strings.ToLower(strings.TrimSpace(h.Name))
 		if !httpguts.ValidHeaderFieldName(name) || strings.ContainsAny(h.Value, "\r\n\x00") {
 			return &Error{Kind: ErrHeader,
-				Sentence: fmt.Sprintf("The header %q is not a valid HTTP header.", h.Name+": "+h.Value),
-				Hint:     "Write headers as 'Name: value', one per flag."}
+				Sentence: message.New("The header %q is not a valid HTTP header.", h.Name+": "+h.Value),
+				Hint:     message.New("Write headers as 'Name: value', one per flag.")}
 		}
 		if http.CanonicalHeaderKey(name) == "Content-Length" || http.CanonicalHeaderKey(name) == "Transfer-Encoding" {
 			return &Error{Kind: ErrHeader,
-				Sentence: fmt.Sprintf("The header %s is set by OSS Drop from the file itself.", name),
-				Hint:     "Leave it out."}
+				Sentence: message.New("The header %s is set by OSS Drop from the file itself.", name),
+				Hint:     message.New("Leave it out.")}
 		}
 		i := slices.IndexFunc(headers, func(x signing.Header) bool { return x.Name == name })
 		switch {
@@ -142,16 +153,16 @@ func (p *Plan) mergeHeaders(extra signing.Headers) error {
 	for _, w := range in.Warnings {
 		// Inspect's bare-link warning says no headers are sent, which is
 		// wrong once the user added some; it is restated below.
-		if !in.HeadersKnown && len(extra) > 0 && strings.HasPrefix(w, "This bare link") {
+		if !in.HeadersKnown && len(extra) > 0 && strings.HasPrefix(w.Format, "This bare link") {
 			continue
 		}
 		p.Warnings = append(p.Warnings, w)
 	}
 	if !in.HeadersKnown && len(extra) > 0 {
-		p.Warnings = append(p.Warnings, fmt.Sprintf("This bare link does not say which headers it was signed with; the upload sends only the ones you added (%s).", formatHeaders(headers)))
+		p.Warnings = append(p.Warnings, message.New("This bare link does not say which headers it was signed with; the upload sends only the ones you added (%s).", formatHeaders(headers)))
 	}
 	if in.HeadersKnown && len(replaced) > 0 {
-		p.Warnings = append(p.Warnings, fmt.Sprintf("You changed the value of %s, which the link was signed with: OSS will refuse the upload unless the link was made with your value.", strings.Join(replaced, ", ")))
+		p.Warnings = append(p.Warnings, message.New("You changed the value of %s, which the link was signed with: OSS will refuse the upload unless the link was made with your value.", strings.Join(replaced, ", ")))
 	}
 	return nil
 }
@@ -160,7 +171,7 @@ func (p *Plan) mergeHeaders(extra signing.Headers) error {
 // because only reading proves it is readable (permissions, ACLs, locks).
 func (p *Plan) checkFile() error {
 	if p.File == "" {
-		return &Error{Kind: ErrFile, Sentence: "No file was chosen.", Hint: "Choose the file to upload."}
+		return &Error{Kind: ErrFile, Sentence: message.New("No file was chosen."), Hint: message.New("Choose the file to upload.")}
 	}
 	f, err := os.Open(p.File)
 	if err != nil {
@@ -172,18 +183,18 @@ func (p *Plan) checkFile() error {
 	case err != nil:
 		return fileError(p.File, err)
 	case info.IsDir():
-		return &Error{Kind: ErrFile, Sentence: fmt.Sprintf("%s is a folder: a link takes one file.", p.File), Hint: "Choose a file, or zip the folder first."}
+		return &Error{Kind: ErrFile, Sentence: message.New("%s is a folder: a link takes one file.", p.File), Hint: message.New("Choose a file, or zip the folder first.")}
 	case !info.Mode().IsRegular():
-		return &Error{Kind: ErrFile, Sentence: fmt.Sprintf("%s is not a regular file, so its size is not known in advance.", p.File), Hint: "Save it to a file first, then upload that."}
+		return &Error{Kind: ErrFile, Sentence: message.New("%s is not a regular file, so its size is not known in advance.", p.File), Hint: message.New("Save it to a file first, then upload that.")}
 	case info.Size() > MaxSize:
 		return &Error{Kind: ErrTooLarge,
-			Sentence: fmt.Sprintf("%s is %s (%d bytes), more than the 5 GiB (%d bytes) OSS takes in one upload.", p.File, FormatSize(info.Size()), info.Size(), MaxSize),
-			Hint:     "Split the file into parts under 5 GiB, or ask the sender for another way to send it."}
+			Sentence: message.New("%s is %s (%d bytes), more than the 5 GiB (%d bytes) OSS takes in one upload.", p.File, message.Size(info.Size()), info.Size(), MaxSize),
+			Hint:     message.New("Split the file into parts under 5 GiB, or ask the sender for another way to send it.")}
 	}
 	if v, ok := p.Link.Headers.Get("content-length"); ok && v != fmt.Sprint(info.Size()) {
 		return &Error{Kind: ErrFile,
-			Sentence: fmt.Sprintf("The link was signed for a file of %s bytes, but %s is %d bytes.", v, p.File, info.Size()),
-			Hint:     "Choose the exact file the sender expects, or ask for a new link."}
+			Sentence: message.New("The link was signed for a file of %s bytes, but %s is %d bytes.", v, p.File, info.Size()),
+			Hint:     message.New("Choose the exact file the sender expects, or ask for a new link.")}
 	}
 	p.Size = info.Size()
 	return nil
@@ -194,16 +205,16 @@ func fileError(name string, err error) *Error {
 	e := &Error{Kind: ErrFile, Err: err}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		e.Sentence, e.Hint = fmt.Sprintf("There is no file at %s.", name), "Check the path."
+		e.Sentence, e.Hint = message.New("There is no file at %s.", name), message.New("Check the path.")
 	case errors.Is(err, fs.ErrPermission):
-		e.Sentence, e.Hint = fmt.Sprintf("OSS Drop is not allowed to read %s.", name), "Check the file's permissions."
+		e.Sentence, e.Hint = message.New("OSS Drop is not allowed to read %s.", name), message.New("Check the file's permissions.")
 	default:
 		var pe *fs.PathError
 		cause := err
 		if errors.As(err, &pe) {
 			cause = pe.Err
 		}
-		e.Sentence, e.Hint = fmt.Sprintf("%s cannot be read: %v.", name, cause), "Check the file, or copy it somewhere else and upload the copy."
+		e.Sentence, e.Hint = message.New("%s cannot be read: %v.", name, cause), message.New("Check the file, or copy it somewhere else and upload the copy.")
 	}
 	return e
 }

@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // Kinds of failure. Every *Error wraps exactly one of them, so callers can
@@ -44,8 +43,8 @@ var (
 
 // Error is every failure Check and Upload report. Unlike ordinary Go errors
 // its text is meant for the person uploading: a capitalised Sentence saying
-// what happened and a Hint saying what to do, which the GUI shows as they
-// are and the CLI prints as "error:" and "hint:" lines.
+// what happened and a Hint saying what to do, which the CLI prints as
+// "error:" and "hint:" lines and the GUI shows in the user's language.
 type Error struct {
 	// Kind is one of the Err* values above.
 	Kind error
@@ -57,8 +56,8 @@ type Error struct {
 	Message   string
 	RequestID string
 	EC        string
-	Sentence  string
-	Hint      string
+	Sentence  message.Text
+	Hint      message.Text
 	// Attempts is how many requests were made; 0 for a pre-flight failure.
 	Attempts int
 	// Err is the underlying cause, if any (context.Canceled, a *url.Error…).
@@ -67,10 +66,10 @@ type Error struct {
 
 // Error returns the sentence and the hint.
 func (e *Error) Error() string {
-	if e.Hint == "" {
-		return e.Sentence
+	if e.Hint.IsZero() {
+		return e.Sentence.String()
 	}
-	return e.Sentence + " " + e.Hint
+	return e.Sentence.String() + " " + e.Hint.String()
 }
 
 // Unwrap exposes both the kind and the cause to errors.Is and errors.As.
@@ -166,161 +165,142 @@ func (p *Plan) explain(f responseFailure, attempts int, retried bool) *Error {
 		e.Sentence, e.Hint = p.signatureSentence()
 	case f.xml.Code == "AccessDenied" && strings.Contains(strings.ToLower(f.xml.Message), "expired"):
 		e.Kind = ErrExpired
-		e.Sentence = fmt.Sprintf("OSS says this link has expired: it was valid until %s.", localTime(p.Link.ExpiresAt))
+		e.Sentence = message.New("OSS says this link has expired: it was valid until %s.", message.Time(p.Link.ExpiresAt))
 		if !p.Link.ExpiresAt.IsZero() && p.now().Before(p.Link.ExpiresAt) {
-			e.Sentence += " This computer's clock says it should still work, so one of the two clocks is wrong."
+			e.Sentence = message.New("OSS says this link has expired: it was valid until %s. This computer's clock says it should still work, so one of the two clocks is wrong.", message.Time(p.Link.ExpiresAt))
 		}
-		e.Hint = "Ask the sender for a new link."
+		e.Hint = message.New("Ask the sender for a new link.")
 	case f.xml.Code == "FileAlreadyExists" || (f.status == 409 && f.xml.Code == ""):
 		e.Kind = ErrExists
-		e.Sentence = fmt.Sprintf("An object named %q is already stored, and the sender protected it from being replaced.", p.Key)
-		e.Hint = "Ask the sender for a new link or a different object name."
+		e.Sentence = message.New("An object named %q is already stored, and the sender protected it from being replaced.", p.Key)
+		e.Hint = message.New("Ask the sender for a new link or a different object name.")
 		if p.form != nil && p.Link.Request.Key == "" {
-			e.Hint = "Rename the file and upload it again, or ask the sender to remove the stored one."
+			e.Hint = message.New("Rename the file and upload it again, or ask the sender to remove the stored one.")
 		}
 		if retried {
-			e.Sentence = fmt.Sprintf("An object named %q is already stored, and the sender protected it from being replaced. It may be your own file from the earlier attempt, which was cut off before OSS could answer.", p.Key)
-			e.Hint = "Ask the sender to check whether the file arrived before uploading it again."
+			e.Sentence = message.New("An object named %q is already stored, and the sender protected it from being replaced. It may be your own file from the earlier attempt, which was cut off before OSS could answer.", p.Key)
+			e.Hint = message.New("Ask the sender to check whether the file arrived before uploading it again.")
 		}
 	case f.xml.Code == "EntityTooSmall":
 		e.Kind = ErrTooSmall
-		e.Sentence = fmt.Sprintf("OSS refused the file as too small (%s) for this link.", FormatSize(p.Size))
-		e.Hint = "Check that this is the right file, or ask the sender."
+		e.Sentence = message.New("OSS refused the file as too small (%s) for this link.", message.Size(p.Size))
+		e.Hint = message.New("Check that this is the right file, or ask the sender.")
 	case f.xml.Code == "AccessDenied" && strings.Contains(f.xml.Message, "Policy Condition failed"):
 		e.Kind = ErrPolicy
-		e.Sentence = fmt.Sprintf("OSS refused the file because the link's policy does not allow it (%s).", strings.TrimPrefix(f.xml.Message, "Invalid according to Policy: "))
-		e.Hint = "Send this message to the link's sender."
+		e.Sentence = message.New("OSS refused the file because the link's policy does not allow it (%s).", strings.TrimPrefix(f.xml.Message, "Invalid according to Policy: "))
+		e.Hint = message.New("Send this message to the link's sender.")
 	case f.xml.Code == "InvalidPolicyDocument":
 		e.Kind = ErrLink
-		e.Sentence = fmt.Sprintf("OSS cannot read this link's policy: %s%s.", orStatus(f), ref)
-		e.Hint = "Ask the sender for a new link."
+		e.Sentence = message.New("OSS cannot read this link's policy: %s%s.", orStatus(f), ref)
+		e.Hint = message.New("Ask the sender for a new link.")
 	case f.xml.Code == "EntityTooLarge":
 		e.Kind = ErrTooLarge
-		e.Sentence = fmt.Sprintf("OSS refused the file as too large (%s): one upload takes at most 5 GiB, and the link may allow less.", FormatSize(p.Size))
-		e.Hint = "Ask the sender for another way to send a file this size."
+		e.Sentence = message.New("OSS refused the file as too large (%s): one upload takes at most 5 GiB, and the link may allow less.", message.Size(p.Size))
+		e.Hint = message.New("Ask the sender for another way to send a file this size.")
 	case f.xml.Code == "InvalidDigest" || f.xml.Code == "BadDigest":
 		e.Kind = ErrRefused
-		e.Sentence = "The file is not the one the link was made for: its MD5 differs from the Content-MD5 the link pins."
-		e.Hint = "Choose the exact file the sender expects, or ask for a new link."
+		e.Sentence = message.New("The file is not the one the link was made for: its MD5 differs from the Content-MD5 the link pins.")
+		e.Hint = message.New("Choose the exact file the sender expects, or ask for a new link.")
 	case f.xml.Code == "InvalidAccessKeyId":
 		e.Kind = ErrDenied
-		e.Sentence = "OSS does not know the AccessKey this link was signed with: it may have been disabled or deleted."
-		e.Hint = "Ask the sender for a new link."
+		e.Sentence = message.New("OSS does not know the AccessKey this link was signed with: it may have been disabled or deleted.")
+		e.Hint = message.New("Ask the sender for a new link.")
 	case f.xml.Code == "SecurityTokenExpired" || f.xml.Code == "InvalidSecurityToken":
 		e.Kind = ErrExpired
-		e.Sentence = "The temporary credentials this link was signed with have expired, so the link no longer works."
-		e.Hint = "Ask the sender for a new link."
+		e.Sentence = message.New("The temporary credentials this link was signed with have expired, so the link no longer works.")
+		e.Hint = message.New("Ask the sender for a new link.")
 	case f.xml.Code == "NoSuchBucket":
 		e.Kind = ErrRefused
-		e.Sentence = fmt.Sprintf("The bucket this link uploads to does not exist (%s).", f.xml.Message)
-		e.Hint = "Ask the sender for a new link."
+		e.Sentence = message.New("The bucket this link uploads to does not exist (%s).", f.xml.Message)
+		e.Hint = message.New("Ask the sender for a new link.")
 	case f.xml.Code == "AccessDenied" || f.status == 403:
 		e.Kind = ErrDenied
-		e.Sentence = fmt.Sprintf("OSS refused the upload: %s%s.", orStatus(f), ref)
-		e.Hint = "The link may have been revoked or its owner lacks permission: ask the sender for a new link."
+		e.Sentence = message.New("OSS refused the upload: %s%s.", orStatus(f), ref)
+		e.Hint = message.New("The link may have been revoked or its owner lacks permission: ask the sender for a new link.")
 	case f.status >= 500:
 		e.Kind = ErrServer
-		e.Sentence = fmt.Sprintf("The server failed with %s%s", orStatus(f), ref)
+		e.Sentence = message.New("The server failed with %s%s.", orStatus(f), ref)
 		if attempts > 1 {
-			e.Sentence += fmt.Sprintf(", %d times in a row", attempts)
+			e.Sentence = message.New("The server failed with %s%s, %d times in a row.", orStatus(f), ref, attempts)
 		}
-		e.Sentence += "."
-		e.Hint = "OSS may be busy: try again in a few minutes, and if it keeps failing give the sender the request ID."
+		e.Hint = message.New("OSS may be busy: try again in a few minutes, and if it keeps failing give the sender the request ID.")
 	case f.status >= 300 && f.status < 400:
 		e.Kind = ErrRefused
-		e.Sentence = fmt.Sprintf("The server redirected the upload (%d %s) instead of storing it: a presigned link must go straight to OSS.", f.status, f.statusTxt)
-		e.Hint = "Ask the sender for a link to the bucket's own endpoint."
+		e.Sentence = message.New("The server redirected the upload (%d %s) instead of storing it: a presigned link must go straight to OSS.", f.status, f.statusTxt)
+		e.Hint = message.New("Ask the sender for a link to the bucket's own endpoint.")
 	default:
 		e.Kind = ErrRefused
-		e.Sentence = fmt.Sprintf("OSS refused the upload: %s%s.", orStatus(f), ref)
-		e.Hint = "Send this message to the link's sender."
+		e.Sentence = message.New("OSS refused the upload: %s%s.", orStatus(f), ref)
+		e.Hint = message.New("Send this message to the link's sender.")
 	}
 	return e
 }
 
-// reference is the request ID and EC in parentheses, for support.
-func (e *Error) reference() string {
-	var parts []string
-	if e.RequestID != "" {
-		parts = append(parts, "request ID "+e.RequestID)
+// reference is the request ID and EC in parentheses, for support; empty
+// when there is neither.
+func (e *Error) reference() message.Text {
+	switch {
+	case e.RequestID != "" && e.EC != "":
+		return message.New(" (request ID %s, EC %s)", e.RequestID, e.EC)
+	case e.RequestID != "":
+		return message.New(" (request ID %s)", e.RequestID)
+	case e.EC != "":
+		return message.New(" (EC %s)", e.EC)
 	}
-	if e.EC != "" {
-		parts = append(parts, "EC "+e.EC)
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return " (" + strings.Join(parts, ", ") + ")"
+	return message.Text{}
 }
 
 // orStatus is the OSS code and message verbatim, or the HTTP status and the
 // start of the body when the answer is not an OSS error document.
-func orStatus(f responseFailure) string {
+func orStatus(f responseFailure) message.Text {
 	if f.isXML {
 		if f.xml.Message == "" {
-			return f.xml.Code
+			return message.New("%s", f.xml.Code)
 		}
-		return f.xml.Code + ": " + strings.TrimSuffix(f.xml.Message, ".")
+		return message.New("%s: %s", f.xml.Code, strings.TrimSuffix(f.xml.Message, "."))
 	}
-	s := fmt.Sprintf("status %d %s", f.status, f.statusTxt)
 	if body := clean(string(f.body)); body != "" {
-		s += " (" + truncate(body, 120) + ")"
+		return message.New("status %d %s (%s)", f.status, f.statusTxt, truncate(body, 120))
 	}
-	return s
+	return message.New("status %d %s", f.status, f.statusTxt)
 }
 
 // signatureSentence says which headers the link expects and which were
 // sent, since a difference there is by far the most common cause.
-func (p *Plan) signatureSentence() (sentence, hint string) {
+func (p *Plan) signatureSentence() (sentence, hint message.Text) {
 	if p.form != nil {
-		return "OSS refused the upload because the request link's signature does not match its policy: the link was changed after it was signed, or its AccessKey was replaced.",
-			"Copy the whole link again, or ask the sender for a new one."
+		return message.New("OSS refused the upload because the request link's signature does not match its policy: the link was changed after it was signed, or its AccessKey was replaced."),
+			message.New("Copy the whole link again, or ask the sender for a new one.")
 	}
 	sent := formatHeaders(p.Headers)
 	if !p.Link.HeadersKnown {
-		return fmt.Sprintf("OSS refused the upload because it does not match the link's signature. This bare link does not say which headers it was signed with; the upload sent %s.", sent),
-			"Ask the sender for the share link or the curl command: they carry the headers the upload must send."
+		return message.New("OSS refused the upload because it does not match the link's signature. This bare link does not say which headers it was signed with; the upload sent %s.", sent),
+			message.New("Ask the sender for the share link or the curl command: they carry the headers the upload must send.")
 	}
 	want := formatHeaders(p.Link.Headers)
-	if want == sent {
-		return fmt.Sprintf("OSS refused the upload because it does not match the link's signature, although it sent exactly the headers the link expects (%s). The link was probably changed after it was signed.", want),
-			"Copy the whole link again, or ask the sender for a new one."
+	if want.String() == sent.String() {
+		return message.New("OSS refused the upload because it does not match the link's signature, although it sent exactly the headers the link expects (%s). The link was probably changed after it was signed.", want),
+			message.New("Copy the whole link again, or ask the sender for a new one.")
 	}
-	return fmt.Sprintf("OSS refused the upload because it does not match the link's signature: the link expects %s, but the upload sent %s.", want, sent),
-		"Send exactly the headers the link expects (remove any you added), or ask the sender for a new link."
+	return message.New("OSS refused the upload because it does not match the link's signature: the link expects %s, but the upload sent %s.", want, sent),
+		message.New("Send exactly the headers the link expects (remove any you added), or ask the sender for a new link.")
 }
 
 // formatHeaders lists headers for a sentence, shortening long values such as
 // a Base64 callback.
-func formatHeaders(h signing.Headers) string {
+func formatHeaders(h signing.Headers) message.Text {
 	if len(h) == 0 {
-		return "no headers"
+		return message.New("no headers")
 	}
 	parts := make([]string, len(h))
 	for i, v := range h {
 		parts[i] = v.Name + ": " + truncate(v.Value, 40)
 	}
-	return strings.Join(parts, ", ")
-}
-
-func localTime(t time.Time) string {
-	return t.Local().Format("2006-01-02 15:04:05 MST")
+	return message.New("%s", strings.Join(parts, ", "))
 }
 
 // FormatSize writes a byte count the way the upload's messages do, in IEC
 // units as file managers show them: "1 byte", "512 bytes", "1.5 MiB".
 func FormatSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		if n == 1 {
-			return "1 byte"
-		}
-		return fmt.Sprintf("%d bytes", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+	return message.Size(n).String()
 }

@@ -62,7 +62,7 @@ func FuzzParseError(f *testing.F) {
 			}
 		}
 		failure := responseFailure{status: 400, xml: e, isXML: ok, body: body}
-		if s := orStatus(failure); strings.ContainsAny(s, "\r\n") {
+		if s := orStatus(failure); strings.ContainsAny(s.String(), "\r\n") {
 			t.Fatalf("orStatus %q spans lines", s)
 		}
 	})

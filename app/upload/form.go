@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // formFraming is a request-link upload's multipart/form-data body around
@@ -33,7 +34,7 @@ type formFraming struct {
 func prepareForm(req Request, in *signing.Inspection, p *Plan) (*Plan, error) {
 	l := in.Request
 	if len(req.ExtraHeaders) > 0 {
-		return nil, &Error{Kind: ErrHeader, Sentence: "A request link carries its own form fields; headers cannot be added to it.", Hint: "Leave out --header."}
+		return nil, &Error{Kind: ErrHeader, Sentence: message.New("A request link carries its own form fields; headers cannot be added to it."), Hint: message.New("Leave out --header.")}
 	}
 	if err := p.checkFile(); err != nil {
 		return nil, err
@@ -45,35 +46,35 @@ func prepareForm(req Request, in *signing.Inspection, p *Plan) (*Plan, error) {
 	p.Key = l.ObjectKey(name)
 	display := displayName(p.File, req.Name)
 	if fe := signing.ValidateKey(p.Key); fe != nil {
-		return nil, &Error{Kind: ErrFile, Sentence: fmt.Sprintf("%s cannot be stored under the name %q: %s", display, p.Key, strings.TrimSuffix(fe.Msg, ".")+"."),
-			Hint: "Rename the file, then upload it again."}
+		return nil, &Error{Kind: ErrFile, Sentence: message.New("%s cannot be stored under the name %q: %s", display, p.Key, fe.Text),
+			Hint: message.New("Rename the file, then upload it again.")}
 	}
 	switch {
 	case p.Size > l.MaxSize:
 		return nil, &Error{Kind: ErrTooLarge,
-			Sentence: fmt.Sprintf("%s is %s, more than the %s this link takes.", display, FormatSize(p.Size), FormatSize(l.MaxSize)),
-			Hint:     "Compress or split the file, or ask the sender for a link that takes larger files."}
+			Sentence: message.New("%s is %s, more than the %s this link takes.", display, message.Size(p.Size), message.Size(l.MaxSize)),
+			Hint:     message.New("Compress or split the file, or ask the sender for a link that takes larger files.")}
 	case p.Size < l.MinSize:
 		return nil, &Error{Kind: ErrTooSmall,
-			Sentence: fmt.Sprintf("%s is %s, less than the %s this link takes at least.", display, FormatSize(p.Size), FormatSize(l.MinSize)),
-			Hint:     "Check that this is the right file (an empty file is often an unfinished copy)."}
+			Sentence: message.New("%s is %s, less than the %s this link takes at least.", display, message.Size(p.Size), message.Size(l.MinSize)),
+			Hint:     message.New("Check that this is the right file (an empty file is often an unfinished copy).")}
 	}
 	p.ContentType = l.ContentType
 	detected := DetectContentType(p.File)
 	switch {
 	case l.ContentType != "" && mediaType(detected) != mediaType(l.ContentType) && detected != "application/octet-stream":
-		p.Warnings = append(p.Warnings, fmt.Sprintf("The link takes %s files, and %s looks like %s; it will be stored as %s.", l.ContentType, display, detected, l.ContentType))
+		p.Warnings = append(p.Warnings, message.New("The link takes %s files, and %s looks like %s; it will be stored as %s.", l.ContentType, display, detected, l.ContentType))
 	case l.ContentType == "" && !strings.HasPrefix(detected, l.ContentTypePrefix):
 		return nil, &Error{Kind: ErrType,
-			Sentence: fmt.Sprintf("%s looks like %s, but this link takes only %s… files.", display, mediaType(detected), l.ContentTypePrefix),
-			Hint:     "Choose a file of that type, or ask the sender for a link that takes this one."}
+			Sentence: message.New("%s looks like %s, but this link takes only %s… files.", display, mediaType(detected), l.ContentTypePrefix),
+			Hint:     message.New("Choose a file of that type, or ask the sender for a link that takes this one.")}
 	case l.ContentType == "":
 		p.ContentType = detected
 	}
 	p.Warnings = append(p.Warnings, in.Warnings...)
 	f, err := frameForm(l, p.Key, p.ContentType, filepath.Base(p.File))
 	if err != nil {
-		return nil, &Error{Kind: ErrLink, Sentence: "The link's form cannot be built.", Hint: "Copy the whole link again.", Err: err}
+		return nil, &Error{Kind: ErrLink, Sentence: message.New("The link's form cannot be built."), Hint: message.New("Copy the whole link again."), Err: err}
 	}
 	p.form = f
 	p.Headers = signing.Headers{{Name: "content-type", Value: f.contentType}}

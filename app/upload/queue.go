@@ -3,7 +3,6 @@ package upload
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"net/http"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // DefaultParallel is how many files a queue sends at once: enough to keep
@@ -160,7 +160,7 @@ func (q *Queue) Run(ctx context.Context, files []File) QueueStatus {
 		plan, err := Prepare(Request{Link: q.Link, File: f.Path, Name: f.Name, Now: q.Now})
 		if err == nil {
 			if other, taken := keys[plan.Key]; taken {
-				err = &Error{Kind: ErrFile, Sentence: fmt.Sprintf("%s and %s would both be stored as %q.", other, f.Name, plan.Key), Hint: "Rename one of them, then upload it on its own."}
+				err = &Error{Kind: ErrFile, Sentence: message.New("%s and %s would both be stored as %q.", other, f.Name, plan.Key), Hint: message.New("Rename one of them, then upload it on its own.")}
 			}
 		}
 		if err != nil {

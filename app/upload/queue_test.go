@@ -114,7 +114,7 @@ func TestRequestLinkPreChecks(t *testing.T) {
 				return
 			}
 			var ue *upload.Error
-			if !errors.Is(err, tt.kind) || !errors.As(err, &ue) || !strings.Contains(ue.Sentence, tt.text) || ue.Hint == "" {
+			if !errors.Is(err, tt.kind) || !errors.As(err, &ue) || !strings.Contains(ue.Sentence.String(), tt.text) || ue.Hint.IsZero() {
 				t.Errorf("got %v, want %v saying %q with a hint", err, tt.kind, tt.text)
 			}
 		})
@@ -174,9 +174,12 @@ func TestQueue(t *testing.T) {
 	if !final.Done || final.Stored != 3 || final.Failed != 2 || final.OK() {
 		t.Fatalf("final %+v", final)
 	}
-	// taken.txt passes its checks and is sent before OSS refuses it.
-	if final.Sent != 600_050 || final.Total != 600_050 {
-		t.Errorf("bytes %d of %d, want 600050 of 600050", final.Sent, final.Total)
+	// taken.txt passes its checks, so it counts in the total; whether its
+	// 50 bytes left before OSS refused it (which OSS may do as soon as it
+	// has read the key) is a race between the two sides, so they may or
+	// may not count as sent.
+	if final.Sent < 600_000 || final.Sent > 600_050 || final.Total != 600_050 {
+		t.Errorf("bytes %d of %d, want 600000 to 600050 of 600050", final.Sent, final.Total)
 	}
 	for _, f := range final.Files {
 		switch f.Name {
@@ -186,7 +189,7 @@ func TestQueue(t *testing.T) {
 			}
 		case "taken.txt":
 			var ue *upload.Error
-			if f.State != upload.Failed || !errors.As(f.Err, &ue) || ue.Kind != upload.ErrExists || !strings.Contains(ue.Hint, "Rename") {
+			if f.State != upload.Failed || !errors.As(f.Err, &ue) || ue.Kind != upload.ErrExists || !strings.Contains(ue.Hint.String(), "Rename") {
 				t.Errorf("%s: %+v", f.Name, f)
 			}
 		default:

@@ -148,7 +148,7 @@ func TestSandboxRefusals(t *testing.T) {
 			link := sandboxLink(t, srv, "in/q3.pdf", signing.MethodPut, func(r *signing.Request) { r.ContentType = "application/pdf" })
 			_, err := upload.Upload(context.Background(), upload.Request{LinkText: tt.text(link), File: path, ExtraHeaders: tt.extra})
 			var e *upload.Error
-			if !errors.As(err, &e) || !errors.Is(err, tt.kind) || !strings.Contains(e.Sentence, tt.want) {
+			if !errors.As(err, &e) || !errors.Is(err, tt.kind) || !strings.Contains(e.Sentence.String(), tt.want) {
 				t.Fatalf("err %v\nwant kind %v saying %q", err, tt.kind, tt.want)
 			}
 			if e.RequestID == "" || e.EC == "" || e.Attempts != 1 {
@@ -198,7 +198,7 @@ func TestSandboxCallback(t *testing.T) {
 				return
 			}
 			var e *upload.Error
-			if !errors.As(err, &e) || !errors.Is(err, tt.kind) || e.Status != 203 || !strings.HasPrefix(e.Sentence, "The file is stored, but the sender's server did not confirm it") {
+			if !errors.As(err, &e) || !errors.Is(err, tt.kind) || e.Status != 203 || !strings.HasPrefix(e.Sentence.String(), "The file is stored, but the sender's server did not confirm it") {
 				t.Errorf("err %#v", err)
 			}
 		})

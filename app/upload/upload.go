@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // DefaultRetries is how many times a failed attempt is repeated when the
@@ -137,13 +138,13 @@ type Result struct {
 	// CRCVerified and MD5Verified say the server's checksum matched;
 	// CRCNote and MD5Note say why not when false (say, the server sent none).
 	CRCVerified bool
-	CRCNote     string
+	CRCNote     message.Text
 	MD5Verified bool
-	MD5Note     string
+	MD5Note     message.Text
 	// Mismatches lists every checksum of the server's that disagreed with
 	// the bytes sent or could not be read; any one makes the upload
 	// unverified, whatever else matched.
-	Mismatches []string
+	Mismatches message.List
 	RequestID  string
 	// CallbackBody is the owner's callback server's answer (JSON), relayed by
 	// OSS; empty when the link has no callback.
@@ -151,7 +152,7 @@ type Result struct {
 	Elapsed      time.Duration
 	Attempts     int
 	// Warnings are the pre-flight warnings (see Plan).
-	Warnings []string
+	Warnings []message.Text
 }
 
 // Verified reports whether at least one checksum from the server matched
@@ -279,7 +280,7 @@ func (u *uploader) attempt(ctx context.Context, attempt int, retried bool) outco
 	defer dog.stop()
 	req, err := p.request(reqCtx, b)
 	if err != nil {
-		return outcome{err: &Error{Kind: ErrLink, Sentence: "The link's address cannot be used.", Hint: "Copy the whole link again.", Err: err}}
+		return outcome{err: &Error{Kind: ErrLink, Sentence: message.New("The link's address cannot be used."), Hint: message.New("Copy the whole link again."), Err: err}}
 	}
 	resp, err := u.client.Do(req)
 	s := b.finish()
@@ -335,8 +336,8 @@ func (u *uploader) answer(ctx, reqCtx context.Context, resp *http.Response, s su
 		// The server answered before taking the whole file: whatever it
 		// stored is not this file.
 		return outcome{err: &Error{Kind: ErrRefused, Status: resp.StatusCode,
-			Sentence: fmt.Sprintf("The server answered after receiving only %s of %s, so it did not store this file.", FormatSize(sent), FormatSize(p.Size)),
-			Hint:     "Check that the link is an OSS upload link; ask the sender for a new one."}}
+			Sentence: message.New("The server answered after receiving only %s of %s, so it did not store this file.", message.Size(sent), message.Size(p.Size)),
+			Hint:     message.New("Check that the link is an OSS upload link; ask the sender for a new one.")}}
 	}
 
 	// Header values are the server's text: cleaned before anyone prints them.
@@ -358,14 +359,13 @@ func (u *uploader) answer(ctx, reqCtx context.Context, resp *http.Response, s su
 	if resp.StatusCode == http.StatusNonAuthoritativeInfo {
 		// 203: the object is stored, OSS's call to the owner's server failed.
 		e := &Error{Kind: ErrCallback, Status: resp.StatusCode, Code: failure.xml.Code, Message: failure.xml.Message, RequestID: res.RequestID, EC: failure.xml.EC,
-			Sentence: "The file is stored, but the sender's server did not confirm it", Hint: "Tell the sender the file arrived; there is no need to upload it again (OSS does not retry the confirmation)."}
+			Sentence: message.New("The file is stored, but the sender's server did not confirm it."), Hint: message.New("Tell the sender the file arrived; there is no need to upload it again (OSS does not retry the confirmation).")}
 		if failure.xml.RequestID != "" {
 			e.RequestID = failure.xml.RequestID
 		}
 		if failure.xml.Message != "" {
-			e.Sentence += " (" + failure.xml.Message + ")"
+			e.Sentence = message.New("The file is stored, but the sender's server did not confirm it (%s).", failure.xml.Message)
 		}
-		e.Sentence += "."
 		if problem == nil {
 			return outcome{res: res, err: e}
 		}
@@ -416,13 +416,13 @@ func (p *Plan) request(ctx context.Context, b *body) (*http.Request, error) {
 }
 
 func changedError(name string) *Error {
-	return &Error{Kind: ErrFile, Sentence: fmt.Sprintf("%s changed while it was being uploaded.", name), Hint: "Wait until the file is complete, then upload it again."}
+	return &Error{Kind: ErrFile, Sentence: message.New("%s changed while it was being uploaded.", name), Hint: message.New("Wait until the file is complete, then upload it again.")}
 }
 
 func canceled(err error, attempts int) *Error {
-	e := &Error{Kind: ErrCanceled, Attempts: attempts, Err: err, Sentence: "The upload was cancelled."}
+	e := &Error{Kind: ErrCanceled, Attempts: attempts, Err: err, Sentence: message.New("The upload was cancelled.")}
 	if errors.Is(err, context.DeadlineExceeded) {
-		e.Sentence = "The upload took longer than allowed and was stopped."
+		e.Sentence = message.New("The upload took longer than allowed and was stopped.")
 	}
 	return e
 }
@@ -441,29 +441,29 @@ func networkError(host string, err error, attempt int) (*Error, bool) {
 	)
 	switch {
 	case errors.As(err, &verify), errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalid):
-		e.Sentence = fmt.Sprintf("The certificate of %s is not trusted, so the upload was not sent (%v).", host, rootCause(err))
-		e.Hint = "Check the computer's date and any proxy or antivirus that intercepts HTTPS; ask the sender whether the link is right."
+		e.Sentence = message.New("The certificate of %s is not trusted, so the upload was not sent (%v).", host, rootCause(err))
+		e.Hint = message.New("Check the computer's date and any proxy or antivirus that intercepts HTTPS; ask the sender whether the link is right.")
 		return e, false
 	case errors.As(err, &dns) && dns.IsNotFound:
-		e.Sentence = fmt.Sprintf("The server %s could not be found.", host)
-		e.Hint = "Check the internet connection, then copy the whole link again."
+		e.Sentence = message.New("The server %s could not be found.", host)
+		e.Hint = message.New("Check the internet connection, then copy the whole link again.")
 		return e, false
 	case connectionRefused(err):
 		// Nothing listens there: waiting and retrying only delays the news.
 		e.Err = fmt.Errorf("%w: %w", ErrNotAnswering, err)
-		e.Sentence = fmt.Sprintf("The sender's endpoint %s is not answering: nothing accepts connections at that address.", host)
-		e.Hint = "Ask the sender whether the link is still served."
+		e.Sentence = message.New("The sender's endpoint %s is not answering: nothing accepts connections at that address.", host)
+		e.Hint = message.New("Ask the sender whether the link is still served.")
 		if loopback(host) {
-			e.Hint = "The link points at this computer: start what serves it (for OSS Drop's local sandbox: Try it locally in the app), then upload again."
+			e.Hint = message.New("The link points at this computer: start what serves it (for OSS Drop's local sandbox: Try it locally in the app), then upload again.")
 		}
 		return e, false
 	}
 	if attempt > 1 {
-		e.Sentence = fmt.Sprintf("The connection to %s failed %d times in a row; the upload did not complete (%v).", host, attempt, rootCause(err))
+		e.Sentence = message.New("The connection to %s failed %d times in a row; the upload did not complete (%v).", host, attempt, rootCause(err))
 	} else {
-		e.Sentence = fmt.Sprintf("The connection to %s failed; the upload did not complete (%v).", host, rootCause(err))
+		e.Sentence = message.New("The connection to %s failed; the upload did not complete (%v).", host, rootCause(err))
 	}
-	e.Hint = "Check the network connection and try again."
+	e.Hint = message.New("Check the network connection and try again.")
 	return e, true
 }
 
@@ -490,63 +490,63 @@ func rootCause(err error) error {
 // nil when the MD5 was not computed, and then noMD5 says why. The error,
 // if any, says the object differs, the server's checksums cannot be read,
 // or (unless allowUnverified) there was nothing to compare.
-func (r *Result) verify(h http.Header, md5sum []byte, noMD5 string, allowUnverified bool) *Error {
-	var diffs, unreadable []string
+func (r *Result) verify(h http.Header, md5sum []byte, noMD5 message.Text, allowUnverified bool) *Error {
+	var diffs, unreadable message.List
 	switch v := h.Get("x-oss-hash-crc64ecma"); {
 	case v == "":
-		r.CRCNote = "the server sent no CRC-64 (x-oss-hash-crc64ecma)"
+		r.CRCNote = message.New("the server sent no CRC-64 (x-oss-hash-crc64ecma)")
 	default:
 		server, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
 		if err != nil {
-			r.CRCNote = fmt.Sprintf("the server's CRC-64 %q is not a number", clean(v))
+			r.CRCNote = message.New("the server's CRC-64 %q is not a number", clean(v))
 			unreadable = append(unreadable, r.CRCNote)
 		} else if server != r.CRC64 {
-			diffs = append(diffs, fmt.Sprintf("CRC-64 %d here, %d on the server", r.CRC64, server))
+			diffs = append(diffs, message.New("CRC-64 %d here, %d on the server", r.CRC64, server))
 		} else {
 			r.CRCVerified = true
 		}
 	}
 	switch {
 	case r.ETag == "":
-		r.MD5Note = "the server sent no ETag"
+		r.MD5Note = message.New("the server sent no ETag")
 	case !isMD5Hex(r.ETag):
-		r.MD5Note = fmt.Sprintf("the ETag %s is not an MD5 (the object was not stored by one simple upload)", r.ETag)
+		r.MD5Note = message.New("the ETag %s is not an MD5 (the object was not stored by one simple upload)", r.ETag)
 	case md5sum == nil:
 		r.MD5Note = noMD5
 	case !strings.EqualFold(r.ETag, r.MD5):
-		diffs = append(diffs, fmt.Sprintf("MD5 %s here, ETag %s on the server", r.MD5, r.ETag))
+		diffs = append(diffs, message.New("MD5 %s here, ETag %s on the server", r.MD5, r.ETag))
 	default:
 		r.MD5Verified = true
 	}
 	if v := h.Get("Content-MD5"); v != "" && md5sum != nil {
 		if got := base64MD5(md5sum); v != got {
-			diffs = append(diffs, fmt.Sprintf("Content-MD5 %s here, %s on the server", got, clean(v)))
+			diffs = append(diffs, message.New("Content-MD5 %s here, %s on the server", got, clean(v)))
 			r.MD5Verified = false
 		} else if !r.MD5Verified {
-			r.MD5Verified, r.MD5Note = true, ""
+			r.MD5Verified, r.MD5Note = true, message.Text{}
 		}
 	}
 	r.Mismatches = append(diffs, unreadable...)
 	switch {
 	case len(diffs) > 0:
 		return &Error{Kind: ErrChecksum,
-			Sentence: fmt.Sprintf("The object stored on the server differs from your file (%s).", joinAnd(r.Mismatches)),
-			Hint:     "Upload the file again; if the link protects the object from being replaced, ask the sender for a new link."}
+			Sentence: message.New("The object stored on the server differs from your file (%s).", r.Mismatches),
+			Hint:     message.New("Upload the file again; if the link protects the object from being replaced, ask the sender for a new link.")}
 	case len(unreadable) > 0:
 		return &Error{Kind: ErrChecksum,
-			Sentence: fmt.Sprintf("The server's answer cannot confirm the upload: %s.", joinAnd(unreadable)),
-			Hint:     "Upload the file again; if it keeps happening, something between you and OSS (a proxy) may be changing the answers: tell the sender."}
+			Sentence: message.New("The server's answer cannot confirm the upload: %s.", unreadable),
+			Hint:     message.New("Upload the file again; if it keeps happening, something between you and OSS (a proxy) may be changing the answers: tell the sender.")}
 	case !r.CRCVerified && !r.MD5Verified && !allowUnverified:
 		return &Error{Kind: ErrUnverified,
-			Sentence: fmt.Sprintf("The server said the file is stored but sent no checksum to confirm it (%s; %s). OSS always sends one: the answer may have come from a proxy or a Wi-Fi sign-in page instead.", r.CRCNote, r.MD5Note),
-			Hint:     "Check the connection (sign in to the Wi-Fi, or bypass the proxy) and upload again, or ask the sender whether the file arrived."}
+			Sentence: message.New("The server said the file is stored but sent no checksum to confirm it (%s; %s). OSS always sends one: the answer may have come from a proxy or a Wi-Fi sign-in page instead.", r.CRCNote, r.MD5Note),
+			Hint:     message.New("Check the connection (sign in to the Wi-Fi, or bypass the proxy) and upload again, or ask the sender whether the file arrived.")}
 	}
 	return nil
 }
 
 // md5Skipped is why a large file's MD5 was not compared when the server's
 // answer has a CRC-64 (see md5HotPathMax).
-const md5Skipped = "MD5 not computed: the CRC-64 verifies a file of this size, as OSS's own clients do"
+var md5Skipped = message.New("MD5 not computed: the CRC-64 verifies a file of this size, as OSS's own clients do")
 
 // needMD5 reports whether an answer has an MD5 to compare (an MD5 ETag or
 // a Content-MD5) and no CRC-64 that could verify the upload on its own.
@@ -561,10 +561,10 @@ func needMD5(h http.Header) bool {
 // can be checked no other way. On failure the sum is nil and the note says
 // why; a file that changed since it was sent simply gets a different sum,
 // which the comparison then reports.
-func (p *Plan) fileMD5(ctx context.Context) ([]byte, string) {
+func (p *Plan) fileMD5(ctx context.Context) ([]byte, message.Text) {
 	f, err := os.Open(p.File)
 	if err != nil {
-		return nil, fmt.Sprintf("the file could not be read again to compute its MD5 (%v)", rootCause(err))
+		return nil, message.New("the file could not be read again to compute its MD5 (%v)", rootCause(err))
 	}
 	defer f.Close()
 	h := md5.New()
@@ -572,7 +572,7 @@ func (p *Plan) fileMD5(ctx context.Context) ([]byte, string) {
 	var n int64
 	for {
 		if err := ctx.Err(); err != nil {
-			return nil, "the MD5 check was cancelled"
+			return nil, message.New("the MD5 check was cancelled")
 		}
 		m, err := f.Read(buf)
 		h.Write(buf[:m])
@@ -581,13 +581,13 @@ func (p *Plan) fileMD5(ctx context.Context) ([]byte, string) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Sprintf("the file could not be read again to compute its MD5 (%v)", rootCause(err))
+			return nil, message.New("the file could not be read again to compute its MD5 (%v)", rootCause(err))
 		}
 	}
 	if n != p.Size {
-		return nil, fmt.Sprintf("the file changed after it was sent (now %s), so its MD5 was not computed", FormatSize(n))
+		return nil, message.New("the file changed after it was sent (now %s), so its MD5 was not computed", message.Size(n))
 	}
-	return h.Sum(nil), ""
+	return h.Sum(nil), message.Text{}
 }
 
 // progress reports an upload's progress at a bounded rate. Its methods are
@@ -743,10 +743,3 @@ func isMD5Hex(s string) bool {
 }
 
 func base64MD5(sum []byte) string { return base64.StdEncoding.EncodeToString(sum) }
-
-func joinAnd(parts []string) string {
-	if len(parts) <= 1 {
-		return strings.Join(parts, "")
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
-}

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // presignPut signs a PUT link for endpoint with the real signer; mod
@@ -147,7 +148,7 @@ func TestUploadVerifiedSuccess(t *testing.T) {
 			if res.Size != int64(size) || res.CRC64 != wantCRC || res.MD5 != fmt.Sprintf("%x", md5.Sum(data)) {
 				t.Errorf("result size %d crc %d md5 %s, want %d %d %x", res.Size, res.CRC64, res.MD5, size, wantCRC, md5.Sum(data))
 			}
-			if !res.CRCVerified || !res.MD5Verified || !res.Verified() || res.CRCNote != "" || res.MD5Note != "" {
+			if !res.CRCVerified || !res.MD5Verified || !res.Verified() || !res.CRCNote.IsZero() || !res.MD5Note.IsZero() {
 				t.Errorf("not verified: %+v", res)
 			}
 			if res.Status != 200 || res.Attempts != 1 || res.RequestID != "5C1A7E0F0000000000000001" || len(res.CallbackBody) != 0 {
@@ -296,7 +297,7 @@ func TestUploadGivesUp(t *testing.T) {
 			if res != nil || !errors.As(err, &e) || !errors.Is(err, tt.kind) {
 				t.Fatalf("got %v, %v; want a %v error", res, err, tt.kind)
 			}
-			if e.Attempts != tt.attempts || int(srv.requests.Load()) != tt.attempts || !strings.Contains(e.Sentence, tt.sentence) {
+			if e.Attempts != tt.attempts || int(srv.requests.Load()) != tt.attempts || !strings.Contains(e.Sentence.String(), tt.sentence) {
 				t.Errorf("attempts %d, requests %d, sentence %q; want %d, %q", e.Attempts, srv.requests.Load(), e.Sentence, tt.attempts, tt.sentence)
 			}
 			if strings.Contains(err.Error(), "x-oss-signature") {
@@ -338,7 +339,7 @@ func TestUploadConflictAfterRetry(t *testing.T) {
 	if !errors.As(err, &e) || !errors.Is(err, ErrExists) || e.Attempts != 2 {
 		t.Fatalf("err %v", err)
 	}
-	if !strings.Contains(e.Sentence, "earlier attempt") || e.RequestID != "RID409" || e.EC != "0006-00000113" {
+	if !strings.Contains(e.Sentence.String(), "earlier attempt") || e.RequestID != "RID409" || e.EC != "0006-00000113" {
 		t.Errorf("error %+v", e)
 	}
 }
@@ -387,7 +388,7 @@ func TestUploadChecksums(t *testing.T) {
 			if want := (tt.crc || tt.md) && tt.kind == nil; res.Verified() != want {
 				t.Errorf("Verified() = %v, want %v (err %v)", res.Verified(), want, err)
 			}
-			if !tt.crc && !tt.md && (res.CRCNote == "" || res.MD5Note == "") {
+			if !tt.crc && !tt.md && (res.CRCNote.IsZero() || res.MD5Note.IsZero()) {
 				t.Errorf("unverified result without notes: %+v", res)
 			}
 		})
@@ -427,7 +428,7 @@ func TestUploadStalledServer(t *testing.T) {
 	if res != nil || !errors.As(err, &e) || !errors.Is(err, ErrNetwork) {
 		t.Fatalf("result %v, err %v: want a network error", res, err)
 	}
-	if !strings.Contains(e.Sentence, "stopped taking the file") || !strings.Contains(e.Sentence, "of 32.0 MiB") {
+	if !strings.Contains(e.Sentence.String(), "stopped taking the file") || !strings.Contains(e.Sentence.String(), "of 32.0 MiB") {
 		t.Errorf("sentence %q", e.Sentence)
 	}
 }
@@ -585,7 +586,7 @@ func TestUploadErrorSentences(t *testing.T) {
 					t.Errorf("error %q\ndoes not say %q", err, want)
 				}
 			}
-			if e.Status != tt.status || e.RequestID == "" || e.Attempts != 1 || e.Hint == "" {
+			if e.Status != tt.status || e.RequestID == "" || e.Attempts != 1 || e.Hint.IsZero() {
 				t.Errorf("error %+v", e)
 			}
 		})
@@ -631,7 +632,7 @@ func TestUploadCallback(t *testing.T) {
 			if !errors.As(err, &e) || !errors.Is(err, tt.kind) || e.Status != 203 || e.Code != "CallbackFailed" || e.RequestID != "RID203" {
 				t.Fatalf("err %#v", err)
 			}
-			if want := "The file is stored, but the sender's server did not confirm it (Error status : 502.)."; e.Sentence != want {
+			if want := "The file is stored, but the sender's server did not confirm it (Error status : 502.)."; e.Sentence.String() != want {
 				t.Errorf("sentence %q, want %q", e.Sentence, want)
 			}
 		})
@@ -723,7 +724,7 @@ func TestPrepareWarnings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if joined := strings.Join(p.Warnings, "\n"); !strings.Contains(joined, tt.want) {
+			if joined := strings.Join(message.Strings(p.Warnings), "\n"); !strings.Contains(joined, tt.want) {
 				t.Errorf("warnings %q lack %q", joined, tt.want)
 			}
 			if len(p.Warnings) != 1 {
@@ -785,7 +786,7 @@ func TestEndpointNotAnswering(t *testing.T) {
 	if !errors.As(err, &e) || !errors.Is(err, ErrNetwork) || !errors.Is(err, ErrNotAnswering) || e.Attempts != 1 || backoffs != 0 {
 		t.Fatalf("Upload = %v (attempts %v, backoffs %d)", err, e, backoffs)
 	}
-	if !strings.Contains(e.Sentence, "endpoint "+addr+" is not answering") || !strings.Contains(e.Hint, "Try it locally") {
+	if !strings.Contains(e.Sentence.String(), "endpoint "+addr+" is not answering") || !strings.Contains(e.Hint.String(), "Try it locally") {
 		t.Errorf("sentence %q, hint %q", e.Sentence, e.Hint)
 	}
 }

@@ -3,11 +3,10 @@ package upload
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync/atomic"
 	"time"
 
-	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // errStalled is the cause an attempt's context is cancelled with when
@@ -72,21 +71,21 @@ func (w *watchdog) stop() {
 // stalledError says how far a stalled attempt got.
 func stalledError(p *Plan, sent int64, stall time.Duration, cause error) *Error {
 	e := &Error{Kind: ErrNetwork, Err: cause,
-		Hint: "Check the network connection and try again; if it keeps happening, tell the sender (the server, or a proxy on the way, may be overloaded)."}
+		Hint: message.New("Check the network connection and try again; if it keeps happening, tell the sender (the server, or a proxy on the way, may be overloaded).")}
 	if sent < p.Size {
-		e.Sentence = fmt.Sprintf("The server %s stopped taking the file after %s of %s: nothing moved for %s, so the upload was stopped.",
-			p.Link.Host, FormatSize(sent), FormatSize(p.Size), stallText(stall))
+		e.Sentence = message.New("The server %s stopped taking the file after %s of %s: nothing moved for %s, so the upload was stopped.",
+			p.Link.Host, message.Size(sent), message.Size(p.Size), stallText(stall))
 	} else {
-		e.Sentence = fmt.Sprintf("The server %s took the whole file but did not answer for %s, so the upload was stopped; the file may or may not be stored.",
+		e.Sentence = message.New("The server %s took the whole file but did not answer for %s, so the upload was stopped; the file may or may not be stored.",
 			p.Link.Host, stallText(stall))
 	}
 	return e
 }
 
-// stallText writes a stall timeout: "2 minutes", or "300ms" below a second.
-func stallText(d time.Duration) string {
+// stallText is a stall timeout: "2 minutes", or "300ms" below a second.
+func stallText(d time.Duration) any {
 	if d < time.Second {
 		return d.String()
 	}
-	return signing.HumanDuration(d)
+	return message.Duration(d)
 }
