@@ -362,7 +362,7 @@ func (p *streamedPart) Read(d []byte) (int, error) {
 // bytes are the part's. Unless the part ended (io.EOF) or the body failed,
 // that is a multiple of blockAlign: the rest, and any bytes that might
 // begin the closing boundary, go back to the window and lead the next
-// fill. buf must hold at least two blocks (ingest's hold 256).
+// fill. buf must hold at least two blocks (ingest's buffers do).
 func (p *streamedPart) fill(buf []byte) (int, error) {
 	if len(buf) < 2*blockAlign {
 		return 0, fmt.Errorf("multipart: a buffer of %d bytes is too small to fill", len(buf))
