@@ -158,8 +158,11 @@ func printChanges(w io.Writer, rows []statusRow, seen map[string]arrivals.State,
 		}
 		seen[r.entry.ID] = st.State
 		line := fmt.Sprintf("%s  %-8s  %s", stamp, st.State, name)
-		if st.Err != nil {
+		switch {
+		case st.Err != nil:
 			line += "  " + errorText(st.Err)
+		case st.State == arrivals.Taken:
+			line += "  " + takenText(r.entry)
 		}
 		fmt.Fprintln(w, line)
 	}
@@ -171,6 +174,15 @@ func linkName(e history.Entry) string {
 		return e.Bucket + "/" + e.Prefix + " (request link)"
 	}
 	return e.Bucket + "/" + e.Key
+}
+
+// takenText says why a link in the taken state can store nothing.
+func takenText(e history.Entry) string {
+	text := "the key already held a file when the link was made, and the link may not replace it"
+	if x := e.Existing; x != nil {
+		text += fmt.Sprintf(" (%s, %s)", upload.FormatSize(x.Size), x.LastModified.Local().Format("2006-01-02 15:04"))
+	}
+	return text
 }
 
 // errorText is a check's error as one line: sentence and hint.
@@ -199,6 +211,8 @@ func printStatus(w io.Writer, rows []statusRow, now time.Time) {
 		switch {
 		case st.Err != nil:
 			received = errorText(st.Err)
+		case st.State == arrivals.Taken:
+			received = takenText(r.entry)
 		case r.entry.Prefix != "":
 			received = fmt.Sprintf("%d files", len(st.Objects))
 			if st.Truncated {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/app/sandbox"
 	"github.com/ossdrop/ossdrop/app/upload"
@@ -309,4 +310,30 @@ func TestStatusOfARequestLink(t *testing.T) {
 		got.Objects[0].Key != "in/photos/a.jpg" || got.Objects[1].Size != int64(len("pixels of b.jpg")) {
 		t.Fatalf("request link: %+v", got)
 	}
+}
+
+// TestStatusTakenLink: a link the app made for a key that already held a
+// file is shown as taken, with what was there, never as received.
+func TestStatusTakenLink(t *testing.T) {
+	now := time.Date(2026, 11, 26, 20, 13, 51, 0, time.UTC)
+	e := history.Entry{ID: "t", Bucket: "demo", Key: "hello.txt", Method: "PUT", Created: now, Expires: now.Add(time.Hour),
+		KeyChecked: true, Existing: &history.ExistingObject{ETag: "ABC", Size: 12, LastModified: now.Add(-time.Minute)}}
+	var out strings.Builder
+	printStatus(&out, []statusRow{{entry: e, status: arrivals.Status{EntryID: "t", State: arrivals.Taken}}}, now)
+	if text := out.String(); !strings.Contains(text, "taken") || !strings.Contains(text, "already held a file") || !strings.Contains(text, "12 bytes") || strings.Contains(text, "received") {
+		t.Errorf("status table:\n%s", text)
+	}
+	var rows []statusOutput
+	if err := json.Unmarshal(mustJSON(t, statusJSON([]statusRow{{entry: e, status: arrivals.Status{EntryID: "t", State: arrivals.Taken}}})), &rows); err != nil || len(rows) != 1 || rows[0].State != "taken" {
+		t.Errorf("--json: %+v, %v", rows, err)
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
