@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -35,6 +37,9 @@ type historyTab struct {
 	store  *arrivals.Store
 	// onHistoryChanged is told when this tab added a link (a download link).
 	onHistoryChanged func()
+	// onUnchecked is told when the list shows upload links that have no
+	// status yet (made by the command line while the app runs).
+	onUnchecked func()
 
 	list    *widget.List
 	status  *widget.Label
@@ -154,6 +159,18 @@ func (h *historyTab) setStatuses(s map[string]arrivals.Status) {
 	h.list.Refresh()
 }
 
+// setStatus takes one link's status as soon as its check ended, before
+// the round's others; on the UI goroutine.
+func (h *historyTab) setStatus(st arrivals.Status) {
+	s := maps.Clone(h.statuses) // the map the last round handed over is its own
+	if s == nil {
+		s = map[string]arrivals.Status{}
+	}
+	s[st.EntryID] = st
+	h.statuses = s
+	h.list.Refresh()
+}
+
 // reload reads the history off the UI goroutine; note, if set, is shown
 // above the list once it is read.
 func (h *historyTab) reload(note ...string) {
@@ -170,6 +187,13 @@ func (h *historyTab) reload(note ...string) {
 func (h *historyTab) showEntries(entries []history.Entry, err error, note []string) {
 	h.entries = entries
 	h.list.Refresh()
+	now := h.svc.Now()
+	if h.onUnchecked != nil && slices.ContainsFunc(entries, func(e history.Entry) bool {
+		_, known := h.statuses[e.ID]
+		return !known && arrivals.Due(e, now)
+	}) {
+		h.onUnchecked()
+	}
 	switch {
 	case err != nil:
 		h.status.SetText(errorSentence(err))

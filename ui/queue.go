@@ -37,6 +37,8 @@ type queueView struct {
 	stop      *widget.Button
 	clear     *widget.Button
 	content   *fyne.Container
+	// onStored is told when a run stored files through the link.
+	onStored func(*signing.Inspection)
 }
 
 // queueRow is one file's line: name and size, progress, result.
@@ -212,6 +214,9 @@ func (q *queueView) finish(s upload.QueueStatus) {
 	}
 	q.files = again
 	q.refresh()
+	if s.Stored > 0 && q.onStored != nil {
+		q.onStored(q.link)
+	}
 }
 
 // show puts one file's state on its row.

@@ -18,6 +18,7 @@ import (
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/assets"
+	"github.com/ossdrop/ossdrop/signing"
 )
 
 // mainWindow wires the tabs together and owns what they share: the
@@ -69,9 +70,13 @@ func (m *mainWindow) buildUI() {
 	m.history.tips = m.tips
 	m.arrivals = newArrivalWatch(m.svc)
 	m.arrivals.onStatuses = m.history.setStatuses
+	m.arrivals.onStatus = m.history.setStatus
 	m.arrivals.onArrival = m.onArrival
 	m.history.lookup, m.history.store = m.arrivals.lookup, m.arrivals.watcher.Store
 	m.history.onHistoryChanged = m.arrivals.trigger
+	// Links the command line added while the app runs are checked as soon
+	// as History shows them, not at the next minute.
+	m.history.onUnchecked = m.arrivals.trigger
 	m.createTab.onTestUpload = func(share string) {
 		m.upload.setLink(share)
 		m.tabs.SelectIndex(1)
@@ -82,6 +87,7 @@ func (m *mainWindow) buildUI() {
 	}
 	m.createTab.onProfilesChanged = m.loadProfiles
 	m.upload.owns = m.owns
+	m.upload.onStored = m.onStored
 	m.status = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
 
 	m.welcome = m.buildWelcome()
@@ -187,13 +193,40 @@ func (m *mainWindow) onProfiles() {
 	showProfilesDialog(m.win, m.svc, m.loadProfiles)
 }
 
-// onTryLocally starts the embedded sandbox and selects its profile.
+// onTryLocally starts the embedded sandbox and selects its profile with
+// a key a first link can use; a sandbox already running (resumed after a
+// restart for its open links) is offered the same way.
 func (m *mainWindow) onTryLocally() {
 	if m.sandbox != nil {
-		m.createTab.selectProfile(m.sandbox.Profile.Name)
+		m.offerSandbox(m.sandbox, true)
 		return
 	}
 	m.startSandbox(true)
+}
+
+// offerSandbox selects the sandbox's profile in the Create form and fills
+// in a key that holds nothing yet (hello.txt, else hello-2.txt…) when the
+// key is empty; show (Try it locally) also brings the form to the front
+// and says where the sandbox runs. On the UI goroutine; the sandbox's
+// store is read off it.
+func (m *mainWindow) offerSandbox(sb *Sandbox, show bool) {
+	m.createTab.selectProfile(sb.Profile.Name)
+	if show {
+		m.tabs.SelectIndex(0)
+		m.status.SetText(sandboxNote(sb))
+		m.createScroll.ScrollToTop()
+	}
+	if m.createTab.key.Text != "" {
+		return
+	}
+	go func() {
+		key := sb.freeSampleKey()
+		toUI(func() {
+			if m.createTab.key.Text == "" {
+				m.createTab.key.SetText(key)
+			}
+		})
+	}()
 }
 
 // startSandbox starts the sandbox off the UI goroutine; choose selects its
@@ -250,10 +283,7 @@ func (m *mainWindow) setSandbox(sb *Sandbox, err error, choose bool) {
 	m.status.SetText(sandboxNote(sb))
 	m.refreshProfiles()
 	if choose || len(m.profiles) == 0 {
-		m.createTab.selectProfile(sb.Profile.Name)
-		if m.createTab.key.Text == "" {
-			m.createTab.key.SetText(sb.SampleKey)
-		}
+		m.offerSandbox(sb, choose)
 	}
 	m.arrivals.setSandbox(sb) // its links can be checked now
 }
@@ -270,6 +300,15 @@ func (m *mainWindow) owns(accessKeyID string) bool {
 		}
 	}
 	return false
+}
+
+// onStored follows a file stored through the Upload tab: the link's row
+// in History is checked again at once (it was probably checked a moment
+// ago, when it was made), and the Create form, if it still shows the key
+// the app made that link for, moves on to a free one.
+func (m *mainWindow) onStored(in *signing.Inspection) {
+	m.arrivals.recheck(in)
+	m.createTab.keyUsed(in)
 }
 
 // onArrival tells the owner that a file arrived: a desktop notification,
