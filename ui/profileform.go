@@ -94,7 +94,7 @@ func (f *profileForm) build() {
 	f.secret.OnChanged = changed(pfSecret)
 	f.token = widget.NewPasswordEntry()
 	f.token.OnChanged = changed(pfToken)
-	f.expires = entry(pfExpires, "", lang.L("for example: 2026-12-01T18:00:00+08:00"))
+	f.expires = entry(pfExpires, "", lang.L("for example: 2h, or 2026-12-01T18:00:00+08:00"))
 	if !p.STSExpires.IsZero() && f.mode != formRotate {
 		f.expires.SetText(p.STSExpires.Format(time.RFC3339))
 	}
@@ -193,13 +193,13 @@ func (f *profileForm) profile() credentials.Profile {
 	p := f.orig
 	p.Name, p.AccessKeyID = strings.TrimSpace(f.name.Text), strings.TrimSpace(f.keyID.Text)
 	if f.mode == formRotate {
-		p.STSExpires, _ = time.Parse(time.RFC3339, strings.TrimSpace(f.expires.Text))
+		p.STSExpires, _ = f.stsExpires()
 		return p
 	}
 	p.Kind, p.STSExpires = credentials.KindPermanent, time.Time{}
 	if f.sts.Checked {
 		p.Kind = credentials.KindSTS
-		p.STSExpires, _ = time.Parse(time.RFC3339, strings.TrimSpace(f.expires.Text))
+		p.STSExpires, _ = f.stsExpires()
 	}
 	p.Region = signing.NormalizeRegion(f.region.Text)
 	p.EndpointKind = signing.EndpointKind(max(f.endpointKind.SelectedIndex(), 0))
@@ -209,6 +209,14 @@ func (f *profileForm) profile() credentials.Profile {
 	}
 	p.Bucket, p.PageURL = strings.TrimSpace(f.bucket.Text), strings.TrimSpace(f.pageURL.Text)
 	return p
+}
+
+// stsExpires reads the STS expiry as the command line does
+// (signing.ParseExpiry): a duration such as 2h counts from now (from Save,
+// when the profile is stored), or an RFC 3339 time as in the AssumeRole
+// response.
+func (f *profileForm) stsExpires() (time.Time, error) {
+	return signing.ParseExpiry(f.expires.Text, f.d.svc.Now())
 }
 
 // problems checks every field that shows; each message is a sentence that
@@ -239,10 +247,10 @@ func (f *profileForm) problems() map[string]string {
 		}
 	}
 	if sts {
-		at, err := time.Parse(time.RFC3339, strings.TrimSpace(f.expires.Text))
+		at, err := f.stsExpires()
 		switch {
 		case err != nil:
-			out[pfExpires] = lang.L("Write when the token expires, as in the AssumeRole response: 2026-12-01T18:00:00+08:00.")
+			out[pfExpires] = lang.L("Write when the token expires: a duration such as 2h, or the Expiration of the AssumeRole response, such as 2026-12-01T18:00:00+08:00.")
 		case !at.After(f.d.svc.Now()):
 			out[pfExpires] = lang.L("This time has passed: the token has expired. Get new temporary credentials.")
 		}
