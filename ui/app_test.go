@@ -3,6 +3,10 @@ package ui
 import (
 	"path/filepath"
 	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // TestParseArgs: "ossdrop LINK [FILE]", "ossdrop FILE" and --sandbox, as
@@ -28,5 +32,31 @@ func TestParseArgs(t *testing.T) {
 		if got := ParseArgs(tt.args); got != tt.want {
 			t.Errorf("ParseArgs(%q) = %+v, want %+v", tt.args, got, tt.want)
 		}
+	}
+}
+
+// TestHandOverShowsTheLink: a later start's link and file (handed over by
+// app/instance) land on this window's Upload tab, as they would have on
+// its own; --sandbox starts the sandbox here.
+func TestHandOverShowsTheLink(t *testing.T) {
+	sb := newTestSandbox(t)
+	svc, _, _ := newFakeServices()
+	svc.Now = time.Now
+	test.NewTempApp(t)
+	useTestSandbox(t, svc)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	m := newMainWindow(w, svc)
+	m.loadProfiles()
+	defer m.close()
+	link := sb.link(t, "", "handed/q3.pdf", nil).ShareLink()
+	file := tempFile(t, "q3.pdf", "handed over")
+	m.handOver(Options{Link: link, File: file})
+	if m.tabs.SelectedIndex() != 1 || m.upload.paste.Text != link || m.upload.file != file || m.upload.upload.Disabled() {
+		t.Fatalf("after the hand-over: tab %d, paste %q, file %q, %q", m.tabs.SelectedIndex(), m.upload.paste.Text, m.upload.file, m.upload.blocked.Text)
+	}
+	m.handOver(Options{Sandbox: true})
+	waitFor(t, "the sandbox", func() bool { return m.sandbox != nil && m.createTab.key.Text != "" })
+	if m.tabs.SelectedIndex() != 0 || m.createTab.profile.Selected != SandboxProfileName {
+		t.Fatalf("--sandbox handed over: tab %d, profile %q", m.tabs.SelectedIndex(), m.createTab.profile.Selected)
 	}
 }
