@@ -86,14 +86,9 @@ type createTab struct {
 	// form edited since no longer describes that link, so the card goes.
 	resultFor string
 
-	// takenRow says, under the key, that the key already holds a file
-	// and a protected link for it could store nothing; useFree takes the
-	// free key it suggests. takenFor is the form it was said about: it
-	// goes when the form changes.
-	takenRow  *formRow
-	takenText *widget.Label
-	useFree   *widget.Button
-	takenFor  string
+	// taken says, under the key, that the key already holds a file and a
+	// protected link for it could store nothing (takennote.go).
+	taken *takenNote
 }
 
 func newCreateTab(win fyne.Window, svc *Services) *createTab {
@@ -158,10 +153,7 @@ func (t *createTab) buildUI() {
 	grid.add(lang.L("Profile"), t.withError(t.profile, signing.FieldCredentials))
 	grid.add(lang.L("Bucket"), t.withError(t.bucket, signing.FieldBucket))
 	t.keyRow = grid.add(lang.L("Object key"), t.withError(container.NewBorder(nil, nil, nil, t.pick, t.key), signing.FieldKey))
-	t.takenText = &widget.Label{Wrapping: textWrap(), Importance: widget.WarningImportance}
-	t.useFree = &widget.Button{Importance: widget.HighImportance}
-	t.takenRow = grid.add("", container.NewVBox(t.takenText, container.NewHBox(t.useFree)))
-	t.takenRow.setVisible(false)
+	t.taken = newTakenNote(grid, func(key string) { t.key.SetText(key) }, func() { t.createLink(true) })
 	t.fieldErrors[signing.FieldPrefix] = t.fieldErrors[signing.FieldKey] // the key field holds the folder
 	grid.add(lang.L("Expires in"), t.withError(container.NewVBox(t.expiry, t.customExpiry, t.expiryAt), signing.FieldExpiry))
 	grid.add(lang.L("Content type"), t.withError(t.contentType, signing.FieldContentType))
@@ -385,10 +377,7 @@ func (t *createTab) validate() {
 	if t.result.container.Visible() && t.resultFor != formPrint(t.profile.Selected, req) {
 		t.result.hide()
 	}
-	if t.takenFor != "" && t.takenFor != formPrint(t.profile.Selected, req) {
-		t.takenFor = ""
-		t.takenRow.setVisible(false)
-	}
+	t.taken.formChanged(formPrint(t.profile.Selected, req))
 }
 
 // formPrint is the form's request in a comparable form, credentials left
@@ -461,7 +450,11 @@ func detectContentType(name string, head []byte) string {
 	return http.DetectContentType(head)
 }
 
-func (t *createTab) onCreate() {
+func (t *createTab) onCreate() { t.createLink(false) }
+
+// createLink signs the form's link; anyway makes a protected link even for
+// a key that holds a file (the owner read why not, and will free the key).
+func (t *createTab) createLink(anyway bool) {
 	req, err := t.request()
 	if err != nil {
 		t.validate()
@@ -478,7 +471,7 @@ func (t *createTab) onCreate() {
 	form := formPrint(t.profile.Selected, req)
 	t.setBusy(true)
 	go func() {
-		link, kept, check, err := t.sign(profile, sandbox, req)
+		link, kept, check, err := t.sign(profile, sandbox, req, anyway)
 		toUI(func() {
 			t.setBusy(false)
 			switch {
@@ -486,10 +479,12 @@ func (t *createTab) onCreate() {
 				t.showError(err)
 				return
 			case link == nil:
-				t.showTaken(form, req, check)
+				t.formError.Hide()
+				t.taken.show(form, req, check, t.svc.Now())
 				return
 			}
 			t.formError.Hide()
+			t.taken.hide()
 			t.resultFor = form
 			t.result.page.pageURL = profile.PageURL
 			t.result.show(link, req)
@@ -502,47 +497,6 @@ func (t *createTab) onCreate() {
 			}
 		})
 	}()
-}
-
-// sign reads the secrets, asks the bucket what the key holds, and signs
-// and records the link; off the UI goroutine. A link that protects a key
-// which already holds a file could never store anything: it is not made
-// (link nil), and check says what is there and which key is free. kept is
-// false when the history could not keep the link.
-func (t *createTab) sign(profile credentials.Profile, sandbox *Sandbox, req signing.Request) (link *signing.Link, kept bool, check keyCheck, err error) {
-	creds, err := t.credentials(profile, sandbox)
-	if err != nil {
-		return nil, false, check, err
-	}
-	req.Credentials = creds
-	check = checkKey(t.svc.probeFor(profile, sandbox, req), req.Key)
-	if check.existing != nil && !req.AllowOverwrite {
-		return nil, false, check, nil
-	}
-	link, kept, err = t.svc.presignAndRecord(profile, req, check)
-	return link, kept, check, err
-}
-
-// showTaken says under the key that it already holds a file, so a link
-// with overwrite protection could only be refused, and offers the free
-// key the check found.
-func (t *createTab) showTaken(form string, req signing.Request, check keyCheck) {
-	x := check.existing
-	where := req.Bucket + "/" + req.Key
-	stored := fmt.Sprintf(lang.L("%s already holds a file (%s, stored %s)."), where, formatSize(x.Size), formatDateTime(x.LastModified, t.svc.Now()))
-	if check.free == "" {
-		t.takenText.SetText(stored + "\n" + lang.L("With overwrite protection on, a link for it could only be refused: choose another key, or turn overwrite protection off to replace the file."))
-		t.useFree.Hide()
-	} else {
-		t.takenText.SetText(stored + "\n" + fmt.Sprintf(lang.L("With overwrite protection on, a link for it could only be refused: use %s, which is free, or turn overwrite protection off to replace the file."), check.free))
-		free := check.free
-		t.useFree.SetText(fmt.Sprintf(lang.L("Use %s"), free))
-		t.useFree.OnTapped = func() { t.key.SetText(free) }
-		t.useFree.Show()
-	}
-	t.takenFor = form
-	t.takenRow.setVisible(true)
-	t.formError.Hide()
 }
 
 func (t *createTab) onDownloadLink(req signing.Request) {

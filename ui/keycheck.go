@@ -28,6 +28,26 @@ const keyCheckTimeout = 5 * time.Second
 // maxFreeKeyTries bounds the keys tried for a free one (hello-2.txt …).
 const maxFreeKeyTries = 100
 
+// sign reads the secrets, asks the bucket what the key holds, and signs
+// and records the link with what it found; off the UI goroutine. A link
+// that protects a key which already holds a file could never store
+// anything: unless anyway, it is not made (link nil), and check says what
+// is there and which key is free. kept is false when the history could not
+// keep the link.
+func (t *createTab) sign(profile credentials.Profile, sandbox *Sandbox, req signing.Request, anyway bool) (link *signing.Link, kept bool, check keyCheck, err error) {
+	creds, err := t.credentials(profile, sandbox)
+	if err != nil {
+		return nil, false, check, err
+	}
+	req.Credentials = creds
+	check = checkKey(t.svc.probeFor(profile, sandbox, req), req.Key)
+	if check.existing != nil && !req.AllowOverwrite && !anyway {
+		return nil, false, check, nil
+	}
+	link, kept, err = t.svc.presignAndRecord(profile, req, check)
+	return link, kept, check, err
+}
+
 // keyProbe says what an object key of one bucket holds: the object, or
 // nil when there is none; an error when the bucket could not be asked.
 type keyProbe func(ctx context.Context, key string) (*history.ExistingObject, error)

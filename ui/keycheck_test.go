@@ -57,18 +57,18 @@ func TestSandboxKeyMovesOn(t *testing.T) {
 	// The used key again: no dead link, a sentence and the free key.
 	m.createTab.key.SetText("hello.txt")
 	test.Tap(m.createTab.create)
-	waitFor(t, "the note", func() bool { return m.createTab.takenFor != "" })
+	waitFor(t, "the note", func() bool { return m.createTab.taken.shown() })
 	if entries, _ := hist.List(); len(entries) != 1 {
 		t.Fatalf("a protected link for a taken key was made: %d entries", len(entries))
 	}
-	note := m.createTab.takenText.Text
+	note := m.createTab.taken.text.Text
 	if !strings.Contains(note, "demo/hello.txt already holds a file (14 bytes") || !strings.Contains(note, "use hello-2.txt, which is free") ||
-		m.createTab.useFree.Text != "Use hello-2.txt" || m.createTab.result.container.Visible() {
-		t.Fatalf("note %q, button %q", note, m.createTab.useFree.Text)
+		m.createTab.taken.useFree.Text != "Use hello-2.txt" || m.createTab.result.container.Visible() {
+		t.Fatalf("note %q, button %q", note, m.createTab.taken.useFree.Text)
 	}
-	test.Tap(m.createTab.useFree)
-	if m.createTab.key.Text != "hello-2.txt" || m.createTab.takenFor != "" {
-		t.Fatalf("Use the free key: key %q, note for %q", m.createTab.key.Text, m.createTab.takenFor)
+	test.Tap(m.createTab.taken.useFree)
+	if m.createTab.key.Text != "hello-2.txt" || m.createTab.taken.shown() {
+		t.Fatalf("Use the free key: key %q, note for %q", m.createTab.key.Text, m.createTab.taken.form)
 	}
 
 	// Protection off: the link may replace the file, and is made.
@@ -84,6 +84,24 @@ func TestSandboxKeyMovesOn(t *testing.T) {
 	waitFor(t, "the second link's check", func() bool { _, ok := m.history.statuses[second.ID]; return ok })
 	if st := m.history.statuses[second.ID]; st.State != arrivals.Waiting || len(st.Objects) != 0 {
 		t.Fatalf("a link made after the file took it for its arrival: %+v", st)
+	}
+
+	// Protected again, and made anyway (the owner will free the key):
+	// History says the key was taken when the link was made.
+	m.createTab.protect.SetChecked(true)
+	test.Tap(m.createTab.create)
+	waitFor(t, "the note", func() bool { return m.createTab.taken.shown() })
+	test.Tap(m.createTab.taken.anyway)
+	waitFor(t, "the third link", func() bool { entries, _ := hist.List(); return len(entries) == 3 })
+	entries, _ = hist.List()
+	third := entries[0]
+	waitFor(t, "the third link's check", func() bool { _, ok := m.history.statuses[third.ID]; return ok })
+	st := m.history.statuses[third.ID]
+	if st.State != arrivals.Taken || third.Existing == nil || m.createTab.taken.shown() || !m.createTab.result.container.Visible() {
+		t.Fatalf("a protected link made anyway for a taken key: %+v, entry %+v", st, third)
+	}
+	if v := viewOf(third, &st, time.Now()); !strings.Contains(v.state, "Key already taken when the link was made") {
+		t.Fatalf("its row says %q", v.state)
 	}
 }
 
@@ -137,9 +155,9 @@ func TestCreateChecksTheKeyWithTheProfile(t *testing.T) {
 	tab := newTestCreateTab(t, svc)
 	tab.key.SetText("reports/q3.pdf")
 	test.Tap(tab.create)
-	waitFor(t, "the note", func() bool { return tab.takenFor != "" })
-	if !strings.Contains(tab.takenText.Text, "use reports/q3-2.pdf, which is free") {
-		t.Errorf("note %q", tab.takenText.Text)
+	waitFor(t, "the note", func() bool { return tab.taken.shown() })
+	if !strings.Contains(tab.taken.text.Text, "use reports/q3-2.pdf, which is free") {
+		t.Errorf("note %q", tab.taken.text.Text)
 	}
 	tab.key.SetText("reports/q4.pdf")
 	test.Tap(tab.create)
@@ -154,7 +172,7 @@ func TestCreateChecksTheKeyWithTheProfile(t *testing.T) {
 	tab.key.SetText("reports/q5.pdf")
 	test.Tap(tab.create)
 	waitFor(t, "the link", func() bool { entries, _ := hist.List(); return len(entries) == 2 })
-	if entries, _ := hist.List(); entries[0].KeyChecked || tab.takenFor != "" {
+	if entries, _ := hist.List(); entries[0].KeyChecked || tab.taken.shown() {
 		t.Fatalf("an unanswered check: %+v", entries[0])
 	}
 }
