@@ -100,7 +100,11 @@ func runTour(m *mainWindow, dir string) {
 		m.upload.setFile(file)
 	})
 	step("upload-done", func() { m.upload.onUpload() })
+	step("create-key-moved-on", func() { m.tabs.SelectIndex(0); m.createScroll.ScrollToTop() })
+	step("create-key-taken", func() { c.key.SetText("hello.txt"); c.onCreate() })
+	step("create-anyway", func() { c.createLink(true) })
 	step("upload-taken", func() {
+		m.tabs.SelectIndex(1)
 		m.upload.setFile(file)
 		m.upload.onUpload()
 	})
