@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -26,6 +27,9 @@ type takenNote struct {
 	// form is the form the note was said about (formPrint); "" when hidden.
 	form string
 }
+
+// maxKeyInButton is the longest free key the button names itself.
+const maxKeyInButton = 24
 
 // newTakenNote adds the (hidden) row to grid; use takes the free key into
 // the form, anyway creates the link as it is.
@@ -55,7 +59,12 @@ func (n *takenNote) show(form string, req signing.Request, check keyCheck, now t
 		n.useFree.Hide()
 	} else {
 		n.text.SetText(stored + "\n" + fmt.Sprintf(lang.L("With overwrite protection on, a link for it could only be refused: use %s, which is free, or turn overwrite protection off to replace the file."), n.free))
-		n.useFree.SetText(fmt.Sprintf(lang.L("Use %s"), n.free))
+		// A long key is named in the sentence above: a button as wide as
+		// it would widen the whole form.
+		n.useFree.SetText(lang.L("Use the free key"))
+		if utf8.RuneCountInString(n.free) <= maxKeyInButton {
+			n.useFree.SetText(fmt.Sprintf(lang.L("Use %s"), n.free))
+		}
 		n.useFree.Show()
 	}
 	n.form = form
