@@ -25,8 +25,10 @@ const statusSynopsis = `[--watch [--interval D]] [--json] [--all]
 Lists the upload links in the history (made by the app or by 'ossdrop
 presign') and asks the bucket, with the profile that signed each link,
 whether its file arrived: waiting, received (size, time, ETag, CRC-64,
-content type), expired (nothing arrived before the link expired), or
-unknown (the profile is gone, or the check failed: the reason is shown).
+content type), expired (nothing arrived before the link expired), taken
+(the key already held a file when the app made the link, which may not
+replace it), or unknown (the profile is gone, or the check failed: the
+reason is shown).
 A request link lists every file received under its prefix. Links still
 open or expired less than a day ago are listed; --all lists every one.
 
