@@ -3,10 +3,6 @@ package ui
 import (
 	"path/filepath"
 	"testing"
-	"time"
-
-	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 )
 
 // TestParseArgs: "ossdrop LINK [FILE]", "ossdrop FILE" and --sandbox, as
@@ -41,11 +37,7 @@ func TestParseArgs(t *testing.T) {
 func TestHandOverShowsTheLink(t *testing.T) {
 	sb := newTestSandbox(t)
 	svc, _, _ := newFakeServices()
-	svc.Now = time.Now
-	test.NewTempApp(t)
-	useTestSandbox(t, svc)
-	w := test.NewTempWindow(t, widget.NewLabel(""))
-	m := newMainWindow(w, svc)
+	m := newSandboxWindow(t, svc)
 	m.loadProfiles()
 	defer m.close()
 	link := sb.link(t, "", "handed/q3.pdf", nil).ShareLink()

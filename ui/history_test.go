@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,6 +24,7 @@ import (
 	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
+	"github.com/ossdrop/ossdrop/app/sandbox/sandboxtest"
 	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 	"github.com/ossdrop/ossdrop/signing/message"
@@ -457,16 +457,7 @@ func settle(h *historyTab) {
 func TestLinksFromTheCommandLineCheckedAtOnce(t *testing.T) {
 	svc, _, hist := newFakeServices()
 	svc.Now = time.Now
-	release := make(chan struct{})
-	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-		w.WriteHeader(http.StatusNotFound)
-	}))
-	defer slow.Close()
-	defer close(release)
+	slowURL, _ := sandboxtest.Stalled(t)
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	m := newMainWindow(w, svc)
@@ -480,7 +471,7 @@ func TestLinksFromTheCommandLineCheckedAtOnce(t *testing.T) {
 	now := time.Now()
 	gone := history.Entry{ID: "cli-gone", Profile: "gone", Bucket: "demo", Key: "gui/gone.txt", Method: "PUT", Created: now, Expires: now.Add(time.Hour)}
 	slowLink := history.Entry{ID: "cli-slow", Profile: "work", Bucket: "demo", Key: "gui/slow.txt", Method: "PUT", Created: now, Expires: now.Add(time.Hour),
-		ShareLink: slow.URL + "/demo/gui/slow.txt?x-oss-signature=0#ossdrop=1&method=PUT"}
+		ShareLink: slowURL + "/demo/gui/slow.txt?x-oss-signature=0#ossdrop=1&method=PUT"}
 	for _, e := range []history.Entry{slowLink, gone} {
 		if err := hist.Add(e); err != nil {
 			t.Fatal(err)

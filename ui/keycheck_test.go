@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
@@ -24,11 +23,7 @@ import (
 func TestSandboxKeyMovesOn(t *testing.T) {
 	svc, profiles, hist := newFakeServices()
 	profiles.profiles = nil
-	svc.Now = time.Now
-	test.NewTempApp(t)
-	useTestSandbox(t, svc)
-	w := test.NewTempWindow(t, widget.NewLabel(""))
-	m := newMainWindow(w, svc)
+	m := newSandboxWindow(t, svc)
 	m.start(Options{})
 	defer m.close()
 	m.onTryLocally()
@@ -110,11 +105,7 @@ func TestSandboxKeyMovesOn(t *testing.T) {
 // sandbox's profile with a free key into the form, and says where it runs.
 func TestTryLocallyAfterRestart(t *testing.T) {
 	svc, _, _ := newFakeServices()
-	svc.Now = time.Now
-	test.NewTempApp(t)
-	useTestSandbox(t, svc)
-	w := test.NewTempWindow(t, widget.NewLabel(""))
-	m := newMainWindow(w, svc)
+	m := newSandboxWindow(t, svc)
 	m.loadProfiles()
 	waitFor(t, "the profiles", func() bool { return len(m.profiles) == 1 })
 	sb, err := svc.StartSandbox()

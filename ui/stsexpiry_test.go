@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/ossdrop/ossdrop/app/credentials"
 )
@@ -31,11 +30,7 @@ func TestProfileFormSTSExpiry(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.typed, func(t *testing.T) {
 			svc, profiles, _ := newFakeServices()
-			test.NewTempApp(t)
-			w := test.NewTempWindow(t, widget.NewLabel(""))
-			d := showProfilesDialog(w, svc, nil)
-			waitFor(t, "the profiles", func() bool { return len(d.profiles) == 1 })
-			f := d.add()
+			f, _ := newAddForm(t, svc)
 			f.name.SetText("temp")
 			f.keyID.SetText("STS.EXAMPLE")
 			f.secret.SetText("pasted-secret")

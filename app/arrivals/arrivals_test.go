@@ -5,8 +5,6 @@ import (
 	"errors"
 	"hash/crc64"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,6 +18,7 @@ import (
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/app/sandbox"
+	"github.com/ossdrop/ossdrop/app/sandbox/sandboxtest"
 	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
@@ -148,6 +147,20 @@ func (w *world) watcher(clock *time.Time) (*Watcher, *[]Arrival) {
 	wa := &Watcher{History: w.hist.List, Lookup: w.lookup, Store: store, Now: func() time.Time { return *clock },
 		OnArrival: func(a Arrival) { got = append(got, a) }}
 	return wa, &got
+}
+
+// running starts a Watcher over the world that checks on start and then
+// only when asked (its interval is an hour), until the test ends; every
+// round's statuses come on the channel.
+func (w *world) running(now func() time.Time) (*Watcher, <-chan map[string]Status) {
+	updates := make(chan map[string]Status, 10)
+	store, _ := Open("")
+	wa := &Watcher{History: w.hist.List, Lookup: w.lookup, Store: store, Interval: time.Hour, Now: now,
+		OnUpdate: func(s map[string]Status) { updates <- s }}
+	ctx, cancel := context.WithCancel(context.Background())
+	w.t.Cleanup(cancel)
+	go wa.Run(ctx)
+	return wa, updates
 }
 
 func round(t *testing.T, wa *Watcher) map[string]Status {
@@ -377,15 +390,8 @@ func TestTriggerChecksAtOnce(t *testing.T) {
 	w := newWorld(t)
 	now := time.Now()
 	e, link := w.link("in/focus.pdf", time.Hour, now)
-	updates := make(chan map[string]Status, 10)
-	store, _ := Open("")
 	var offset atomic.Int64
-	wa := &Watcher{History: w.hist.List, Lookup: w.lookup, Store: store, Interval: time.Hour,
-		Now:      func() time.Time { return time.Now().Add(time.Duration(offset.Load())) },
-		OnUpdate: func(s map[string]Status) { updates <- s }}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go wa.Run(ctx)
+	wa, updates := w.running(func() time.Time { return time.Now().Add(time.Duration(offset.Load())) })
 	if st := (<-updates)[e.ID]; st.State != Waiting {
 		t.Fatalf("on start: %+v", st)
 	}
@@ -637,29 +643,14 @@ func TestKeyTakenWhenTheLinkWasMade(t *testing.T) {
 func TestEachStatusAtOnce(t *testing.T) {
 	w := newWorld(t)
 	now := time.Now()
-	release := make(chan struct{})
-	slow := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-		rw.WriteHeader(http.StatusNotFound)
-	}))
-	defer slow.Close()
-	defer func() {
-		select {
-		case <-release:
-		default:
-			close(release)
-		}
-	}()
+	slowURL, release := sandboxtest.Stalled(t)
 	slowEntry, _ := w.link("in/slow.pdf", time.Hour, now)
 	gone := history.Entry{ID: "gone", Profile: "removed", Bucket: "demo", Key: "in/gone.pdf", Method: "PUT", Created: now, Expires: now.Add(time.Hour)}
 	if err := w.hist.Add(gone); err != nil {
 		t.Fatal(err)
 	}
 	slowProfile := w.profile
-	slowProfile.Endpoint = slow.URL
+	slowProfile.Endpoint = slowURL
 	lookup := func(name string) (Account, error) {
 		a, err := w.lookup(name)
 		a.Profile = slowProfile
@@ -674,7 +665,7 @@ func TestEachStatusAtOnce(t *testing.T) {
 		OnStatus: func(st Status) {
 			order = append(order, st.EntryID)
 			if st.EntryID == gone.ID {
-				close(release) // only now may the slow endpoint answer
+				release() // only now may the slow endpoint answer
 			}
 		},
 		OnUpdate: func(map[string]Status) { updates++ }}
@@ -698,13 +689,7 @@ func TestRecheckComesBeforeThePacing(t *testing.T) {
 	now := time.Now()
 	e, link := w.link("in/own.pdf", time.Hour, now)
 	other, _ := w.link("in/other.pdf", time.Hour, now)
-	updates := make(chan map[string]Status, 10)
-	store, _ := Open("")
-	wa := &Watcher{History: w.hist.List, Lookup: w.lookup, Store: store, Interval: time.Hour,
-		Now: func() time.Time { return now }, OnUpdate: func(s map[string]Status) { updates <- s }}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go wa.Run(ctx)
+	wa, updates := w.running(func() time.Time { return now })
 	if st := (<-updates)[e.ID]; st.State != Waiting {
 		t.Fatalf("on start: %+v", st)
 	}
