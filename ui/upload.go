@@ -450,7 +450,11 @@ func (u *uploadTab) checkContentType() {
 		// The upload sends no Content-Type, which would be signed; OSS then
 		// stores its default type. Only SDKs guess one from the name.
 		u.typeWarning.Hide()
-		setOrHide(u.typeNote, fmt.Sprintf(lang.L("The link binds no content type, so the upload sends none and OSS stores the file as %s (the file itself looks like %s)."), ossDefaultContentType, detected))
+		note := fmt.Sprintf(lang.L("The link binds no content type, so the upload sends none and OSS stores the file as %s (the file itself looks like %s)."), ossDefaultContentType, detected)
+		if mediaType(detected) == ossDefaultContentType {
+			note = fmt.Sprintf(lang.L("The link binds no content type, so the upload sends none and OSS stores the file as %s."), ossDefaultContentType)
+		}
+		setOrHide(u.typeNote, note)
 	}
 }
 

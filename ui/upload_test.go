@@ -360,6 +360,11 @@ func TestUploadTabSaysTheStoredType(t *testing.T) {
 		strings.Contains(u.fileInfo.Text, "image/jpeg") {
 		t.Errorf("no bound type: file %q, note %q", u.fileInfo.Text, u.typeNote.Text)
 	}
+	u.setFile(tempFile(t, "data.bin", "\x00\x01\x02"))
+	if u.typeNote.Text != "The link binds no content type, so the upload sends none and OSS stores the file as application/octet-stream." {
+		t.Errorf("a file of the default type: note %q", u.typeNote.Text)
+	}
+	u.setFile(tempFile(t, "photo.jpg", "\xff\xd8\xff\xe0 not really a photo"))
 	test.Tap(u.upload)
 	waitFor(t, "the result", func() bool { return u.result.Visible() })
 	if info, err := sb.srv.Stat("demo", "any/photo.jpg"); err != nil || info.ContentType != ossDefaultContentType {
