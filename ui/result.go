@@ -335,6 +335,6 @@ func showLinkDialog(win fyne.Window, title, link, note string) {
 		content.Add(&widget.Label{Text: note, Wrapping: textWrap(), Importance: widget.LowImportance})
 	}
 	d := dialog.NewCustom(title, lang.L("Close"), content, win)
-	d.Resize(fyne.NewSize(560, 300))
+	fitDialog(d, win, 560)
 	d.Show()
 }
