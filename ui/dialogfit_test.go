@@ -34,7 +34,9 @@ func TestDialogsFitTheirContent(t *testing.T) {
 	}{
 		{"The file exists", func() { h.saveInto(e, o, dir) }},
 		{"Copy a download link", func() { h.onDownloadLink(e, o) }},
-		{"a link", func() { showLinkDialog(w, "Download link", "https://reports.oss-cn-hangzhou.aliyuncs.com/in/q3.pdf?x-oss-signature=abc", "Anyone with the link can download it.") }},
+		{"a link", func() {
+			showLinkDialog(w, "Download link", "https://reports.oss-cn-hangzhou.aliyuncs.com/in/q3.pdf?x-oss-signature=abc", "Anyone with the link can download it.")
+		}},
 		{"History details", func() { h.showDetails(e) }},
 		{"About", m.onAbout},
 	}
