@@ -105,6 +105,7 @@ func metadata(i appinfo.Info) fyne.AppMetadata {
 // each window focus) and applies the command line.
 func (m *mainWindow) start(opts Options) {
 	m.loadProfiles()
+	m.createTab.shown(m.tabs.Selected() == m.tabs.Items[0])
 	m.history.moveTokens() // STS links an older OSS Drop wrote to the file
 	m.arrivals.start()
 	fyne.CurrentApp().Lifecycle().SetOnEnteredForeground(m.arrivals.trigger)

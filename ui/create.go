@@ -85,6 +85,19 @@ type createTab struct {
 	// resultFor is the form as it was when the shown result was made: a
 	// form edited since no longer describes that link, so the card goes.
 	resultFor string
+	// clock checks the form again every second while the tab shows: the
+	// "Until …" line was worked out once and went stale, and an STS
+	// token or a typed expiry time can pass while the form is open.
+	clock ticker
+}
+
+// shown starts or stops the form's clock as the tab shows or hides.
+func (t *createTab) shown(visible bool) {
+	if !visible {
+		t.clock.cancel()
+		return
+	}
+	t.clock.start(t.validate)
 }
 
 func newCreateTab(win fyne.Window, svc *Services) *createTab {

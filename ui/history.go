@@ -36,8 +36,8 @@ type historyTab struct {
 	// onHistoryChanged is told when this tab added a link (a download link).
 	onHistoryChanged func()
 
-	list    *widget.List
-	status  *widget.Label
+	list   *widget.List
+	status *widget.Label
 	// empty stands in the list's place while it has no links: an empty
 	// list said nothing at all.
 	empty   *widget.Label
