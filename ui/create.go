@@ -464,6 +464,10 @@ func (t *createTab) onCreate() {
 		return
 	}
 	profile, _ := t.selectedProfile()
+	// validate compares the form by the profile's label, which is not its
+	// name for the sandbox in Chinese ("本地沙箱"): by the name, the card
+	// went at the next check.
+	chosen := t.profile.Selected
 	sandbox := t.sandbox
 	if req.Method == signing.MethodPost {
 		t.createRequestLink(req, profile, sandbox)
@@ -479,7 +483,7 @@ func (t *createTab) onCreate() {
 				return
 			}
 			t.formError.Hide()
-			t.resultFor = formPrint(profile.Name, req)
+			t.resultFor = formPrint(chosen, req)
 			t.result.page.pageURL = profile.PageURL
 			t.result.show(link, req)
 			t.result.showKept(kept)

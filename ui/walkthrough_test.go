@@ -110,3 +110,32 @@ func TestToolbarAndStatusLine(t *testing.T) {
 		t.Errorf("with the sandbox running: Try it locally shown %v, status %q shown %v", m.tryLocally.Visible(), m.status.Text, m.status.Visible())
 	}
 }
+
+// TestResultCardStaysInChinese: the card of a link made with the sandbox
+// stays while the form is checked again (every second): in Chinese the
+// sandbox's label is not its name, and the card went at the first check.
+func TestResultCardStaysInChinese(t *testing.T) {
+	inLanguage(t, "zh_CN.UTF-8")
+	svc, _, _ := newFakeServices()
+	svc.Now = time.Now // the SDK signs with the wall clock
+	tab := newTestCreateTab(t, svc)
+	sb := &Sandbox{Profile: credentials.Profile{Name: SandboxProfileName, AccessKeyID: "SANDBOXTEST", Region: "cn-hangzhou", Bucket: "demo",
+		EndpointKind: signing.EndpointCustom, Endpoint: "http://127.0.0.1:1", PathStyle: true},
+		Credentials: signing.Credentials{AccessKeyID: "SANDBOXTEST", AccessKeySecret: "sandbox-test-secret"}}
+	ps, _ := svc.Profiles.List()
+	tab.setProfiles(ps, sb)
+	tab.selectProfile(SandboxProfileName)
+	tab.key.SetText("hello.txt")
+	if tab.create.Disabled() {
+		t.Fatalf("Create disabled: %v %q", visibleErrors(tab), tab.pending.Text)
+	}
+	test.Tap(tab.create)
+	waitFor(t, "the result card", func() bool { return tab.result.container.Visible() || tab.formError.Visible() })
+	if tab.formError.Visible() {
+		t.Fatalf("Create failed: %s", tab.formError.Text)
+	}
+	tab.validate()
+	if !tab.result.container.Visible() {
+		t.Error("the card went at the next check of an unchanged form")
+	}
+}
