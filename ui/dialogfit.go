@@ -36,6 +36,8 @@ type dialogBody struct {
 	// and its own buttons (measured by fit).
 	chrome float32
 	box    *fyne.Container
+	// dialog is the dialog the body is in, once fit knows it.
+	dialog dialog.Dialog
 }
 
 // newDialogBody scrolls content above foot (which may be nil) in win.
@@ -52,20 +54,29 @@ func newDialogBody(win fyne.Window, content, foot fyne.CanvasObject) *dialogBody
 // fit measures the dialog around the body and sizes it as fitDialog does.
 // Call it once the dialog holds the body.
 func (b *dialogBody) fit(d dialog.Dialog, width float32) {
+	b.dialog = d
 	b.chrome = 0
 	b.chrome = d.MinSize().Height - b.box.MinSize().Height
 	fitDialog(d, b.win, width)
 }
 
-// relayout lays the body out again after its content changed. Fyne lays a
-// container out again when a child's minimum size changes, but it keeps
-// one such container per frame: when a field's message appeared and a
-// label further down changed its text in the same frame, the form grew and
-// the lines under it stayed where they were, drawn over its last row.
+// relayout lays the body and its dialog out again after the content
+// changed; call it after every change that may change its size. Fyne
+// lays a container out again when a child's minimum size changes, but it
+// keeps one such container per frame: when a field's message appeared and
+// a label further down changed its text in the same frame, the form grew
+// and the lines under it stayed where they were, drawn over its last row.
+// And a dialog that grows sizes its content by where its buttons were
+// before it grew, until it is laid out once more: the form ended a band
+// of empty dialog above the buttons. Refreshing the dialog lays it out
+// twice.
 func (b *dialogBody) relayout() {
 	b.scroll.Content.Refresh()
 	b.scroll.Refresh()
 	b.box.Refresh()
+	if b.dialog != nil {
+		b.dialog.Refresh()
+	}
 }
 
 // footHeight is the height the foot asks for, and the padding above it.

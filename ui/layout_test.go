@@ -39,6 +39,7 @@ func TestWindowFitsTheSmallestSize(t *testing.T) {
 			fyne.CurrentApp().Settings().SetTheme(newAppTheme()) // the real app's sizes and fonts
 			w := test.NewTempWindow(t, widget.NewLabel(""))
 			m := newMainWindow(w, svc)
+			t.Cleanup(m.close) // the tabs' clocks tick until then
 			m.loadProfiles()
 			waitFor(t, "the profiles", func() bool { return len(m.profiles) > 0 })
 			c := m.createTab

@@ -37,7 +37,6 @@ func TestProfileFormLayout(t *testing.T) {
 
 				next := absolute(f.keyID).Y
 				test.Type(f.name, "my profile")
-				w.Canvas().Overlays().Top().Refresh() // every container laid out anew
 				if msg := f.errors[pfName]; !msg.Visible() || msg.Text == "" {
 					t.Fatalf("no message for a name with a space: %q", msg.Text)
 				}
@@ -79,7 +78,6 @@ func checkDialog(t *testing.T, w fyne.Window, f *profileForm, state string) {
 	if !ok {
 		t.Fatalf("%s: no dialog", state)
 	}
-	pop.Refresh()
 	box := pop.Content
 	top, bottom := absolute(box).Y, absolute(box).Y+box.Size().Height
 	win := w.Canvas().Size()
@@ -87,6 +85,10 @@ func checkDialog(t *testing.T, w fyne.Window, f *profileForm, state string) {
 		pos := absolute(b)
 		if pos.Y < top || pos.Y+b.Size().Height > bottom || pos.Y+b.Size().Height > win.Height || pos.X+b.Size().Width > win.Width {
 			t.Errorf("%s: %s spans y=%.0f to %.0f, the dialog %.0f to %.0f, the window %.0f high", state, b.Text, pos.Y, pos.Y+b.Size().Height, top, bottom, win.Height)
+		}
+		// The body ends right above the buttons: nothing empty between.
+		if body := absolute(f.body.box).Y + f.body.box.Size().Height; pos.Y-body > 2*theme.Padding()+16 {
+			t.Errorf("%s: %.0f pixels of empty dialog between the form (down to y=%.0f) and its buttons", state, pos.Y-body, body)
 		}
 		if gap := bottom - (pos.Y + b.Size().Height); gap > 20 { // the dialog's own margin is 16
 			t.Errorf("%s: %.0f pixels of empty dialog under the buttons", state, gap)

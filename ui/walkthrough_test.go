@@ -90,6 +90,7 @@ func TestToolbarAndStatusLine(t *testing.T) {
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	w.Resize(smallest)
 	m := newMainWindow(w, svc)
+	defer m.close()
 	m.loadProfiles()
 	waitFor(t, "the profiles", func() bool { return len(m.profiles) > 0 })
 	w.Content().Refresh()
@@ -130,6 +131,7 @@ func TestResultCardStaysInChinese(t *testing.T) {
 		t.Fatalf("Create disabled: %v %q", visibleErrors(tab), tab.pending.Text)
 	}
 	test.Tap(tab.create)
+	defer tab.result.ticker.cancel()
 	waitFor(t, "the result card", func() bool { return tab.result.container.Visible() || tab.formError.Visible() })
 	if tab.formError.Visible() {
 		t.Fatalf("Create failed: %s", tab.formError.Text)

@@ -332,6 +332,8 @@ func (m *mainWindow) close() {
 	m.arrivals.stop()
 	m.history.ticker.cancel()
 	m.createTab.clock.cancel()
+	m.createTab.result.ticker.cancel()
+	m.upload.countdown.cancel()
 	if m.sandbox != nil && m.sandbox.Stop != nil {
 		m.sandbox.Stop()
 	}
