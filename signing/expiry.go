@@ -62,3 +62,10 @@ func parseDays(s string) (time.Duration, error) {
 func HumanDuration(d time.Duration) string {
 	return message.Duration(d).String()
 }
+
+// ExpiredText says when a link expired, the one way the app and the
+// command line say it: "This link expired at 2026-11-26 20:08:33 UTC (1
+// second ago)."
+func ExpiredText(at, now time.Time) message.Text {
+	return message.New("This link expired at %s (%s ago).", message.Time(at), message.Duration(now.Sub(at)))
+}

@@ -80,6 +80,20 @@ func localizeLines(ts []message.Text) string {
 	return strings.Join(lines, "\n")
 }
 
+// linkErrorText is why a pasted link (or a QR image) cannot be read, in
+// the UI's language: signing's sentence, then its hint on a line of its
+// own.
+func linkErrorText(err error) string {
+	le, ok := signing.AsLinkError(err)
+	if !ok {
+		return capitalize(err.Error())
+	}
+	if hint := localize(le.Hint); hint != "" {
+		return localize(le.Sentence) + "\n" + hint
+	}
+	return localize(le.Sentence)
+}
+
 // fieldMessage is the sentence shown under a field, in the UI's language.
 func fieldMessage(fe *signing.FieldError) string {
 	if fe.Text.IsZero() {

@@ -191,7 +191,7 @@ func (u *uploadTab) onLinkChanged() {
 	if text != "" {
 		in, err := signing.Inspect(text, u.svc.Now())
 		if err != nil {
-			u.linkError.SetText(capitalize(strings.TrimPrefix(err.Error(), signing.ErrNotALink.Error()+": ")) + ".")
+			u.linkError.SetText(linkErrorText(err))
 			u.linkError.Show()
 		} else {
 			u.link = in
@@ -432,7 +432,7 @@ func (u *uploadTab) onOpenQR() {
 		defer r.Close()
 		text, err := signing.DecodeQR(r)
 		if err != nil {
-			u.linkError.SetText(capitalize(err.Error()) + ".")
+			u.linkError.SetText(linkErrorText(err))
 			u.linkError.Show()
 			return
 		}

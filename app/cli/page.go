@@ -51,7 +51,7 @@ func runPage(args []string, env *Env) int {
 		return savePage(env, fs.Arg(1))
 	case fs.Arg(0) == "publish" && fs.NArg() == 1:
 	default:
-		return invalid(env, "page takes save FILE or publish", "run 'ossdrop page --help'")
+		return invalid(env, "'ossdrop page' takes save FILE or publish", "run 'ossdrop page --help'")
 	}
 	c, code, ok := target.client(env, "page")
 	if !ok {

@@ -134,8 +134,8 @@ func TestCORSCommand(t *testing.T) {
 		exit int
 		want string
 	}{
-		{"no verb", nil, ExitInvalid, "cors needs show or allow"},
-		{"unknown verb", []string{"delete"}, ExitInvalid, "cors takes show"},
+		{"no verb", nil, ExitInvalid, "'ossdrop cors' needs show or allow"},
+		{"unknown verb", []string{"delete"}, ExitInvalid, "'ossdrop cors' takes show"},
 		{"no origin, no profile page", []string{"allow"}, ExitInvalid, "needs the ORIGIN"},
 		{"not an address", []string{"allow", "files.example.com"}, ExitInvalid, "is not the address of a page"},
 	}

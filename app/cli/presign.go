@@ -88,7 +88,7 @@ func runPresign(args []string, env *Env) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "presign takes flags only; run 'ossdrop presign --help'")
+		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "'ossdrop presign' takes flags only; run 'ossdrop presign --help'")
 	}
 
 	req, err := f.request()
@@ -257,7 +257,7 @@ func fileMD5(path string) (string, error) {
 func signFailure(env *Env, err error) int {
 	if fes := signing.FieldErrors(err); len(fes) > 0 {
 		for _, fe := range fes {
-			fmt.Fprintf(env.Stderr, "error: %s\n", fe.Msg)
+			report(env, fe.Msg, "")
 		}
 		return ExitInvalid
 	}

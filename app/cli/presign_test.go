@@ -159,11 +159,11 @@ func TestPresignInvalidInput(t *testing.T) {
 		{"callback no body", append(base, "--callback-url", "https://cb.example.com"), "callback body is empty"},
 		{"callback body type", append(base, "--callback-url", "https://cb.example.com", "--callback-body", "a", "--callback-body-type", "xml"), "form nor json"},
 		{"callback var name", append(base, "--callback-url", "https://cb.example.com", "--callback-body", "a", "--callback-var", "who=me"), "callback variable"},
-		{"two endpoints", append(base, "--endpoint", "http://127.0.0.1:9", "--internal"), "choose one"},
+		{"two endpoints", append(base, "--endpoint", "http://127.0.0.1:9", "--internal"), "Choose one"},
 		{"region endpoint mismatch", append(base, "--endpoint", "oss-cn-beijing.aliyuncs.com"), "belongs to region"},
 		{"method", append(base, "--method", "DELETE"), "not supported"},
-		{"unknown flag", append(base, "--secret", "x"), "unknown flag"},
-		{"stray argument", append(base, "extra"), "unexpected argument"},
+		{"unknown flag", append(base, "--secret", "x"), "Unknown flag"},
+		{"stray argument", append(base, "extra"), "Unexpected argument"},
 		{"pin without file", append(base, "--pin-md5"), "needs --file"},
 	}
 	for _, tt := range tests {
@@ -253,7 +253,7 @@ func TestHelp(t *testing.T) {
 			}
 		})
 	}
-	if code, _, stderr := runCLI(t, "", "frobnicate"); code != ExitInvalid || !strings.Contains(stderr, "unknown command") {
+	if code, _, stderr := runCLI(t, "", "frobnicate"); code != ExitInvalid || !strings.Contains(stderr, "Unknown command") {
 		t.Errorf("unknown command: %d %s", code, stderr)
 	}
 	if !IsCommand([]string{"presign"}) || IsCommand(nil) || IsCommand([]string{"https://x"}) {

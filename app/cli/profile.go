@@ -97,7 +97,7 @@ func positional(env *Env, fs *pflag.FlagSet, names ...string) (code int, ok bool
 	if fs.NArg() == len(names) {
 		return ExitOK, true
 	}
-	return invalid(env, fmt.Sprintf("%s takes %s", fs.Name(), strings.Join(names, " ")),
+	return invalid(env, fmt.Sprintf("'ossdrop %s' takes %s", fs.Name(), strings.Join(names, " ")),
 		"run 'ossdrop "+fs.Name()+" --help'"), false
 }
 
@@ -493,7 +493,7 @@ func profileTest(args []string, env *Env) int {
 		return code
 	}
 	if fs.NArg() > 1 {
-		return invalid(env, "profile test takes at most one NAME", "run 'ossdrop profile test --help'")
+		return invalid(env, "'ossdrop profile test' takes at most one NAME", "run 'ossdrop profile test --help'")
 	}
 	cf := &credentialFlags{profile: fs.Arg(0)}
 	p, c, err := cf.lookup(env)
@@ -612,7 +612,7 @@ func profilePage(args []string, env *Env) int {
 		return code
 	}
 	if fs.NArg() < 1 || fs.NArg() > 2 || (*clear && fs.NArg() == 2) {
-		return invalid(env, "profile page takes NAME and a URL, or NAME --clear, or NAME alone", "run 'ossdrop profile page --help'")
+		return invalid(env, "'ossdrop profile page' takes NAME and a URL, or NAME --clear, or NAME alone", "run 'ossdrop profile page --help'")
 	}
 	store, p, code, ok := storedProfile(env, fs.Arg(0))
 	if !ok {

@@ -115,8 +115,8 @@ func TestProfileAddErrors(t *testing.T) {
 		{"no stdin", "", []string{"profile", "add", "w", "--access-key-id", testKeyID, "--region", "cn-hangzhou"}, ExitInvalid, "ended before the AccessKey secret"},
 		{"blank secret", "  \n", []string{"profile", "add", "w", "--access-key-id", testKeyID, "--region", "cn-hangzhou"}, ExitInvalid, "secret is empty"},
 		{"sts token missing", "secret\n", []string{"profile", "add", "w", "--access-key-id", testSTSKeyID, "--region", "cn-hangzhou", "--sts", "--sts-expires", future}, ExitInvalid, "ended before the STS security token"},
-		{"secret as a flag", "x\n", []string{"profile", "add", "w", "--access-key-id", testKeyID, "--region", "cn-hangzhou", "--secret", "x"}, ExitInvalid, "unknown flag"},
-		{"unknown verb", "", []string{"profile", "frobnicate"}, ExitInvalid, "unknown profile command"},
+		{"secret as a flag", "x\n", []string{"profile", "add", "w", "--access-key-id", testKeyID, "--region", "cn-hangzhou", "--secret", "x"}, ExitInvalid, "Unknown flag"},
+		{"unknown verb", "", []string{"profile", "frobnicate"}, ExitInvalid, "Unknown profile command"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,7 +147,7 @@ func TestProfileLifecycle(t *testing.T) {
 		"--sts", "--sts-expires", expires, "--endpoint", "http://127.0.0.1:9000", "--path-style", "--label", "client X")
 
 	code, _, stderr := s.run(secret+"\n", "profile", "add", "work", "--access-key-id", testKeyID, "--region", "cn-hangzhou")
-	if code != ExitInvalid || !strings.Contains(stderr, "already exists") || !strings.Contains(stderr, "hint: change its secret with 'ossdrop profile rotate work'") {
+	if code != ExitInvalid || !strings.Contains(stderr, "already exists") || !strings.Contains(stderr, "hint: Change its secret with 'ossdrop profile rotate work'") {
 		t.Errorf("second add: exit %d %q", code, stderr)
 	}
 
@@ -186,7 +186,7 @@ func TestProfileLifecycle(t *testing.T) {
 
 	s.ok("", "profile", "rename", "work", "job")
 	s.ok("", "profile", "remove", "job")
-	if code, _, stderr = s.run("", "profile", "show", "job"); code != ExitInvalid || !strings.Contains(stderr, `there is no profile "job"`) {
+	if code, _, stderr = s.run("", "profile", "show", "job"); code != ExitInvalid || !strings.Contains(stderr, `There is no profile "job".`) {
 		t.Errorf("show removed: exit %d %q", code, stderr)
 	}
 	if _, err := keyring.Get(credentials.Service, "job/secret"); !errors.Is(err, keyring.ErrNotFound) {
@@ -234,7 +234,7 @@ func TestProfileSecretMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr := s.run("", "profile", "test", "work")
-	want := "error: the AccessKey secret of profile \"work\" is no longer in the OS keychain\nhint: enter it again with 'ossdrop profile rotate work'\n"
+	want := "error: The AccessKey secret of profile \"work\" is no longer in the OS keychain.\nhint: Enter it again with 'ossdrop profile rotate work'.\n"
 	if code != ExitFailed || stderr != want {
 		t.Errorf("test: exit %d\n%s\nwant\n%s", code, stderr, want)
 	}
@@ -253,7 +253,7 @@ func TestProfileKeychainError(t *testing.T) {
 	s := newSession(t)
 	secret := "s3cr3t-LEAK-CANARY-nokc"
 	code, _, stderr := s.run(secret+"\n", "profile", "add", "work", "--access-key-id", testKeyID, "--region", "cn-hangzhou")
-	if code != ExitFailed || !strings.Contains(stderr, "error: the OS keychain cannot be reached") ||
+	if code != ExitFailed || !strings.Contains(stderr, "error: The OS keychain cannot be reached") ||
 		!strings.Contains(stderr, "hint: ") || !strings.Contains(stderr, "or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET") {
 		t.Errorf("add without keychain: exit %d %q", code, stderr)
 	}
@@ -519,8 +519,8 @@ func TestKeyringCLIUnavailable(t *testing.T) {
 
 	code, _, stderr := s.run(secret+"\n", "profile", "add", "work", "--access-key-id", testKeyID, "--region", "cn-hangzhou")
 	t.Logf("profile add without a keychain:\n%s", stderr)
-	for _, want := range []string{"error: the OS keychain cannot be reached", "never keeps secrets in a file",
-		"hint: start and unlock a Secret Service (gnome-keyring-daemon", "KeePassXC", "set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET"} {
+	for _, want := range []string{"error: The OS keychain cannot be reached", "never keeps secrets in a file",
+		"hint: Start and unlock a Secret Service (gnome-keyring-daemon", "KeePassXC", "set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q", want)
 		}

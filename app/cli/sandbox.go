@@ -61,7 +61,7 @@ func runSandbox(args []string, env *Env) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "sandbox takes flags only; run 'ossdrop sandbox --help'")
+		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "'ossdrop sandbox' takes flags only; run 'ossdrop sandbox --help'")
 	}
 	if !*public {
 		if err := sandbox.CheckLoopback(*addr); errors.Is(err, sandbox.ErrNotLoopback) {

@@ -165,7 +165,7 @@ func TestSandboxCommandInvalid(t *testing.T) {
 		{name: "id without secret", args: []string{"--access-key-id", "SANDBOXX", "--dir", dir}, want: "--access-key-secret-stdin"},
 		{name: "secret without id", args: []string{"--access-key-secret-stdin", "--dir", dir}, want: "needs --access-key-id"},
 		{name: "empty secret", stdin: "\n", args: []string{"--addr", "127.0.0.1:0", "--access-key-id", "SANDBOXX", "--access-key-secret-stdin", "--dir", dir}, want: "empty"},
-		{name: "argument", args: []string{"extra"}, want: "unexpected argument"},
+		{name: "argument", args: []string{"extra"}, want: "Unexpected argument"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

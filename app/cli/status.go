@@ -55,7 +55,7 @@ func runStatus(args []string, env *Env) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "status takes flags only; run 'ossdrop status --help'")
+		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "'ossdrop status' takes flags only; run 'ossdrop status --help'")
 	}
 	if *interval < time.Second {
 		return invalid(env, fmt.Sprintf("--interval %s is shorter than a second", *interval), "use 1m, the app's pace, or at least 1s")
@@ -111,7 +111,7 @@ func watchStatus(ctx context.Context, env *Env, h *history.Store, interval time.
 	seen := map[string]arrivals.State{}
 	w := &arrivals.Watcher{
 		History: h.List, Lookup: accountLookup(env), Store: store, Interval: interval, Now: env.Now,
-		OnError: func(err error) { fmt.Fprintf(env.Stderr, "error: %v\n", err) },
+		OnError: func(err error) { report(env, err.Error(), "") },
 		OnUpdate: func(statuses map[string]arrivals.Status) {
 			entries, err := h.List()
 			if err != nil {
