@@ -221,6 +221,36 @@ func TestParseValidity(t *testing.T) {
 	if err != nil || d != 0 || !at.Equal(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)) {
 		t.Errorf("RFC 3339 = %v, %v, %v", d, at, err)
 	}
+	// Zero is not "the default hour", and a negative duration is quoted
+	// as it was typed, not as Go writes it ("-5m0s").
+	for in, says := range map[string]string{
+		"0s":     "the expiry 0s is no time at all",
+		"0":      "the expiry 0 is no time at all",
+		"-5m":    "the expiry -5m is negative",
+		"-1h30m": "the expiry -1h30m is negative",
+		" -2d ":  "the expiry -2d is negative",
+	} {
+		if d, at, err := ParseValidity(in); err == nil || !strings.HasPrefix(err.Error(), says) || d != 0 || !at.IsZero() {
+			t.Errorf("ParseValidity(%q) = %v, %v, %v; want an error saying %q", in, d, at, err, says)
+		}
+	}
+}
+
+// TestShortDuration: durations in sentences read as people type them.
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		-5 * time.Minute: "-5m", time.Hour: "1h", 90 * time.Minute: "1h30m", 500 * time.Millisecond: "500ms",
+		-time.Hour - 30*time.Second: "-1h0m30s", 0: "0s", 3 * time.Second: "3s",
+	} {
+		if got := shortDuration(d); got != want {
+			t.Errorf("shortDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+	r := validRequest()
+	r.Expires = -5 * time.Minute
+	if fes := FieldErrors(r.Validate(testNow)); len(fes) != 1 || !strings.Contains(fes[0].Msg, "The expiry -5m is negative") {
+		t.Errorf("negative expiry: %v", fes)
+	}
 }
 
 // FuzzParseValidity: any text is a duration, an instant or an error, and

@@ -183,7 +183,10 @@ func newFlags(env *Env, name, synopsis string) *pflag.FlagSet {
 	fs.SetOutput(env.Stderr)
 	fs.SortFlags = false
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stdout, "Usage: ossdrop %s %s\n\nFlags:\n%s", name, synopsis, fs.FlagUsages())
+		fmt.Fprintf(env.Stdout, "Usage: ossdrop %s %s\n", name, synopsis)
+		if flags := fs.FlagUsages(); flags != "" { // a verb without flags has no Flags: section
+			fmt.Fprintf(env.Stdout, "\nFlags:\n%s", flags)
+		}
 	}
 	return fs
 }

@@ -150,6 +150,8 @@ func TestPresignInvalidInput(t *testing.T) {
 		{"expiry over 7 days", append(base, "--expires", "8d"), "at most 7 days"},
 		{"expiry unreadable", append(base, "--expires", "tomorrow"), "neither a duration"},
 		{"expiry in the past", append(base, "--expires", "2020-01-01T00:00:00Z"), "not in the future"},
+		{"expiry zero", append(base, "--expires", "0s"), "The expiry 0s is no time at all"},
+		{"expiry negative, as typed", append(base, "--expires", "-5m"), "The expiry -5m is negative"},
 		{"meta without =", append(base, "--meta", "novalue"), "name=value"},
 		{"meta bad name", append(base, "--meta", "a_b=1"), "metadata name"},
 		{"storage class", append(base, "--storage-class", "Cold"), "storage class"},

@@ -117,6 +117,9 @@ func TestProfileAddErrors(t *testing.T) {
 		{"sts token missing", "secret\n", []string{"profile", "add", "w", "--access-key-id", testSTSKeyID, "--region", "cn-hangzhou", "--sts", "--sts-expires", future}, ExitInvalid, "ended before the STS security token"},
 		{"secret as a flag", "x\n", []string{"profile", "add", "w", "--access-key-id", testKeyID, "--region", "cn-hangzhou", "--secret", "x"}, ExitInvalid, "Unknown flag"},
 		{"unknown verb", "", []string{"profile", "frobnicate"}, ExitInvalid, "Unknown profile command"},
+		{"id with a space", "x\n", []string{"profile", "add", "w", "--access-key-id", "has space", "--region", "cn-hangzhou"}, ExitInvalid,
+			"error: The AccessKey ID has a space or line break at character 4, which no AccessKey ID has"},
+		{"id with a slash", "x\n", []string{"profile", "add", "w", "--access-key-id", "LTAI5t/abc", "--region", "cn-hangzhou"}, ExitInvalid, `has "/" at character 7`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -168,11 +171,11 @@ func TestProfileLifecycle(t *testing.T) {
 		}
 	}
 
-	test := s.ok("", "profile", "test", "work")
-	if !strings.Contains(test, "usable") || !strings.Contains(test, "uploads in cn-hangzhou") {
+	test := s.ok("", "profile", "test", "--offline", "work")
+	if !strings.Contains(test, "signed offline for uploads in cn-hangzhou") || !strings.Contains(test, "not asked (--offline)") {
 		t.Errorf("test said %q", test)
 	}
-	s.ok("", "profile", "test") // the default, as presign would pick it
+	s.ok("", "profile", "test", "--offline") // the default, as presign would pick it
 
 	s.ok("", "profile", "default", "temp")
 	if list = s.ok("", "profile", "list"); !strings.Contains(list, "* ") || lineWith(list, "temp")[0] != '*' {
@@ -373,8 +376,8 @@ func leakSession(t *testing.T, dirs ...string) {
 	s.ok("", "profile", "list")
 	s.ok("", "profile", "show", work)
 	s.ok("", "profile", "show", temp)
-	s.ok("", "profile", "test", work)
-	s.ok("", "profile", "test", temp)
+	s.ok("", "profile", "test", "--offline", work)
+	s.ok("", "profile", "test", "--offline", temp)
 	presign := s.ok("", "presign", "--profile", work, "--key", "leak/a.txt", "--expires", "10m")
 	if !strings.Contains(presign, "x-oss-signature=") {
 		t.Fatalf("presign printed no link:\n%s", presign)
@@ -470,7 +473,7 @@ func TestKeyringCLIRoundTrip(t *testing.T) {
 	if got := secretToolLookup(t, name+"/secret"); got != secret+"-rotated" {
 		t.Errorf("rotate left %d other bytes in the Secret Service", len(got))
 	}
-	s.ok("", "profile", "test", name)
+	s.ok("", "profile", "test", "--offline", name)
 	s.ok("", "profile", "remove", name)
 	if got := secretToolLookup(t, name+"/secret"); got != "" {
 		t.Errorf("remove left the item in the Secret Service")

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ossdrop/ossdrop/app/sandbox"
+	"github.com/ossdrop/ossdrop/signing"
 )
 
 func init() {
@@ -127,6 +128,9 @@ func sandboxKey(env *Env, id string, secretStdin bool) (key sandbox.Key, generat
 	case id != "" && !secretStdin:
 		return key, false, invalid(env, "--access-key-id needs --access-key-secret-stdin", "the secret is read from standard input so it never shows in ps or shell history")
 	case id != "":
+		if fe := signing.ValidateAccessKeyID(strings.TrimSpace(id)); fe != nil {
+			return key, false, invalid(env, fe.Msg, "")
+		}
 		secret, err := newSecretInput(env).read("AccessKey secret")
 		if err != nil {
 			return key, false, invalid(env, err.Error(), "pipe the secret in as the first line of standard input")
