@@ -78,9 +78,9 @@ func ExpiredText(at, now time.Time) message.Text {
 	return message.New("This link expired at %s (%s ago).", message.Time(at), message.Duration(now.Sub(at)))
 }
 
-// shortDuration writes d as people type a duration: "-5m", "1h30m",
+// TypedDuration writes d as people type a duration: "-5m", "1h30m",
 // "500ms", without the zero units time.Duration's String adds ("-5m0s").
-func shortDuration(d time.Duration) string {
+func TypedDuration(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")

@@ -277,7 +277,7 @@ func validateMethod(r *Request) *FieldError {
 
 func validateExpiry(r *Request, now time.Time) *FieldError {
 	if r.ExpiresAt.IsZero() && r.Expires < 0 {
-		return fieldErr(FieldExpiry, ErrExpiryTooShort, "The expiry %s is negative: choose a duration from 1 second to 7 days.", shortDuration(r.Expires))
+		return fieldErr(FieldExpiry, ErrExpiryTooShort, "The expiry %s is negative: choose a duration from 1 second to 7 days.", TypedDuration(r.Expires))
 	}
 	at := r.expiryAt(now)
 	validity := at.Sub(now)
@@ -286,7 +286,7 @@ func validateExpiry(r *Request, now time.Time) *FieldError {
 		if !r.ExpiresAt.IsZero() {
 			return fieldErr(FieldExpiry, ErrExpiryTooShort, "The expiry %s is not in the future: choose a time at least 1 second from now.", message.Time(at))
 		}
-		return fieldErr(FieldExpiry, ErrExpiryTooShort, "The expiry %s is too short: links last at least 1 second.", shortDuration(r.Expires))
+		return fieldErr(FieldExpiry, ErrExpiryTooShort, "The expiry %s is too short: links last at least 1 second.", TypedDuration(r.Expires))
 	case validity > MaxExpiry:
 		return fieldErr(FieldExpiry, ErrExpiryTooLong, "The link would last %s: OSS allows at most 7 days; choose an earlier expiry.", message.Duration(validity))
 	}

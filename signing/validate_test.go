@@ -236,14 +236,14 @@ func TestParseValidity(t *testing.T) {
 	}
 }
 
-// TestShortDuration: durations in sentences read as people type them.
-func TestShortDuration(t *testing.T) {
+// TestTypedDuration: durations in sentences read as people type them.
+func TestTypedDuration(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		-5 * time.Minute: "-5m", time.Hour: "1h", 90 * time.Minute: "1h30m", 500 * time.Millisecond: "500ms",
 		-time.Hour - 30*time.Second: "-1h0m30s", 0: "0s", 3 * time.Second: "3s",
 	} {
-		if got := shortDuration(d); got != want {
-			t.Errorf("shortDuration(%v) = %q, want %q", d, got, want)
+		if got := TypedDuration(d); got != want {
+			t.Errorf("TypedDuration(%v) = %q, want %q", d, got, want)
 		}
 	}
 	r := validRequest()

@@ -17,8 +17,9 @@ import (
 	"github.com/ossdrop/ossdrop/signing"
 )
 
-// SandboxProfileName names the pseudo-profile of the embedded sandbox.
-const SandboxProfileName = "Local sandbox"
+// SandboxProfileName names the pseudo-profile of the embedded sandbox;
+// 'ossdrop status' finds the sandbox's links by it.
+const SandboxProfileName = credentials.SandboxProfile
 
 // sandboxBucket is the bucket the sandbox's profile signs for, and
 // sampleKey the key a first link gets.

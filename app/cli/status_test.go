@@ -191,14 +191,18 @@ func TestStatusCommandErrors(t *testing.T) {
 				t.Errorf("wrong secret: %+v", o)
 			}
 		case "in/old.pdf":
-			if o.State != "unknown" || !strings.Contains(o.Error, "not checked") {
+			if o.State != "unknown" || o.Error != "Not checked: signed with the profile removed-profile, which no longer exists." || o.Hint == "" {
 				t.Errorf("profile gone: %+v", o)
 			}
 		}
 	}
-	code, _, _ = w.run("status", "--interval", "10ms")
+	code, _, _ = w.run("status", "--watch", "--interval", "10ms")
 	if code != ExitInvalid {
 		t.Errorf("--interval 10ms: exit %d", code)
+	}
+	code, stdout, stderr := w.run("status", "--interval", "5s")
+	if code != ExitInvalid || stdout != "" || !strings.Contains(stderr, "error: --interval 5s goes with --watch") || !strings.Contains(stderr, "hint: Add --watch to check every 5s") {
+		t.Errorf("--interval without --watch: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
 
