@@ -273,3 +273,45 @@ func TestLinkErrorsInChinese(t *testing.T) {
 		})
 	}
 }
+
+// TestChineseSpacing: arguments and sentences are joined as Chinese joins
+// them: no gap between a Chinese word and a Chinese argument ("发送了 无请求头")
+// or after a Chinese full stop ("。 如需"); Latin arguments keep theirs.
+func TestChineseSpacing(t *testing.T) {
+	inLanguage(t, "zh_CN.UTF-8")
+	tests := []struct{ name, got, want string }{
+		{"Chinese argument", localize(message.New("%s already exists.", message.New("There is nothing to read."))), "没有可读取的内容。已存在。"},
+		{"Latin argument keeps its space", localize(message.New("The curl option %s has no value.", "-H")), "curl 选项 -H 没有值。"},
+		{"quoted argument keeps its space", localize(message.New("The page link names %q twice.", "链接")), `此页面链接中 "链接" 出现了两次。`},
+		{"explicit indexes", tightenCJK("对象 %[2]s 在 %[1]s 中", []any{"桶", "报告"}), "对象%[2]s在%[1]s中"},
+		{"a percent sign", tightenCJK("100%% 完成 %s", []any{"了"}), "100%% 完成%s"},
+		{"sentences", joinSentences("第一句。", "第二句。"), "第一句。第二句。"},
+		{"Latin sentences", joinSentences("One.", "", "Two."), "One. Two."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
+	}
+	note, _ := plainURLNote(signing.Headers{{Name: "x-oss-forbid-overwrite", Value: "true"}, {Name: "content-type", Value: "text/plain"}})
+	if strings.Contains(note, "。 ") || !strings.Contains(note, "SignatureDoesNotMatch 错误：") || !strings.Contains(note, "。如需") {
+		t.Errorf("plain URL note: %q", note)
+	}
+}
+
+// TestSignatureSentencesInChinese: a bare link's upload that sent no
+// headers says so in a sentence of its own, not as "发送了 无请求头".
+func TestSignatureSentencesInChinese(t *testing.T) {
+	inLanguage(t, "zh_CN.UTF-8")
+	sb := newTestSandbox(t)
+	// Signed with x-oss-forbid-overwrite; the bare URL does not say so.
+	link := sb.link(t, "", "zh/sig.txt", nil)
+	file := tempFile(t, "sig.txt", "hello")
+	_, err := upload.Upload(context.Background(), upload.Request{LinkText: link.URL, File: file})
+	got := uploadErrorText(err)
+	if !strings.Contains(got, "本次上传没有发送任何请求头。") || strings.Contains(got, " 无") || strings.Contains(got, "。 ") {
+		t.Errorf("%q", got)
+	}
+}

@@ -358,6 +358,7 @@ func (u *uploadTab) onChooseFile() {
 		r.Close()
 		u.setFile(r.URI().Path())
 	}, u.win)
+	d.SetTitleText(lang.L("Choose a file to upload")) // not Fyne's "Open"+" "+"File": "打开 文件" in Chinese
 	d.Show()
 }
 
@@ -439,6 +440,7 @@ func (u *uploadTab) onOpenQR() {
 		u.paste.SetText(text)
 	}, u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg"}))
+	d.SetTitleText(lang.L("Open a QR code image")) // not Fyne's "Open"+" "+"File": "打开 文件" in Chinese
 	d.Show()
 }
 
