@@ -2,7 +2,6 @@ package signing
 
 import (
 	"errors"
-	"fmt"
 	"maps"
 	"net/url"
 	"regexp"
@@ -174,9 +173,12 @@ func validateEndpoint(r *Request) *FieldError {
 	default:
 		return fieldErr(FieldEndpoint, ErrEndpoint, "Unknown endpoint kind %d: choose public, internal, accelerate or custom.", r.EndpointKind)
 	}
+	if strings.TrimSpace(r.Endpoint) == "" {
+		return fieldErr(FieldEndpoint, ErrEndpoint, "The endpoint is empty: enter a host such as oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000.")
+	}
 	u, err := parseEndpoint(r.Endpoint)
 	if err != nil {
-		return fieldErr(FieldEndpoint, ErrEndpoint, "The endpoint %q is not usable: %v. Enter a host such as oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000.", r.Endpoint, err)
+		return fieldErr(FieldEndpoint, ErrEndpoint, "The endpoint %q is not usable: %s. Enter a host such as oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000.", r.Endpoint, reasonArg(err))
 	}
 	// An endpoint of the form oss-<region>[-internal].aliyuncs.com names its
 	// region; a link signed for another region would always fail.
@@ -190,27 +192,28 @@ func validateEndpoint(r *Request) *FieldError {
 	return nil
 }
 
-// parseEndpoint accepts "host", "host:port" or a full http(s) URL.
+// parseEndpoint accepts "host", "host:port" or a full http(s) URL; an
+// error is a reason, for the sentence of the caller.
 func parseEndpoint(endpoint string) (*url.URL, error) {
 	endpoint = strings.TrimSpace(endpoint)
 	if endpoint == "" {
-		return nil, errors.New("it is empty")
+		return nil, reason("it is empty")
 	}
 	if !strings.Contains(endpoint, "://") {
 		endpoint = "https://" + endpoint
 	}
 	u, err := url.Parse(endpoint)
 	if err != nil {
-		return nil, errors.New("it is not a valid address")
+		return nil, reason("it is not a valid address")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("the scheme %q is neither http nor https", u.Scheme)
+		return nil, reason("the scheme %q is neither http nor https", u.Scheme)
 	}
 	if u.Hostname() == "" {
-		return nil, errors.New("it has no host name")
+		return nil, reason("it has no host name")
 	}
 	if u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, errors.New("an endpoint is a host only, without path, query or user name")
+		return nil, reason("an endpoint is a host only, without path, query or user name")
 	}
 	return u, nil
 }

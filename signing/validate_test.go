@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 var testNow = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
@@ -292,6 +294,30 @@ func TestHumanDuration(t *testing.T) {
 	for d, want := range tests {
 		if got := HumanDuration(d); got != want {
 			t.Errorf("HumanDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+// TestEndpointSentences: an empty custom endpoint says so without empty
+// quotes, and a bad one says what is wrong with it in a translatable
+// clause.
+func TestEndpointSentences(t *testing.T) {
+	for endpoint, want := range map[string]string{
+		"":                     "The endpoint is empty: enter a host such as",
+		"   ":                  "The endpoint is empty: enter a host such as",
+		"ftp://x.example.com":  `The endpoint "ftp://x.example.com" is not usable: the scheme "ftp" is neither http nor https. Enter`,
+		"https://x.example/p?": `The endpoint "https://x.example/p?" is not usable: an endpoint is a host only`,
+	} {
+		r := validRequest()
+		r.EndpointKind, r.Endpoint = EndpointCustom, endpoint
+		fes := FieldErrors(r.Validate(testNow))
+		if len(fes) != 1 || !strings.HasPrefix(fes[0].Msg, want) || strings.Contains(fes[0].Msg, `""`) {
+			t.Errorf("endpoint %q: %v, want %q…", endpoint, fes, want)
+		}
+		if len(fes) == 1 && endpoint != "" && strings.TrimSpace(endpoint) != "" {
+			if _, ok := fes[0].Text.Args[1].(message.Text); !ok {
+				t.Errorf("endpoint %q: the reason %v is not a Text to translate", endpoint, fes[0].Text.Args[1])
+			}
 		}
 	}
 }

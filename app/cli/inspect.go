@@ -171,9 +171,9 @@ func printInspection(w io.Writer, in *signing.Inspection, now time.Time) {
 		row("Region", in.Region)
 	}
 	if !in.SignedAt.IsZero() {
-		row("Signed at", in.SignedAt.Local().Format("2006-01-02 15:04:05 MST"))
+		row("Signed at", clock(in.SignedAt))
 	}
-	row("Valid until", in.ExpiresAt.Local().Format("2006-01-02 15:04:05 MST")+" ("+untilPhrase(in.ExpiresAt, now)+")")
+	row("Valid until", clock(in.ExpiresAt)+" ("+untilPhrase(in.ExpiresAt, now)+")")
 	row("AccessKey ID", in.AccessKeyID)
 	row("STS token", yesNo(in.HasSTSToken))
 	switch {

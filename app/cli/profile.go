@@ -211,7 +211,7 @@ func parseSTSExpires(s string, now time.Time) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("--sts-expires: %w", err)
 	}
 	if !at.After(now) {
-		return time.Time{}, fmt.Errorf("--sts-expires %s is in the past: get new temporary credentials", at.Local().Format(time.DateTime))
+		return time.Time{}, fmt.Errorf("--sts-expires %s is in the past: get new temporary credentials", clock(at))
 	}
 	return at, nil
 }
@@ -311,7 +311,7 @@ func profileRotate(args []string, env *Env) int {
 			return invalid(env, err.Error(), "")
 		}
 	case p.Expired(env.Now()):
-		return invalid(env, fmt.Sprintf("the STS token of %s expired at %s", p.Name, p.STSExpires.Local().Format(time.DateTime)),
+		return invalid(env, fmt.Sprintf("the STS token of %s expired at %s", p.Name, clock(p.STSExpires)),
 			"give the new token's expiry with --sts-expires")
 	}
 	if err := p.Validate(); err != nil {
@@ -385,7 +385,7 @@ func stsStatus(p credentials.Profile, now time.Time) string {
 	if p.STSExpires.IsZero() {
 		return "expiry unknown"
 	}
-	at := p.STSExpires.Local().Format(time.DateTime)
+	at := clock(p.STSExpires)
 	if p.Expired(now) {
 		return "EXPIRED at " + at
 	}

@@ -187,6 +187,11 @@ func TestProfileLifecycle(t *testing.T) {
 		t.Errorf("rotate did not change the key id:\n%s", list)
 	}
 
+	code, _, stderr = s.run("", "profile", "rename", "work", "temp")
+	if code != ExitInvalid || stderr != "error: A profile \"temp\" already exists, so \"work\" cannot take its name.\n"+
+		"hint: Choose another name, or remove the other profile first with 'ossdrop profile remove temp'.\n" {
+		t.Errorf("rename onto a taken name: exit %d %q", code, stderr)
+	}
 	s.ok("", "profile", "rename", "work", "job")
 	s.ok("", "profile", "remove", "job")
 	if code, _, stderr = s.run("", "profile", "show", "job"); code != ExitInvalid || !strings.Contains(stderr, `There is no profile "job".`) {

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -99,7 +101,8 @@ func runSandbox(args []string, env *Env) int {
 		return failed(env, err.Error(), "")
 	}
 	if err := srv.Start(); err != nil {
-		return failed(env, err.Error(), "another program may use that port: choose another --addr, or port 0 for a free one")
+		srv.Close() // frees the directory lock
+		return listenFailure(env, *addr, err)
 	}
 	printSandbox(env, srv.URL(), *dir, key, generated)
 	if *public {
@@ -117,6 +120,31 @@ func runSandbox(args []string, env *Env) int {
 		return failed(env, err.Error(), "uploads still running were cut and discarded")
 	}
 	return ExitOK
+}
+
+// listenFailure says why the sandbox could not take its address, as a
+// sentence: the address in use, or the system's reason ("permission
+// denied" for a port below 1024), never Go's "listen tcp …" chain.
+func listenFailure(env *Env, addr string, err error) int {
+	if addrInUse(err) {
+		return failed(env, fmt.Sprintf("another program is already listening on %s", addr),
+			fmt.Sprintf("stop it, or choose another address with --addr, such as %s (or port 0 for any free one)", nextPort(addr)))
+	}
+	why := err.Error()
+	if se := (*os.SyscallError)(nil); errors.As(err, &se) {
+		why = se.Err.Error()
+	}
+	return failed(env, fmt.Sprintf("the sandbox cannot listen on %s: %s", addr, why), "choose another address with --addr, such as 127.0.0.1:9000 (or port 0 for any free one)")
+}
+
+// nextPort is addr with the port after its own, for a hint.
+func nextPort(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || n <= 0 || n >= 65535 {
+		return "127.0.0.1:0"
+	}
+	return net.JoinHostPort(host, strconv.Itoa(n+1))
 }
 
 // sandboxKey returns the pair the sandbox accepts: the user's (secret from
