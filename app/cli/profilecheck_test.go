@@ -3,8 +3,6 @@ package cli
 import (
 	"strings"
 	"testing"
-
-	"github.com/ossdrop/ossdrop/app/sandbox"
 )
 
 // TestProfileTestAsksOSS: 'profile test' asks the endpoint itself, so a
@@ -13,14 +11,7 @@ import (
 // calling the profile usable.
 func TestProfileTestAsksOSS(t *testing.T) {
 	mockKeyring(t)
-	srv, err := sandbox.New(sandbox.Config{Dir: t.TempDir(), Keys: []sandbox.Key{ownerKey}, Buckets: []string{"demo"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := newOwnerWorld(t).srv // a sandbox with the bucket demo
 	s := newSession(t)
 	add := func(name, id, secret string, extra ...string) {
 		t.Helper()
