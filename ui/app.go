@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/ossdrop/ossdrop/app/appinfo"
+	"github.com/ossdrop/ossdrop/app/appprefs"
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
@@ -22,7 +23,7 @@ import (
 )
 
 // AppID is the application ID, as in FyneApp.toml.
-const AppID = "io.github.ossdrop"
+const AppID = appprefs.AppID
 
 // Options are what the command line asks of the GUI.
 type Options struct {

@@ -262,7 +262,7 @@ func (d *browserDialog) publishedPage(pub *bucket.Published, err error) {
 	text := fmt.Sprintf(lang.L("Published at %s."), pub.URL)
 	if pub.DefaultDomain {
 		d.publishNote.Importance = widget.WarningImportance
-		text += " " + fmt.Sprintf(lang.L("This is OSS's default domain, where browsers download the page instead of showing it: bind a custom domain to the bucket and enter https://YOUR-DOMAIN/%s as the profile's upload page."), bucket.PageKey)
+		text = joinSentences(text, fmt.Sprintf(lang.L("This is OSS's default domain, where browsers download the page instead of showing it: bind a custom domain to the bucket and enter https://YOUR-DOMAIN/%s as the profile's upload page."), bucket.PageKey))
 	}
 	d.publishNote.SetText(text)
 	d.publishNote.Show()

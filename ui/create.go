@@ -445,6 +445,7 @@ func (t *createTab) onPickSample() {
 		n, _ := r.Read(head)
 		t.contentType.SetText(detectContentType(name, head[:n]))
 	}, t.win)
+	d.SetTitleText(lang.L("Choose a sample file")) // not Fyne's "Open"+" "+"File": "打开 文件" in Chinese
 	d.Show()
 }
 

@@ -244,6 +244,8 @@ func (f *profileForm) problems() map[string]string {
 	}
 	if p.AccessKeyID == "" {
 		out[pfKeyID] = lang.L("Paste the AccessKey ID from the RAM console (it starts with LTAI), or STS. for temporary credentials.")
+	} else if fe := signing.ValidateAccessKeyID(p.AccessKeyID); fe != nil {
+		out[pfKeyID] = fieldMessage(fe) // the same rule as 'ossdrop profile add'
 	}
 	if f.mode != formEdit {
 		if f.secret.Text == "" {

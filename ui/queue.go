@@ -362,6 +362,7 @@ func (q *queueView) onAddFile() {
 		r.Close()
 		q.add([]string{r.URI().Path()})
 	}, q.win)
+	d.SetTitleText(lang.L("Choose a file to upload")) // not Fyne's "Open"+" "+"File": "打开 文件" in Chinese
 	d.Show()
 }
 
@@ -372,6 +373,7 @@ func (q *queueView) onAddFolder() {
 		}
 		q.add([]string{l.Path()})
 	}, q.win)
+	d.SetTitleText(lang.L("Choose a folder to upload")) // not Fyne's "Open"+" "+"File": "打开 文件" in Chinese
 	d.Show()
 }
 

@@ -203,11 +203,11 @@ func plainURLNote(h signing.Headers) (string, widget.Importance) {
 		strings.Join(reasons, lang.L(", ")))
 	switch {
 	case p.Protected && len(others) == 0:
-		text += " " + lang.L("For a URL any client can use as it is, turn overwrite protection off.")
+		text = joinSentences(text, lang.L("For a URL any client can use as it is, turn overwrite protection off."))
 	case p.Protected:
-		text += " " + fmt.Sprintf(lang.L("For a URL any client can use as it is, turn overwrite protection off and leave %s empty."), strings.Join(others, lang.L(", ")))
+		text = joinSentences(text, fmt.Sprintf(lang.L("For a URL any client can use as it is, turn overwrite protection off and leave %s empty."), strings.Join(others, lang.L(", "))))
 	default:
-		text += " " + fmt.Sprintf(lang.L("For a URL any client can use as it is, leave %s empty."), strings.Join(others, lang.L(", ")))
+		text = joinSentences(text, fmt.Sprintf(lang.L("For a URL any client can use as it is, leave %s empty."), strings.Join(others, lang.L(", "))))
 	}
 	return text, widget.WarningImportance
 }
@@ -322,6 +322,7 @@ func (r *resultCard) onSaveQR() {
 		}
 	}, r.win)
 	d.SetFileName("ossdrop-link.png")
+	d.SetTitleText(lang.L("Save the QR code")) // not Fyne's "Open"+" "+"File": "打开 文件" in Chinese
 	d.Show()
 }
 
