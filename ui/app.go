@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/ossdrop/ossdrop/app/appinfo"
+	"github.com/ossdrop/ossdrop/app/appprefs"
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
@@ -25,7 +26,7 @@ import (
 )
 
 // AppID is the application ID, as in FyneApp.toml.
-const AppID = "io.github.ossdrop"
+const AppID = appprefs.AppID
 
 // Options are what the command line asks of the GUI.
 type Options struct {
@@ -158,6 +159,7 @@ func metadata(i appinfo.Info) fyne.AppMetadata {
 // each window focus) and applies the command line.
 func (m *mainWindow) start(opts Options) {
 	m.loadProfiles()
+	m.createTab.shown(m.tabs.Selected() == m.tabs.Items[0])
 	m.history.moveTokens() // STS links an older OSS Drop wrote to the file
 	m.arrivals.start()
 	fyne.CurrentApp().Lifecycle().SetOnEnteredForeground(m.arrivals.trigger)

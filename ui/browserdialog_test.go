@@ -147,6 +147,10 @@ func TestBrowserUploadsDialogProblems(t *testing.T) {
 	if !strings.Contains(d.page.Text, "sandbox serves its own upload page") || !strings.Contains(d.status.Text, "not reachable") {
 		t.Fatalf("page %q, status %q", d.page.Text, d.status.Text)
 	}
+	// It said no rule is needed: it offers none.
+	if d.allow.Visible() {
+		t.Errorf("the sandbox's dialog offers %q", d.allow.Text)
+	}
 }
 
 // TestProfileFormPageURL edits a profile's upload page in the profile form.

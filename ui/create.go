@@ -89,6 +89,20 @@ type createTab struct {
 	// taken says, under the key, that the key already holds a file and a
 	// protected link for it could store nothing (takennote.go).
 	taken *takenNote
+
+	// clock checks the form again every second while the tab shows: the
+	// "Until …" line was worked out once and went stale, and an STS
+	// token or a typed expiry time can pass while the form is open.
+	clock ticker
+}
+
+// shown starts or stops the form's clock as the tab shows or hides.
+func (t *createTab) shown(visible bool) {
+	if !visible {
+		t.clock.cancel()
+		return
+	}
+	t.clock.start(t.validate)
 }
 
 func newCreateTab(win fyne.Window, svc *Services) *createTab {
@@ -438,6 +452,7 @@ func (t *createTab) onPickSample() {
 		n, _ := r.Read(head)
 		t.contentType.SetText(detectContentType(name, head[:n]))
 	}, t.win)
+	d.SetTitleText(lang.L("Choose a sample file")) // not Fyne's "Open"+" "+"File": "打开 文件" in Chinese
 	d.Show()
 }
 
@@ -466,8 +481,9 @@ func (t *createTab) createLink(anyway bool) {
 		t.createRequestLink(req, profile, sandbox)
 		return
 	}
-	// The form as it reads now (its profile by label, as validate sees it):
-	// the card and the note below belong to it.
+	// The form as it reads now, its profile by label as validate sees it
+	// (the sandbox's label is not its name in Chinese, "本地沙箱"): the card
+	// and the note below belong to it.
 	form := formPrint(t.profile.Selected, req)
 	t.setBusy(true)
 	go func() {

@@ -41,8 +41,11 @@ type historyTab struct {
 	// status yet (made by the command line while the app runs).
 	onUnchecked func()
 
-	list    *widget.List
-	status  *widget.Label
+	list   *widget.List
+	status *widget.Label
+	// empty stands in the list's place while it has no links: an empty
+	// list said nothing at all.
+	empty   *widget.Label
 	content fyne.CanvasObject
 	// undo brings back the link removed last; hidden when there is none.
 	undo    *widget.Button
@@ -86,7 +89,10 @@ func newHistoryTab(win fyne.Window, svc *Services) *historyTab {
 	clear := &widget.Button{Text: lang.L("Clear expired"), Icon: theme.DeleteIcon(), OnTapped: h.onClearExpired}
 	h.undo = &widget.Button{Text: lang.L("Undo"), Icon: theme.ContentUndoIcon(), OnTapped: h.onUndo}
 	h.undo.Hide()
-	h.content = container.NewBorder(container.NewBorder(nil, nil, nil, h.undo, h.status), container.NewHBox(clear), nil, nil, h.list)
+	h.empty = &widget.Label{Text: lang.L("No links yet. The links you create appear here, with what arrives through each of them."), Wrapping: textWrap(), Importance: widget.LowImportance}
+	h.empty.Hide()
+	h.content = container.NewBorder(container.NewBorder(nil, nil, nil, h.undo, h.status), container.NewHBox(clear), nil, nil,
+		container.NewStack(h.list, container.NewVBox(h.empty)))
 	return h
 }
 
@@ -194,15 +200,20 @@ func (h *historyTab) showEntries(entries []history.Entry, err error, note []stri
 	}) {
 		h.onUnchecked()
 	}
+	if len(entries) == 0 && err == nil {
+		h.empty.Show()
+	} else {
+		h.empty.Hide()
+	}
 	switch {
 	case err != nil:
-		h.status.SetText(errorSentence(err))
+		setOrHide(h.status, errorSentence(err))
 	case len(note) > 0:
-		h.status.SetText(note[0])
+		setOrHide(h.status, note[0])
 	case len(entries) == 0:
-		h.status.SetText(lang.L("Links you create appear here."))
+		h.status.Hide() // the empty list says it
 	default:
-		h.status.SetText(lang.L("Upload links are checked every minute while OSS Drop runs: you get a notification when a file arrives."))
+		setOrHide(h.status, lang.L("Upload links are checked every minute while OSS Drop runs: you get a notification when a file arrives."))
 	}
 }
 
@@ -352,7 +363,7 @@ func (h *historyTab) change(work func() (note string, err error)) {
 
 func (h *historyTab) changed(note string, err error) {
 	if err != nil {
-		h.status.SetText(errorSentence(err))
+		setOrHide(h.status, errorSentence(err))
 		return
 	}
 	if note == "" {

@@ -61,10 +61,14 @@ func TestHistoryTab(t *testing.T) {
 	if len(h.entries) != 0 || !strings.Contains(h.status.Text, "Removed the link for reports/new.pdf") || !h.undo.Visible() {
 		t.Fatalf("after Delete: %d entries, %q, Undo shown %v", len(h.entries), h.status.Text, h.undo.Visible())
 	}
+	// The emptied list says what will show there.
+	if !h.empty.Visible() || !strings.Contains(h.empty.Text, "No links yet") {
+		t.Errorf("the emptied list: shown %v, %q", h.empty.Visible(), h.empty.Text)
+	}
 	test.Tap(h.undo)
 	settle(h)
-	if len(h.entries) != 1 || h.entries[0].ID != "1" || h.undo.Visible() || !strings.Contains(h.status.Text, "is back") {
-		t.Fatalf("after Undo: %+v, %q", h.entries, h.status.Text)
+	if len(h.entries) != 1 || h.entries[0].ID != "1" || h.undo.Visible() || !strings.Contains(h.status.Text, "is back") || h.empty.Visible() {
+		t.Fatalf("after Undo: %+v, %q, empty text shown %v", h.entries, h.status.Text, h.empty.Visible())
 	}
 	// The countdowns tick while the tab shows.
 	h.shown(true)

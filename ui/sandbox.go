@@ -15,8 +15,9 @@ import (
 	"github.com/ossdrop/ossdrop/signing"
 )
 
-// SandboxProfileName names the pseudo-profile of the embedded sandbox.
-const SandboxProfileName = "Local sandbox"
+// SandboxProfileName names the pseudo-profile of the embedded sandbox;
+// 'ossdrop status' finds the sandbox's links by it.
+const SandboxProfileName = credentials.SandboxProfile
 
 // sandboxBucket is the bucket the sandbox's profile signs for, and
 // sampleKey the key a first link gets.
@@ -167,10 +168,10 @@ func (sb *Sandbox) freeSampleKey() string {
 func sandboxNote(sb *Sandbox) string {
 	text := fmt.Sprintf(lang.L("Local sandbox running at %s: links you create here work only on this computer. Objects are kept in %s."), sb.Profile.Endpoint, sb.Dir)
 	if sb.Moved != "" {
-		text += " " + fmt.Sprintf(lang.L("Another program uses %s, where the sandbox was before: links made for that address no longer work."), sb.Moved)
+		text = joinSentences(text, fmt.Sprintf(lang.L("Another program uses %s, where the sandbox was before: links made for that address no longer work."), sb.Moved))
 	}
 	if !sb.Kept {
-		text += " " + lang.L("The OS keychain is not available, so the sandbox's key pair lives only in memory: its links stop working when OSS Drop closes.")
+		text = joinSentences(text, lang.L("The OS keychain is not available, so the sandbox's key pair lives only in memory: its links stop working when OSS Drop closes."))
 	}
 	return text
 }

@@ -212,7 +212,7 @@ func (u *uploadTab) onLinkChanged() {
 	if text != "" {
 		in, err := signing.Inspect(text, u.svc.Now())
 		if err != nil {
-			u.linkError.SetText(capitalize(strings.TrimPrefix(err.Error(), signing.ErrNotALink.Error()+": ")) + ".")
+			u.linkError.SetText(linkErrorText(err))
 			u.linkError.Show()
 		} else {
 			u.link = in
@@ -383,6 +383,7 @@ func (u *uploadTab) onChooseFile() {
 		r.Close()
 		u.setFile(r.URI().Path())
 	}, u.win)
+	d.SetTitleText(lang.L("Choose a file to upload")) // not Fyne's "Open"+" "+"File": "打开 文件" in Chinese
 	d.Show()
 }
 
@@ -488,13 +489,14 @@ func (u *uploadTab) onOpenQR() {
 		defer r.Close()
 		text, err := signing.DecodeQR(r)
 		if err != nil {
-			u.linkError.SetText(capitalize(err.Error()) + ".")
+			u.linkError.SetText(linkErrorText(err))
 			u.linkError.Show()
 			return
 		}
 		u.paste.SetText(text)
 	}, u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg"}))
+	d.SetTitleText(lang.L("Open a QR code image")) // not Fyne's "Open"+" "+"File": "打开 文件" in Chinese
 	d.Show()
 }
 

@@ -88,7 +88,9 @@ func (m *mainWindow) buildUI() {
 	m.createTab.onProfilesChanged = m.loadProfiles
 	m.upload.owns = m.owns
 	m.upload.onStored = m.onStored
+	// Hidden while it has nothing to say: empty, it left a gap above the form.
 	m.status = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
+	m.status.Hide()
 
 	m.welcome = m.buildWelcome()
 	// The welcome card has its own Try it locally: the toolbar's shows
@@ -116,6 +118,7 @@ func (m *mainWindow) buildUI() {
 	)
 	m.tabs.OnSelected = func(t *container.TabItem) {
 		m.tips.hide()
+		m.createTab.shown(t == m.tabs.Items[0])
 		m.history.shown(t == m.tabs.Items[2])
 		if t == m.tabs.Items[2] {
 			m.unseen = 0
@@ -151,7 +154,7 @@ func (m *mainWindow) buildWelcome() *fyne.Container {
 // form and the welcome card.
 func (m *mainWindow) loadProfiles() {
 	if m.svc.Profiles == nil {
-		m.status.SetText(lang.L("Profiles are unavailable: the config directory cannot be found. Set HOME, or try the local sandbox."))
+		setOrHide(m.status, lang.L("Profiles are unavailable: the config directory cannot be found. Set HOME, or try the local sandbox."))
 		m.refreshProfiles()
 		return
 	}
@@ -166,7 +169,7 @@ func (m *mainWindow) showProfiles(ps []credentials.Profile, err error) {
 	m.profiles = ps
 	m.arrivals.profilesChanged() // one may have a new secret, or be gone
 	if err != nil {
-		m.status.SetText(errorSentence(err))
+		setOrHide(m.status, errorSentence(err))
 	}
 	m.refreshProfiles()
 }
@@ -181,8 +184,14 @@ func (m *mainWindow) refreshProfiles() {
 		m.createTab.content.Hide()
 	} else {
 		m.welcome.Hide()
-		m.tryLocally.Show()
 		m.createTab.content.Show()
+		// Once the sandbox runs, the status line says so and where: the
+		// button would only offer what is already done.
+		if m.sandbox == nil {
+			m.tryLocally.Show()
+		} else {
+			m.tryLocally.Hide()
+		}
 	}
 }
 
@@ -237,7 +246,7 @@ func (m *mainWindow) startSandbox(choose bool) {
 		return
 	}
 	m.sandboxStarting = true
-	m.status.SetText(lang.L("Starting the local sandbox…"))
+	setOrHide(m.status, lang.L("Starting the local sandbox…"))
 	go func() {
 		sb, err := m.svc.StartSandbox()
 		toUI(func() { m.setSandbox(sb, err, choose) })
@@ -276,11 +285,11 @@ func hasOpenSandboxLinks(entries []history.Entry, now time.Time) bool {
 func (m *mainWindow) setSandbox(sb *Sandbox, err error, choose bool) {
 	m.sandboxStarting = false
 	if err != nil {
-		m.status.SetText(errorSentence(err))
+		setOrHide(m.status, errorSentence(err))
 		return
 	}
 	m.sandbox = sb
-	m.status.SetText(sandboxNote(sb))
+	setOrHide(m.status, sandboxNote(sb))
 	m.refreshProfiles()
 	if choose || len(m.profiles) == 0 {
 		m.offerSandbox(sb, choose)
@@ -361,6 +370,9 @@ func (m *mainWindow) onAbout() {
 func (m *mainWindow) close() {
 	m.arrivals.stop()
 	m.history.ticker.cancel()
+	m.createTab.clock.cancel()
+	m.createTab.result.ticker.cancel()
+	m.upload.countdown.cancel()
 	if m.sandbox != nil && m.sandbox.Stop != nil {
 		m.sandbox.Stop()
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/app/upload"
+	"github.com/ossdrop/ossdrop/signing"
 )
 
 func init() {
@@ -57,7 +58,12 @@ func runStatus(args []string, env *Env) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "status takes flags only; run 'ossdrop status --help'")
+		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "'ossdrop status' takes flags only; run 'ossdrop status --help'")
+	}
+	if fs.Changed("interval") && !*watch {
+		every := signing.TypedDuration(*interval)
+		return invalid(env, fmt.Sprintf("--interval %s goes with --watch: without it, status checks once and exits", every),
+			fmt.Sprintf("add --watch to check every %s until Ctrl-C", every))
 	}
 	if *interval < time.Second {
 		return invalid(env, fmt.Sprintf("--interval %s is shorter than a second", *interval), "use 1m, the app's pace, or at least 1s")
@@ -113,7 +119,7 @@ func watchStatus(ctx context.Context, env *Env, h *history.Store, interval time.
 	seen := map[string]arrivals.State{}
 	w := &arrivals.Watcher{
 		History: h.List, Lookup: accountLookup(env), Store: store, Interval: interval, Now: env.Now,
-		OnError: func(err error) { fmt.Fprintf(env.Stderr, "error: %v\n", err) },
+		OnError: func(err error) { report(env, err.Error(), "") },
 		OnUpdate: func(statuses map[string]arrivals.Status) {
 			entries, err := h.List()
 			if err != nil {
@@ -190,10 +196,13 @@ func takenText(e history.Entry) string {
 // errorText is a check's error as one line: sentence and hint.
 func errorText(err error) string {
 	var be *bucket.Error
-	if errors.As(err, &be) {
+	var nc *notCheckedError
+	switch {
+	case errors.As(err, &be):
 		return be.Error()
-	}
-	if errors.Is(err, arrivals.ErrProfileGone) {
+	case errors.As(err, &nc):
+		return "not checked: " + nc.why + "; " + nc.hint + "."
+	case errors.Is(err, arrivals.ErrProfileGone):
 		return "not checked: " + err.Error() + "."
 	}
 	return err.Error()
@@ -284,9 +293,12 @@ func statusJSON(rows []statusRow) []statusOutput {
 			o.CheckedAt = st.CheckedAt.UTC().Format(time.RFC3339)
 		}
 		var be *bucket.Error
+		var nc *notCheckedError
 		switch {
 		case errors.As(st.Err, &be):
 			o.Error, o.Hint = be.Sentence.String(), be.Hint.String()
+		case errors.As(st.Err, &nc):
+			o.Error, o.Hint = asSentence("not checked: "+nc.why), asSentence(nc.hint)
 		case st.Err != nil:
 			o.Error = errorText(st.Err)
 		}

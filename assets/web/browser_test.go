@@ -444,6 +444,42 @@ func TestBrowserUploadOtherOrigin(t *testing.T) {
 	env.screenshot(t, ctx, "upload-page-other-origin.png")
 }
 
+// TestBrowserFilePage opens the page as a file (file://), as a person does
+// who saves it and double-clicks it: the upload is blocked, and the page
+// says to open it from a web server (the sandbox's own page, here), not to
+// allow "file://" in a CORS rule, which no bucket can.
+func TestBrowserFilePage(t *testing.T) {
+	browser := newBrowser(t)
+	env := newPageEnv(t, nil)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "upload.html")
+	if err := os.WriteFile(file, web.UploadPage(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := env.link(t, "browser/from a file.bin", nil)
+	_, fragment, _ := strings.Cut(pageLink(t, "http://127.0.0.1:1/upload.html", link), "#")
+	path, _ := writeFile(t, "from a file.bin", 10<<10, 4)
+	for _, tt := range []struct{ language, sentence, hint string }{
+		{"en-US", "this page was opened as a file (file://)", "Open the sandbox's own page instead, with the same link after #: " + env.srv.URL() + "/_ossdrop/upload.html."},
+		{"zh-CN", "此页面是作为文件（file://）打开的", "请改为打开沙箱自己的页面，并在 # 之后带上同一个链接：" + env.srv.URL() + "/_ossdrop/upload.html。"},
+	} {
+		t.Run(tt.language, func(t *testing.T) {
+			ctx := tab(t, browser, tt.language)
+			open(t, ctx, "file://"+filepath.ToSlash(file)+"#"+fragment)
+			v := uploadFile(t, ctx, path)
+			if !strings.Contains(v.Text, tt.sentence) || !strings.Contains(v.Hint, tt.hint) || strings.Contains(v.Hint, "cors allow") {
+				t.Fatalf("upload from a file page: %+v", v)
+			}
+			if _, err := env.srv.Stat("demo", "browser/from a file.bin"); err == nil {
+				t.Fatal("a blocked upload stored the object")
+			}
+			if tt.language == "en-US" {
+				env.screenshot(t, ctx, "upload-page-file.png")
+			}
+		})
+	}
+}
+
 // TestBrowserContentType: the link binds a content type, and the browser
 // would type the file differently; the page sends the link's type, so the
 // signature holds.
