@@ -98,11 +98,13 @@ test-keychain:
 	  scripts/isolated go test -tags ci -count=1 -v -run Keyring ./app/credentials/ ./app/cli/ | grep -E "^(---|ok|FAIL|PASS)"
 
 # A real window under Xvfb; the screenshot is kept as a CI artifact. A real
-# drag and drop from a GTK drag source. Then the same binary where no
-# window can open: a sentence, never a stack trace.
+# drag and drop from a GTK drag source. A second start with a link while
+# the app runs: handed over to the one window. Then the same binary where
+# no window can open: a sentence, never a stack trace.
 test-gui: build
 	scripts/isolated scripts/gui-smoke $(BIN) $(ARTIFACTS)/gui-smoke.png --sandbox
 	scripts/isolated scripts/gui-drag $(BIN) $(ARTIFACTS)/gui-drag
+	scripts/isolated scripts/gui-single-instance $(BIN) $(ARTIFACTS)/gui-single-instance.png
 	scripts/isolated scripts/no-window $(BIN)
 
 # The Windows package, built once: its PE resources read with icoutils, then

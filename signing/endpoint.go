@@ -1,10 +1,11 @@
 package signing
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // LinkEndpoint reads where a link sends its requests, so that the owner's
@@ -20,7 +21,7 @@ func LinkEndpoint(link string) (Request, error) {
 	raw, _, _ := strings.Cut(cleanPastedURL(link), "#")
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil {
-		return Request{}, notALink("this is not a link to an OSS endpoint: it should start with https://")
+		return Request{}, notALink(message.New("This is not a link to an OSS endpoint."), message.New("Give the whole link, starting with https://."))
 	}
 	req := Request{EndpointKind: EndpointCustom, Endpoint: u.Scheme + "://" + u.Host}
 	if cred := strings.Split(u.Query().Get("x-oss-credential"), "/"); len(cred) == 5 {
@@ -44,11 +45,11 @@ func LinkEndpoint(link string) (Request, error) {
 		req.Bucket, req.Key = bucketAndKey(u)
 	}
 	if fe := validateEndpoint(&req); fe != nil {
-		return Request{}, fmt.Errorf("%w: %s", ErrNotALink, fe.Msg)
+		return Request{}, notALink(fe.Text, hintCopyAgain)
 	}
 	if req.Bucket != "" {
 		if fe := ValidateBucket(req.Bucket); fe != nil {
-			return Request{}, fmt.Errorf("%w: the link's bucket: %s", ErrNotALink, fe.Msg)
+			return Request{}, notALink(fe.Text, hintCopyAgain)
 		}
 	}
 	return req, nil

@@ -22,7 +22,8 @@ func ParseExpiry(s string, now time.Time) (time.Time, error) {
 
 // ParseValidity reads an expiry as people type it: a Go duration ("90s",
 // "15m", "1h30m") or days ("7d", "1d12h") come back as d, an RFC 3339
-// instant as at. A duration belongs in Request.Expires, which counts it
+// instant as at. A zero or negative duration is refused, in the words it
+// was typed in. A duration belongs in Request.Expires, which counts it
 // from the signing instant, so that "1s" means one second of validity
 // however long it takes to get to the signing.
 func ParseValidity(s string) (d time.Duration, at time.Time, err error) {
@@ -34,8 +35,15 @@ func ParseValidity(s string) (d time.Duration, at time.Time, err error) {
 		return 0, t, nil
 	}
 	d, err = parseDays(s)
-	if err != nil {
+	switch {
+	case err != nil:
 		return 0, at, fmt.Errorf("the expiry %q is neither a duration (90s, 15m, 1h, 7d) nor an RFC 3339 time (2026-12-01T18:00:00+08:00)", s)
+	case d < 0:
+		return 0, at, fmt.Errorf("the expiry %s is negative: give a length of time from now, such as 15m, 1h or 7d", s)
+	case d == 0:
+		// Zero is what Request.Expires leaves to the default (an hour);
+		// typed, it is a mistake to say, not a default to apply silently.
+		return 0, at, fmt.Errorf("the expiry %s is no time at all: give a length of time such as 15m, 1h or 7d (at least 1s)", s)
 	}
 	return d, at, nil
 }
@@ -61,4 +69,24 @@ func parseDays(s string) (time.Duration, error) {
 // "1 hour 30 minutes", "7 days". It rounds down to the two largest units.
 func HumanDuration(d time.Duration) string {
 	return message.Duration(d).String()
+}
+
+// ExpiredText says when a link expired, the one way the app and the
+// command line say it: "This link expired at 2026-11-26 20:08:33 UTC (1
+// second ago)."
+func ExpiredText(at, now time.Time) message.Text {
+	return message.New("This link expired at %s (%s ago).", message.Time(at), message.Duration(now.Sub(at)))
+}
+
+// TypedDuration writes d as people type a duration: "-5m", "1h30m",
+// "500ms", without the zero units time.Duration's String adds ("-5m0s").
+func TypedDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

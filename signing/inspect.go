@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net"
 	"net/url"
 	"regexp"
@@ -132,7 +131,7 @@ func (in *Inspection) Curl(file string) string {
 func Inspect(text string, now time.Time) (*Inspection, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return nil, notALink("nothing to inspect: paste a link (https://…) or a curl command")
+		return nil, notALink(message.New("There is nothing to read."), message.New("Paste a link (https://…) or a curl command."))
 	}
 	if isCurl(text) {
 		return inspectCurl(text, now)
@@ -147,24 +146,20 @@ func Inspect(text string, now time.Time) (*Inspection, error) {
 // inspectPageLink reads the link an upload page's link carries.
 func inspectPageLink(parts PageLinkParts, err error, now time.Time) (*Inspection, error) {
 	if err != nil {
-		return nil, notALink("%v", err)
+		return nil, err
 	}
 	if _, nested, _ := ParsePageLink(parts.Link); nested {
-		return nil, notALink("the page link carries another page link instead of an upload link: ask the sender for the link again")
+		return nil, notALink(message.New("The page link carries another page link instead of an upload link."), hintAskAgain)
 	}
 	in, err := inspectURL(parts.Link, SourceShareLink, now)
 	if err != nil {
 		return nil, err
 	}
 	if (parts.Kind == PageKindRequest) != (in.Request != nil) {
-		return nil, notALink("the page link says it carries a %q link, but it carries another kind: ask the sender for the link again", parts.Kind)
+		return nil, notALink(message.New("The page link says it carries a %q link, but it carries another kind.", parts.Kind), hintAskAgain)
 	}
 	in.Source, in.PageURL = SourcePageLink, parts.PageURL
 	return in, nil
-}
-
-func notALink(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrNotALink}, args...)...)
 }
 
 var curlPrefix = regexp.MustCompile(`^(\$\s*)?(\S*/)?curl(\.exe)?\s`)
@@ -189,12 +184,13 @@ func inspectURL(raw, source string, now time.Time) (*Inspection, error) {
 	raw, fragment, _ := strings.Cut(raw, "#")
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, notALink("this is neither a link nor a curl command: paste the whole link, starting with https://, or the curl command you were sent")
+		return nil, notALink(message.New("This is neither a link nor a curl command."),
+			message.New("Paste the whole link, starting with https://, or the curl command you were sent."))
 	}
 	in := &Inspection{Source: source, Method: MethodPut, Host: u.Host}
 	frag, isShare, err := parseShareFragment(fragment)
 	if err != nil {
-		return nil, notALink("%v", err)
+		return nil, err
 	}
 	if isShare && frag.method == MethodPost {
 		policy, _ := frag.headers.Get(FormPolicy)
@@ -219,14 +215,15 @@ func inspectURL(raw, source string, now time.Time) (*Inspection, error) {
 	case q.Get("X-Amz-Signature") != "" || q.Get("X-Amz-Algorithm") != "":
 		err = in.readS3(q)
 	default:
-		return nil, notALink("this link has no signature (no x-oss-signature, Signature or X-Amz-Signature parameter), so it is not a presigned link: ask the sender for the upload link")
+		return nil, notALink(message.New("This link has no signature (no x-oss-signature, Signature or X-Amz-Signature parameter), so it is not a presigned link."),
+			message.New("Ask the sender for the upload link."))
 	}
 	if err != nil {
 		return nil, err
 	}
 	in.Bucket, in.Key = bucketAndKey(u)
 	if in.Key == "" {
-		return nil, notALink("the link names no object (its path is empty): copy the whole link again")
+		return nil, notALink(message.New("The link names no object (its path is empty)."), hintCopyAgain)
 	}
 	in.decodeCallback()
 	in.warn(now)
@@ -235,28 +232,35 @@ func inspectURL(raw, source string, now time.Time) (*Inspection, error) {
 
 func (in *Inspection) readV4(q url.Values) error {
 	in.Format = FormatOSSV4
-	if v := q.Get("x-oss-signature-version"); v != "OSS4-HMAC-SHA256" {
-		return notALink("the link's x-oss-signature-version is %q, not OSS4-HMAC-SHA256: copy the whole link again", v)
+	switch v := q.Get("x-oss-signature-version"); v {
+	case "OSS4-HMAC-SHA256":
+	case "":
+		return notALink(message.New("The link has no x-oss-signature-version: it is not a whole OSS V4 link."), hintCopyAgain)
+	default:
+		return notALink(message.New("The link's x-oss-signature-version is %q, not OSS4-HMAC-SHA256.", v), hintCopyAgain)
 	}
 	sig := q.Get("x-oss-signature")
 	if len(sig) != 64 || strings.Trim(sig, "0123456789abcdef") != "" {
-		return notALink("the link's signature (x-oss-signature) is missing or damaged: copy the whole link again")
+		return notALink(message.New("The link's signature (x-oss-signature) is missing or damaged."), hintCopyAgain)
 	}
 	cred := strings.Split(q.Get("x-oss-credential"), "/")
 	if len(cred) != 5 || cred[0] == "" || cred[3] != "oss" || cred[4] != "aliyun_v4_request" {
-		return notALink("the link's x-oss-credential is damaged: copy the whole link again")
+		return notALink(message.New("The link's x-oss-credential is missing or damaged."), hintCopyAgain)
 	}
 	in.AccessKeyID, in.Region = cred[0], cred[2]
 	signed, err := time.Parse(v4TimeFormat, q.Get("x-oss-date"))
 	if err != nil {
-		return notALink("the link's signing time (x-oss-date) %q is damaged: copy the whole link again", q.Get("x-oss-date"))
+		return notALink(message.New("The link's signing time (x-oss-date) is missing or damaged."), hintCopyAgain)
 	}
 	if cred[1] != signed.Format("20060102") {
-		return notALink("the link's credential day %s differs from its signing day: copy the whole link again", cred[1])
+		return notALink(message.New("The link's credential day %s differs from its signing day.", cred[1]), hintCopyAgain)
 	}
 	secs, err := strconv.Atoi(q.Get("x-oss-expires"))
 	if err != nil || secs < 1 || secs > int(MaxExpiry/time.Second) {
-		return notALink("the link's validity (x-oss-expires) %q is not 1 to 604800 seconds: ask the sender for a new link", q.Get("x-oss-expires"))
+		if q.Get("x-oss-expires") == "" {
+			return notALink(message.New("The link does not say how long it is valid (no x-oss-expires)."), hintCopyAgain)
+		}
+		return notALink(message.New("The link's validity (x-oss-expires) %q is not 1 to 604800 seconds.", q.Get("x-oss-expires")), hintAskNew)
 	}
 	in.SignedAt, in.ExpiresAt = signed, signed.Add(time.Duration(secs)*time.Second)
 	in.HasSTSToken = q.Get("x-oss-security-token") != ""
@@ -269,11 +273,14 @@ func (in *Inspection) readV4(q url.Values) error {
 func (in *Inspection) readV1(q url.Values) error {
 	in.Format = FormatOSSV1
 	if q.Get("OSSAccessKeyId") == "" || q.Get("Signature") == "" {
-		return notALink("the V1 link lacks its OSSAccessKeyId or Signature parameter: copy the whole link again")
+		return notALink(message.New("The V1 link lacks its OSSAccessKeyId or Signature parameter."), hintCopyAgain)
 	}
 	secs, err := strconv.ParseInt(q.Get("Expires"), 10, 64)
 	if err != nil || secs <= 0 {
-		return notALink("the V1 link's Expires %q is not a Unix time: copy the whole link again", q.Get("Expires"))
+		if q.Get("Expires") == "" {
+			return notALink(message.New("The V1 link does not say when it expires (no Expires)."), hintCopyAgain)
+		}
+		return notALink(message.New("The V1 link's Expires %q is not a Unix time.", q.Get("Expires")), hintCopyAgain)
 	}
 	in.AccessKeyID = q.Get("OSSAccessKeyId")
 	in.ExpiresAt = time.Unix(secs, 0).UTC()
@@ -287,7 +294,7 @@ func (in *Inspection) readS3(q url.Values) error {
 	signed, err := time.Parse(v4TimeFormat, q.Get("X-Amz-Date"))
 	secs, err2 := strconv.Atoi(q.Get("X-Amz-Expires"))
 	if len(cred) != 5 || err != nil || err2 != nil || secs < 1 {
-		return notALink("the S3 link's X-Amz-Credential, X-Amz-Date or X-Amz-Expires is damaged: copy the whole link again")
+		return notALink(message.New("The S3 link's X-Amz-Credential, X-Amz-Date or X-Amz-Expires is missing or damaged."), hintCopyAgain)
 	}
 	in.AccessKeyID, in.Region = cred[0], cred[2]
 	in.SignedAt, in.ExpiresAt = signed, signed.Add(time.Duration(secs)*time.Second)
@@ -383,7 +390,7 @@ func inspectCurl(text string, now time.Time) (*Inspection, error) {
 	text = strings.TrimPrefix(strings.TrimSpace(text), "$")
 	args, err := curlWords(text)
 	if err != nil {
-		return nil, notALink("the curl command could not be read (%v): copy the whole command again", err)
+		return nil, notALink(message.New("The curl command could not be read (%s).", reasonArg(err)), hintCopyCommand)
 	}
 	var (
 		method, rawURL, file string
@@ -402,7 +409,7 @@ func inspectCurl(text string, now time.Time) (*Inspection, error) {
 		}
 		if curlTakesValue[name] && !hasValue {
 			if i+1 >= len(args) {
-				return nil, notALink("the curl option %s has no value: copy the whole command again", name)
+				return nil, notALink(message.New("The curl option %s has no value.", name), hintCopyCommand)
 			}
 			i++
 			value = args[i]
@@ -417,7 +424,7 @@ func inspectCurl(text string, now time.Time) (*Inspection, error) {
 			}
 			k = strings.TrimSpace(k)
 			if !httpguts.ValidHeaderFieldName(k) {
-				return nil, notALink("the curl command has a header %q that is not valid: copy the whole command again", value)
+				return nil, notALink(message.New("The curl command has a header %q that is not valid.", value), hintCopyCommand)
 			}
 			if v = strings.TrimSpace(v); v != "" {
 				headers[strings.ToLower(k)] = v
@@ -438,7 +445,7 @@ func inspectCurl(text string, now time.Time) (*Inspection, error) {
 		}
 	}
 	if rawURL == "" {
-		return nil, notALink("the curl command has no https:// address: copy the whole command again")
+		return nil, notALink(message.New("The curl command has no https:// address."), hintCopyCommand)
 	}
 	if _, ok := form.Get(FormPolicy); ok {
 		in, err := inspectRequestLink(cleanPastedURL(rawURL), SourceCurl, form, now)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 )
 
 // A V4 URL signed at testNow-5m for one hour, with fixed parameters so the
@@ -162,7 +163,9 @@ func TestInspectWarnsOnTime(t *testing.T) {
 
 func TestInspectRejects(t *testing.T) {
 	tests := []struct{ name, text, says string }{
-		{"empty", "  ", "nothing to inspect"},
+		{"empty", "  ", "nothing to read"},
+		{"no signature version", strings.Replace(v4URL, "&x-oss-signature-version=OSS4-HMAC-SHA256", "", 1) + "&x-oss-signature-version=", "has no x-oss-signature-version"},
+		{"no expiry", strings.Replace(v4URL, "x-oss-expires=3600&", "", 1), "no x-oss-expires"},
 		{"prose", "hello there", "neither a link nor a curl command"},
 		{"ftp", "ftp://x/y", "neither a link nor a curl command"},
 		{"unsigned URL", "https://example.com/file.txt?a=1", "no signature"},
@@ -192,6 +195,49 @@ func TestInspectRejects(t *testing.T) {
 			}
 			if !errors.Is(err, ErrNotALink) || !strings.Contains(err.Error(), tt.says) {
 				t.Fatalf("Inspect error %q, want ErrNotALink saying %q", err, tt.says)
+			}
+			checkLinkError(t, err)
+		})
+	}
+}
+
+// checkLinkError: a link that cannot be read is a *LinkError whose sentence
+// and hint are each a whole sentence (a capital, a full stop), with no
+// empty quotes where a missing value would be, so the app can translate
+// both and the command line print them as they are.
+func checkLinkError(t *testing.T, err error) {
+	t.Helper()
+	le, ok := AsLinkError(err)
+	if !ok {
+		t.Fatalf("%v (%T) is not a *LinkError", err, err)
+	}
+	for what, text := range map[string]string{"sentence": le.Sentence.String(), "hint": le.Hint.String()} {
+		if text == "" || !unicode.IsUpper([]rune(text)[0]) || !strings.HasSuffix(text, ".") || strings.Contains(text, `""`) {
+			t.Errorf("the %s %q is not a whole sentence", what, text)
+		}
+	}
+}
+
+// TestLinkErrorHints: each kind of unreadable link says the one thing to
+// do about it: update the app for a newer format, copy the link again
+// for a damaged one.
+func TestLinkErrorHints(t *testing.T) {
+	tests := []struct{ name, text, hint string }{
+		{"newer share link", v4URL + "#ossdrop=9", "Update OSS Drop"},
+		{"newer page link", testPage + "#ossdrop-page=9&kind=put&link=x", "Update OSS Drop"},
+		{"damaged link", strings.Replace(v4URL, sig64, "zz", 1), "Copy the whole link again"},
+		{"damaged curl command", "curl -H 'x: y " + v4URL, "Copy the whole command again"},
+		{"prose", "garbage", "Paste the whole link"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Inspect(tt.text, testNow)
+			le, ok := AsLinkError(err)
+			if !ok || !strings.Contains(le.Hint.String(), tt.hint) {
+				t.Fatalf("Inspect = %v, want the hint %q", err, tt.hint)
+			}
+			if strings.Contains(le.Sentence.String(), tt.hint) {
+				t.Errorf("the sentence %q repeats the hint", le.Sentence)
 			}
 		})
 	}

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // PageLinkVersion is the version of the page-link fragment format.
@@ -88,7 +90,8 @@ type PageLinkParts struct {
 }
 
 // ParsePageLink reads a page link; ok is false when text is not one (its
-// fragment does not start with the page-link version key).
+// fragment does not start with the page-link version key). The error is a
+// *LinkError.
 func ParsePageLink(text string) (parts PageLinkParts, ok bool, err error) {
 	page, fragment, found := strings.Cut(strings.TrimSpace(text), "#")
 	if !found || !strings.HasPrefix(fragment, pageVersionKey+"=") {
@@ -97,22 +100,23 @@ func ParsePageLink(text string) (parts PageLinkParts, ok bool, err error) {
 	parts.PageURL = page
 	values, err := url.ParseQuery(fragment)
 	if err != nil {
-		return parts, true, fmt.Errorf("the part after # of the page link is damaged (%v): copy the whole link again", err)
+		return parts, true, notALink(message.New("The part after # of the page link is damaged (%s).", err.Error()), hintCopyAgain)
 	}
 	if v := values.Get(pageVersionKey); v != PageLinkVersion {
-		return parts, true, fmt.Errorf("the page link was made by a newer OSS Drop (page-link format %q): update OSS Drop", v)
+		return parts, true, notALink(message.New("The page link was made by a newer OSS Drop (page-link format %q).", v), hintUpdateOSSDrop)
 	}
 	for name, vals := range values {
 		if len(vals) > 1 {
-			return parts, true, fmt.Errorf("the page link names %q twice: copy the whole link again", name)
+			return parts, true, notALink(message.New("The page link names %q twice.", name), hintCopyAgain)
 		}
 	}
 	parts.Kind, parts.Link = values.Get(pageKindKey), values.Get(pageLinkKey)
 	switch {
 	case parts.Kind != PageKindPut && parts.Kind != PageKindRequest:
-		return parts, true, fmt.Errorf("%w: the page link carries a link of kind %q, which this OSS Drop does not know: update OSS Drop", ErrPageKind, parts.Kind)
+		return parts, true, &LinkError{Err: ErrPageKind,
+			Sentence: message.New("The page link carries a link of kind %q, which this OSS Drop does not know.", parts.Kind), Hint: hintUpdateOSSDrop}
 	case parts.Link == "":
-		return parts, true, errors.New("the page link carries no link: copy the whole link again")
+		return parts, true, notALink(message.New("The page link carries no link."), hintCopyAgain)
 	}
 	return parts, true, nil
 }

@@ -89,6 +89,7 @@ func TestPageLinkRefusals(t *testing.T) {
 			if !errors.Is(err, ErrNotALink) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Inspect = %v, want %q", err, tt.want)
 			}
+			checkLinkError(t, err)
 		})
 	}
 	if _, ok, _ := ParsePageLink(share); ok {

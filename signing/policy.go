@@ -354,11 +354,11 @@ func parsePolicy(raw []byte) (expiration time.Time, conds []policyCondition, err
 		Conditions []json.RawMessage `json:"conditions"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		return expiration, nil, fmt.Errorf("its policy is not valid JSON (%v)", err)
+		return expiration, nil, reason("its policy is not valid JSON (%v)", err)
 	}
 	expiration, err = time.Parse(time.RFC3339, doc.Expiration)
 	if err != nil {
-		return expiration, nil, fmt.Errorf("its policy's expiration %q is not an ISO 8601 time", doc.Expiration)
+		return expiration, nil, reason("its policy's expiration %q is not an ISO 8601 time", doc.Expiration)
 	}
 	for _, c := range doc.Conditions {
 		cond, err := parseCondition(c)
@@ -374,7 +374,7 @@ func parseCondition(raw json.RawMessage) (policyCondition, error) {
 	var obj map[string]string
 	if json.Unmarshal(raw, &obj) == nil {
 		if len(obj) != 1 {
-			return policyCondition{}, fmt.Errorf("its policy has a condition %s with other than one field", raw)
+			return policyCondition{}, reason("its policy has a condition %s with other than one field", raw)
 		}
 		for k, v := range obj {
 			return policyCondition{field: k, value: v}, nil
@@ -382,25 +382,25 @@ func parseCondition(raw json.RawMessage) (policyCondition, error) {
 	}
 	var arr []json.RawMessage
 	if err := json.Unmarshal(raw, &arr); err != nil || len(arr) != 3 {
-		return policyCondition{}, fmt.Errorf("its policy has a condition %s that OSS Drop does not know", raw)
+		return policyCondition{}, reason("its policy has a condition %s that OSS Drop does not know", raw)
 	}
 	var op string
 	if err := json.Unmarshal(arr[0], &op); err != nil {
-		return policyCondition{}, fmt.Errorf("its policy has a condition %s that OSS Drop does not know", raw)
+		return policyCondition{}, reason("its policy has a condition %s that OSS Drop does not know", raw)
 	}
 	switch op = strings.ToLower(op); op {
 	case "content-length-range":
 		var lo, hi int64
 		if json.Unmarshal(arr[1], &lo) != nil || json.Unmarshal(arr[2], &hi) != nil || lo < 0 || hi < lo {
-			return policyCondition{}, fmt.Errorf("its policy has a size range %s that is not two whole numbers, smallest first", raw)
+			return policyCondition{}, reason("its policy has a size range %s that is not two whole numbers, smallest first", raw)
 		}
 		return policyCondition{op: op, min: lo, max: hi}, nil
 	case "eq", "starts-with":
 		var field, value string
 		if json.Unmarshal(arr[1], &field) != nil || json.Unmarshal(arr[2], &value) != nil || !strings.HasPrefix(field, "$") || len(field) < 2 {
-			return policyCondition{}, fmt.Errorf("its policy has a condition %s that is not [%q, \"$field\", \"value\"]", raw, op)
+			return policyCondition{}, reason("its policy has a condition %s that is not [%q, \"$field\", \"value\"]", raw, op)
 		}
 		return policyCondition{op: op, field: strings.ToLower(field[1:]), value: value}, nil
 	}
-	return policyCondition{}, fmt.Errorf("its policy has a condition %s that OSS Drop does not know", raw)
+	return policyCondition{}, reason("its policy has a condition %s that OSS Drop does not know", raw)
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // ErrQRTooLong means the text does not fit in a QR code even at the lowest
@@ -60,15 +62,17 @@ func (q *QR) PNG(pixelsPerModule int) ([]byte, error) {
 var ErrNoQR = errors.New("no QR code found")
 
 // DecodeQR reads the text of a QR code in a PNG or JPEG image, such as a
-// screenshot of a shared link's code.
+// screenshot of a shared link's code. The error is a *LinkError matching
+// ErrNoQR.
 func DecodeQR(r io.Reader) (string, error) {
 	img, _, err := image.Decode(r)
 	if err != nil {
-		return "", fmt.Errorf("%w: the file is not a PNG or JPEG image (%v)", ErrNoQR, err)
+		return "", &LinkError{Err: ErrNoQR, Sentence: message.New("The file is not a PNG or JPEG image (%s).", err.Error()),
+			Hint: message.New("Choose a picture of the QR code, or paste the link as text.")}
 	}
 	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrNoQR, err)
+		return "", &LinkError{Err: ErrNoQR, Sentence: message.New("No QR code can be read in the image (%s).", err.Error()), Hint: hintQRCrop}
 	}
 	// The finder-pattern search reads photos and cropped screenshots, but
 	// misses about one in twenty clean codes of version 13 and up (seen
@@ -80,8 +84,10 @@ func DecodeQR(r io.Reader) (string, error) {
 			return res.GetText(), nil
 		}
 	}
-	return "", fmt.Errorf("%w in the image: crop it to the code, or ask the sender for the link as text", ErrNoQR)
+	return "", &LinkError{Err: ErrNoQR, Sentence: message.New("No QR code was found in the image."), Hint: hintQRCrop}
 }
+
+var hintQRCrop = message.New("Crop the picture to the code, or ask the sender for the link as text.")
 
 // Version is the QR version (1 to 40; the code is 17+4×version modules
 // wide): how dense the code is, and so how easily a phone camera reads it.

@@ -5,11 +5,12 @@ import (
 	"compress/flate"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // RequestLinkVersion is the share-link fragment format that carries request
@@ -138,16 +139,17 @@ func curlFileName(path string) string {
 
 // readRequestLink reads a request link from the URL the form is posted to
 // and its fields; only the policy and the signature are read, the rest is
-// derived from the policy.
+// derived from the policy. An error is a reason (a clause such as "its
+// policy is not valid JSON") for the sentence of the caller.
 func readRequestLink(rawURL string, fields Fields) (*RequestLink, error) {
 	policyB64, _ := fields.Get(FormPolicy)
 	signature, _ := fields.Get(FormSignature)
 	if len(signature) != 64 || strings.Trim(signature, "0123456789abcdef") != "" {
-		return nil, fmt.Errorf("its signature (x-oss-signature) is missing or damaged")
+		return nil, reason("its signature (x-oss-signature) is missing or damaged")
 	}
 	raw, err := base64.StdEncoding.DecodeString(policyB64)
 	if err != nil || policyB64 == "" {
-		return nil, fmt.Errorf("its policy is missing or not Base64")
+		return nil, reason("its policy is missing or not Base64")
 	}
 	expiration, conds, err := parsePolicy(raw)
 	if err != nil {
@@ -171,16 +173,16 @@ func readRequestLink(rawURL string, fields Fields) (*RequestLink, error) {
 		case c.field == "content-type" && c.op == "starts-with":
 			l.ContentTypePrefix = c.value
 		case c.op == "starts-with":
-			return nil, fmt.Errorf("its policy lets the uploader choose %s, which OSS Drop cannot do", c.field)
+			return nil, reason("its policy lets the uploader choose %s, which OSS Drop cannot do", c.field)
 		default:
 			l.addBound(c.field, c.value)
 		}
 	}
 	if !keyBound || l.Bucket == "" {
-		return nil, fmt.Errorf("its policy names no bucket or no object key")
+		return nil, reason("its policy names no bucket or no object key")
 	}
 	if l.MinSize > l.MaxSize {
-		return nil, fmt.Errorf("its policy's size range is empty")
+		return nil, reason("its policy's size range is empty")
 	}
 	if err := l.readV4(v4); err != nil {
 		return nil, err
@@ -216,16 +218,16 @@ func (l *RequestLink) addBound(name, value string) {
 // and when.
 func (l *RequestLink) readV4(v4 Fields) error {
 	if v, _ := v4.Get(FormSignatureVer); v != v4Algorithm {
-		return fmt.Errorf("its x-oss-signature-version is %q, not %s", v, v4Algorithm)
+		return reason("its x-oss-signature-version is %q, not %s", v, v4Algorithm)
 	}
 	cred := strings.Split(func() string { v, _ := v4.Get(FormCredential); return v }(), "/")
 	if len(cred) != 5 || cred[0] == "" || cred[3] != "oss" || cred[4] != "aliyun_v4_request" {
-		return fmt.Errorf("its x-oss-credential is damaged")
+		return reason("its x-oss-credential is damaged")
 	}
 	date, _ := v4.Get(FormDate)
 	signed, err := time.Parse(v4TimeFormat, date)
 	if err != nil || cred[1] != signed.Format("20060102") {
-		return fmt.Errorf("its signing time (x-oss-date) %q is damaged or not the credential's day", date)
+		return reason("its signing time (x-oss-date) %q is damaged or not the credential's day", date)
 	}
 	l.AccessKeyID, l.Region, l.SignedAt = cred[0], cred[2], signed
 	_, l.HasSTSToken = v4.Get(FormSecurityToken)
@@ -237,11 +239,11 @@ func (l *RequestLink) readV4(v4 Fields) error {
 func inspectRequestLink(rawURL, source string, fields Fields, now time.Time) (*Inspection, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, notALink("the request link's address is damaged: copy the whole link again")
+		return nil, notALink(message.New("The request link's address is damaged."), hintCopyAgain)
 	}
 	l, err := readRequestLink(rawURL, fields)
 	if err != nil {
-		return nil, notALink("the request link is damaged (%v): copy the whole link again", err)
+		return nil, notALink(message.New("The request link is damaged (%s).", reasonArg(err)), hintCopyAgain)
 	}
 	in := &Inspection{
 		Source: source, Format: FormatOSSV4, Method: MethodPost, MethodKnown: true, URL: l.URL, Host: u.Host,

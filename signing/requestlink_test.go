@@ -237,6 +237,7 @@ func TestRequestLinkRejects(t *testing.T) {
 			if err == nil || !errors.Is(err, ErrNotALink) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Inspect: %v, want an error containing %q", err, tt.want)
 			}
+			checkLinkError(t, err)
 		})
 	}
 }

@@ -1,12 +1,13 @@
 package signing
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 
 	"golang.org/x/net/http/httpguts"
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // ShareLinkVersion is the version of the share-link fragment format.
@@ -48,17 +49,17 @@ type shareFragment struct {
 }
 
 // parseShareFragment reads a share-link fragment; ok is false when the
-// fragment is not one (a bare URL).
+// fragment is not one (a bare URL). The error is a *LinkError.
 func parseShareFragment(fragment string) (frag shareFragment, ok bool, err error) {
 	if !strings.HasPrefix(fragment, fragmentVersionKey+"=") {
 		return frag, false, nil
 	}
 	values, err := url.ParseQuery(fragment)
 	if err != nil {
-		return frag, true, fmt.Errorf("the part after # is damaged (%v): copy the whole link again", err)
+		return frag, true, notALink(message.New("The part after # is damaged (%s).", err.Error()), hintCopyAgain)
 	}
 	if v := values.Get(fragmentVersionKey); v != ShareLinkVersion && v != RequestLinkVersion {
-		return frag, true, fmt.Errorf("the link was made by a newer OSS Drop (share-link format %q): update OSS Drop", v)
+		return frag, true, notALink(message.New("The link was made by a newer OSS Drop (share-link format %q).", v), hintUpdateOSSDrop)
 	}
 	headers, seen := map[string]string{}, map[string]bool{}
 	for name, vals := range values {
@@ -66,7 +67,7 @@ func parseShareFragment(fragment string) (frag shareFragment, ok bool, err error
 		// key too, and "A" and "a" are the same header.
 		lower := strings.ToLower(name)
 		if seen[lower] || len(vals) > 1 {
-			return frag, true, fmt.Errorf("the part after # names the header %q twice: copy the whole link again", lower)
+			return frag, true, notALink(message.New("The part after # names the header %q twice.", lower), hintCopyAgain)
 		}
 		seen[lower] = true
 		switch lower {
@@ -75,7 +76,7 @@ func parseShareFragment(fragment string) (frag shareFragment, ok bool, err error
 			frag.method = strings.ToUpper(vals[0])
 		default:
 			if !httpguts.ValidHeaderFieldName(name) {
-				return frag, true, fmt.Errorf("the part after # names a header %q that is not valid: copy the whole link again", name)
+				return frag, true, notALink(message.New("The part after # names a header %q that is not valid.", name), hintCopyAgain)
 			}
 			headers[lower] = vals[0]
 		}

@@ -2,7 +2,6 @@ package signing
 
 import (
 	"cmp"
-	"errors"
 	"strings"
 
 	"mvdan.cc/sh/v3/shell"
@@ -62,7 +61,7 @@ func splitPowerShell(line string) (words []string, bare string, err error) {
 				}
 			}
 			if !closed {
-				return nil, "", errors.New("a quoted argument has no closing quote")
+				return nil, "", reason("a quoted argument has no closing quote")
 			}
 			words = append(words, b.String())
 		default:
@@ -97,7 +96,7 @@ func unescapeCmd(line string) (string, error) {
 			}
 			c = line[i]
 		case strings.IndexByte("&|<>", c) >= 0:
-			return "", errors.New("cmd.exe would end the command at an unescaped " + string(c))
+			return "", reason("cmd.exe would end the command at an unescaped %c", c)
 		}
 		b.WriteByte(c)
 	}

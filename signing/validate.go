@@ -2,13 +2,13 @@ package signing
 
 import (
 	"errors"
-	"fmt"
 	"maps"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ossdrop/ossdrop/signing/message"
@@ -28,6 +28,7 @@ var (
 	ErrExpiryPastToken   = errors.New("expiry past the STS token's expiry")
 	ErrTokenExpired      = errors.New("STS token expired")
 	ErrCredentials       = errors.New("missing credentials")
+	ErrAccessKeyID       = errors.New("invalid AccessKey ID")
 	ErrContentType       = errors.New("invalid content type")
 	ErrContentMD5        = errors.New("invalid Content-MD5")
 	ErrStorageClass      = errors.New("unknown storage class")
@@ -172,9 +173,12 @@ func validateEndpoint(r *Request) *FieldError {
 	default:
 		return fieldErr(FieldEndpoint, ErrEndpoint, "Unknown endpoint kind %d: choose public, internal, accelerate or custom.", r.EndpointKind)
 	}
+	if strings.TrimSpace(r.Endpoint) == "" {
+		return fieldErr(FieldEndpoint, ErrEndpoint, "The endpoint is empty: enter a host such as oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000.")
+	}
 	u, err := parseEndpoint(r.Endpoint)
 	if err != nil {
-		return fieldErr(FieldEndpoint, ErrEndpoint, "The endpoint %q is not usable: %v. Enter a host such as oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000.", r.Endpoint, err)
+		return fieldErr(FieldEndpoint, ErrEndpoint, "The endpoint %q is not usable: %s. Enter a host such as oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000.", r.Endpoint, reasonArg(err))
 	}
 	// An endpoint of the form oss-<region>[-internal].aliyuncs.com names its
 	// region; a link signed for another region would always fail.
@@ -188,27 +192,28 @@ func validateEndpoint(r *Request) *FieldError {
 	return nil
 }
 
-// parseEndpoint accepts "host", "host:port" or a full http(s) URL.
+// parseEndpoint accepts "host", "host:port" or a full http(s) URL; an
+// error is a reason, for the sentence of the caller.
 func parseEndpoint(endpoint string) (*url.URL, error) {
 	endpoint = strings.TrimSpace(endpoint)
 	if endpoint == "" {
-		return nil, errors.New("it is empty")
+		return nil, reason("it is empty")
 	}
 	if !strings.Contains(endpoint, "://") {
 		endpoint = "https://" + endpoint
 	}
 	u, err := url.Parse(endpoint)
 	if err != nil {
-		return nil, errors.New("it is not a valid address")
+		return nil, reason("it is not a valid address")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("the scheme %q is neither http nor https", u.Scheme)
+		return nil, reason("the scheme %q is neither http nor https", u.Scheme)
 	}
 	if u.Hostname() == "" {
-		return nil, errors.New("it has no host name")
+		return nil, reason("it has no host name")
 	}
 	if u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, errors.New("an endpoint is a host only, without path, query or user name")
+		return nil, reason("an endpoint is a host only, without path, query or user name")
 	}
 	return u, nil
 }
@@ -275,7 +280,7 @@ func validateMethod(r *Request) *FieldError {
 
 func validateExpiry(r *Request, now time.Time) *FieldError {
 	if r.ExpiresAt.IsZero() && r.Expires < 0 {
-		return fieldErr(FieldExpiry, ErrExpiryTooShort, "The expiry %s is negative: choose a duration from 1 second to 7 days.", r.Expires)
+		return fieldErr(FieldExpiry, ErrExpiryTooShort, "The expiry %s is negative: choose a duration from 1 second to 7 days.", TypedDuration(r.Expires))
 	}
 	at := r.expiryAt(now)
 	validity := at.Sub(now)
@@ -284,7 +289,7 @@ func validateExpiry(r *Request, now time.Time) *FieldError {
 		if !r.ExpiresAt.IsZero() {
 			return fieldErr(FieldExpiry, ErrExpiryTooShort, "The expiry %s is not in the future: choose a time at least 1 second from now.", message.Time(at))
 		}
-		return fieldErr(FieldExpiry, ErrExpiryTooShort, "The expiry %s is too short: links last at least 1 second.", r.Expires)
+		return fieldErr(FieldExpiry, ErrExpiryTooShort, "The expiry %s is too short: links last at least 1 second.", TypedDuration(r.Expires))
 	case validity > MaxExpiry:
 		return fieldErr(FieldExpiry, ErrExpiryTooLong, "The link would last %s: OSS allows at most 7 days; choose an earlier expiry.", message.Duration(validity))
 	}
@@ -301,6 +306,36 @@ func validateCredentials(c Credentials, now time.Time) *FieldError {
 		return fieldErr(FieldCredentials, ErrCredentials, "No AccessKey to sign with: choose a profile, or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET.")
 	case c.SecurityToken != "" && !c.TokenExpires.IsZero() && !c.TokenExpires.After(now):
 		return fieldErr(FieldCredentials, ErrTokenExpired, "The STS token expired at %s: get new temporary credentials.", message.Time(c.TokenExpires))
+	}
+	return ValidateAccessKeyID(c.AccessKeyID)
+}
+
+// MaxAccessKeyIDLength bounds an AccessKey ID: RAM's are 24 characters
+// (LTAI…), STS's about 30 (STS.…); anything much longer was pasted
+// together with something else.
+const MaxAccessKeyIDLength = 128
+
+// ValidateAccessKeyID checks that id can be an AccessKey ID: RAM's (LTAI…),
+// STS's (STS.…) and the sandbox's (SANDBOX…) are letters and digits, STS's
+// with dots. A space or a slash would also break the link's credential
+// scope (ID/day/region/oss/aliyun_v4_request). The sentence names the
+// character, never the ID: a secret pasted into the field must not end up
+// in an error message.
+func ValidateAccessKeyID(id string) *FieldError {
+	if id == "" {
+		return fieldErr(FieldCredentials, ErrAccessKeyID, "The AccessKey ID is empty: copy it from the RAM console (it starts with LTAI) or from the STS response (STS.…).")
+	}
+	if n := utf8.RuneCountInString(id); n > MaxAccessKeyIDLength {
+		return fieldErr(FieldCredentials, ErrAccessKeyID, "The AccessKey ID has %d characters; an AccessKey ID has at most %d: copy the ID alone.", n, MaxAccessKeyIDLength)
+	}
+	for i, r := range []rune(id) {
+		if r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.') {
+			continue
+		}
+		if unicode.IsSpace(r) {
+			return fieldErr(FieldCredentials, ErrAccessKeyID, "The AccessKey ID has a space or line break at character %d, which no AccessKey ID has: copy the ID alone, without spaces.", i+1)
+		}
+		return fieldErr(FieldCredentials, ErrAccessKeyID, "The AccessKey ID has %q at character %d, which no AccessKey ID has (they are letters, digits and dots): copy the ID again.", string(r), i+1)
 	}
 	return nil
 }

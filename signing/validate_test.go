@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 var testNow = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
@@ -221,6 +223,36 @@ func TestParseValidity(t *testing.T) {
 	if err != nil || d != 0 || !at.Equal(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)) {
 		t.Errorf("RFC 3339 = %v, %v, %v", d, at, err)
 	}
+	// Zero is not "the default hour", and a negative duration is quoted
+	// as it was typed, not as Go writes it ("-5m0s").
+	for in, says := range map[string]string{
+		"0s":     "the expiry 0s is no time at all",
+		"0":      "the expiry 0 is no time at all",
+		"-5m":    "the expiry -5m is negative",
+		"-1h30m": "the expiry -1h30m is negative",
+		" -2d ":  "the expiry -2d is negative",
+	} {
+		if d, at, err := ParseValidity(in); err == nil || !strings.HasPrefix(err.Error(), says) || d != 0 || !at.IsZero() {
+			t.Errorf("ParseValidity(%q) = %v, %v, %v; want an error saying %q", in, d, at, err, says)
+		}
+	}
+}
+
+// TestTypedDuration: durations in sentences read as people type them.
+func TestTypedDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		-5 * time.Minute: "-5m", time.Hour: "1h", 90 * time.Minute: "1h30m", 500 * time.Millisecond: "500ms",
+		-time.Hour - 30*time.Second: "-1h0m30s", 0: "0s", 3 * time.Second: "3s",
+	} {
+		if got := TypedDuration(d); got != want {
+			t.Errorf("TypedDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+	r := validRequest()
+	r.Expires = -5 * time.Minute
+	if fes := FieldErrors(r.Validate(testNow)); len(fes) != 1 || !strings.Contains(fes[0].Msg, "The expiry -5m is negative") {
+		t.Errorf("negative expiry: %v", fes)
+	}
 }
 
 // FuzzParseValidity: any text is a duration, an instant or an error, and
@@ -262,6 +294,30 @@ func TestHumanDuration(t *testing.T) {
 	for d, want := range tests {
 		if got := HumanDuration(d); got != want {
 			t.Errorf("HumanDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+// TestEndpointSentences: an empty custom endpoint says so without empty
+// quotes, and a bad one says what is wrong with it in a translatable
+// clause.
+func TestEndpointSentences(t *testing.T) {
+	for endpoint, want := range map[string]string{
+		"":                     "The endpoint is empty: enter a host such as",
+		"   ":                  "The endpoint is empty: enter a host such as",
+		"ftp://x.example.com":  `The endpoint "ftp://x.example.com" is not usable: the scheme "ftp" is neither http nor https. Enter`,
+		"https://x.example/p?": `The endpoint "https://x.example/p?" is not usable: an endpoint is a host only`,
+	} {
+		r := validRequest()
+		r.EndpointKind, r.Endpoint = EndpointCustom, endpoint
+		fes := FieldErrors(r.Validate(testNow))
+		if len(fes) != 1 || !strings.HasPrefix(fes[0].Msg, want) || strings.Contains(fes[0].Msg, `""`) {
+			t.Errorf("endpoint %q: %v, want %q…", endpoint, fes, want)
+		}
+		if len(fes) == 1 && endpoint != "" && strings.TrimSpace(endpoint) != "" {
+			if _, ok := fes[0].Text.Args[1].(message.Text); !ok {
+				t.Errorf("endpoint %q: the reason %v is not a Text to translate", endpoint, fes[0].Text.Args[1])
+			}
 		}
 	}
 }

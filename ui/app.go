@@ -4,6 +4,8 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"time"
@@ -13,16 +15,18 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/ossdrop/ossdrop/app/appinfo"
+	"github.com/ossdrop/ossdrop/app/appprefs"
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
+	"github.com/ossdrop/ossdrop/app/instance"
 	_ "github.com/ossdrop/ossdrop/app/locale" // a C locale reads as English
 	"github.com/ossdrop/ossdrop/assets"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
 // AppID is the application ID, as in FyneApp.toml.
-const AppID = "io.github.ossdrop"
+const AppID = appprefs.AppID
 
 // Options are what the command line asks of the GUI.
 type Options struct {
@@ -65,6 +69,12 @@ func isFile(path string) bool {
 func Run(args []string) {
 	exitWithoutDisplay()
 	opts := ParseArgs(args)
+	// Before Fyne reads the preferences: a second instance would read them
+	// while the first writes them, and each rewrite what the other wrote.
+	primary := claimInstance(opts)
+	if primary != nil {
+		defer primary.Close()
+	}
 	fyneapp.SetMetadata(metadata(appinfo.Get()))
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(assets.Icon)
@@ -75,6 +85,11 @@ func Run(args []string) {
 	w.SetTitle("OSS Drop")
 	m := newMainWindow(w, svc)
 	m.start(opts)
+	if primary != nil {
+		go primary.Serve(func(r instance.Request) {
+			fyne.Do(func() { m.handOver(Options{Sandbox: r.Sandbox, Link: r.Link, File: r.File}) })
+		})
+	}
 	w.Resize(fyne.NewSize(1000, 760))
 	w.SetOnClosed(m.close)
 	releaseStartupMemory()
@@ -85,6 +100,45 @@ func Run(args []string) {
 		}
 	})
 	w.ShowAndRun()
+}
+
+// claimInstance makes this process the one OSS Drop window of its user,
+// or hands the command line's link and file to the window already open and
+// exits. Without a config directory there is nothing to share, and the app
+// runs on its own.
+func claimInstance(opts Options) *instance.Primary {
+	dir, err := credentials.DefaultDir()
+	if err != nil {
+		return nil
+	}
+	p, err := instance.Claim(dir, instance.Request{Link: opts.Link, File: opts.File, Sandbox: opts.Sandbox})
+	switch {
+	case errors.Is(err, instance.ErrHandedOff):
+		if opts.Link != "" || opts.File != "" {
+			fmt.Fprintln(os.Stderr, "OSS Drop is already open: the link is now on its Upload tab.")
+		} else {
+			fmt.Fprintln(os.Stderr, "OSS Drop is already open: its window is brought to the front.")
+		}
+		os.Exit(0)
+	case errors.Is(err, instance.ErrNotAnswering):
+		fmt.Fprintf(os.Stderr, "error: OSS Drop is already open, but did not answer (%v).\nhint: close the OSS Drop window (or end that process), then start it again.\n", err)
+		os.Exit(1)
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "OSS Drop could not make sure it runs once (%v); it starts anyway.\n", err)
+		return nil
+	}
+	return p
+}
+
+// handOver shows what a later start of the app asked for (a link, a file,
+// the sandbox) in this window, and brings the window to the front.
+func (m *mainWindow) handOver(opts Options) {
+	if opts.Sandbox {
+		m.onTryLocally()
+	}
+	m.open(opts)
+	m.win.Show()
+	m.win.RequestFocus()
 }
 
 // tourHook runs the screenshot tour (tour.go, a build of its own).
@@ -105,6 +159,7 @@ func metadata(i appinfo.Info) fyne.AppMetadata {
 // each window focus) and applies the command line.
 func (m *mainWindow) start(opts Options) {
 	m.loadProfiles()
+	m.createTab.shown(m.tabs.Selected() == m.tabs.Items[0])
 	m.history.moveTokens() // STS links an older OSS Drop wrote to the file
 	m.arrivals.start()
 	fyne.CurrentApp().Lifecycle().SetOnEnteredForeground(m.arrivals.trigger)
@@ -113,6 +168,11 @@ func (m *mainWindow) start(opts Options) {
 	} else {
 		m.resumeSandbox()
 	}
+	m.open(opts)
+}
+
+// open puts a link and a file from the command line on the Upload tab.
+func (m *mainWindow) open(opts Options) {
 	if opts.Link != "" {
 		m.upload.setLink(opts.Link)
 	}

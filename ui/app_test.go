@@ -30,3 +30,25 @@ func TestParseArgs(t *testing.T) {
 		}
 	}
 }
+
+// TestHandOverShowsTheLink: a later start's link and file (handed over by
+// app/instance) land on this window's Upload tab, as they would have on
+// its own; --sandbox starts the sandbox here.
+func TestHandOverShowsTheLink(t *testing.T) {
+	sb := newTestSandbox(t)
+	svc, _, _ := newFakeServices()
+	m := newSandboxWindow(t, svc)
+	m.loadProfiles()
+	defer m.close()
+	link := sb.link(t, "", "handed/q3.pdf", nil).ShareLink()
+	file := tempFile(t, "q3.pdf", "handed over")
+	m.handOver(Options{Link: link, File: file})
+	if m.tabs.SelectedIndex() != 1 || m.upload.paste.Text != link || m.upload.file != file || m.upload.upload.Disabled() {
+		t.Fatalf("after the hand-over: tab %d, paste %q, file %q, %q", m.tabs.SelectedIndex(), m.upload.paste.Text, m.upload.file, m.upload.blocked.Text)
+	}
+	m.handOver(Options{Sandbox: true})
+	waitFor(t, "the sandbox", func() bool { return m.sandbox != nil && m.createTab.key.Text != "" })
+	if m.tabs.SelectedIndex() != 0 || m.createTab.profile.Selected != SandboxProfileName {
+		t.Fatalf("--sandbox handed over: tab %d, profile %q", m.tabs.SelectedIndex(), m.createTab.profile.Selected)
+	}
+}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
+	"github.com/ossdrop/ossdrop/app/history"
+	"github.com/ossdrop/ossdrop/signing"
 )
 
 // errSandboxStopped is why the local sandbox's links are not checked while
@@ -28,8 +30,11 @@ type arrivalWatch struct {
 	sandbox atomic.Pointer[Sandbox]
 	cancel  context.CancelFunc
 
-	// onStatuses and onArrival run on the UI goroutine.
+	// onStatuses, onStatus and onArrival run on the UI goroutine:
+	// every status after a round, one as soon as its check ends, and
+	// each new file.
 	onStatuses func(map[string]arrivals.Status)
+	onStatus   func(arrivals.Status)
 	onArrival  func(arrivals.Arrival)
 }
 
@@ -41,7 +46,14 @@ func newArrivalWatch(svc *Services) *arrivalWatch {
 	}
 	a.watcher = &arrivals.Watcher{
 		Lookup: a.lookup, Store: store, Now: svc.Now,
-		OnUpdate:  func(s map[string]arrivals.Status) { toUI(func() { a.statuses(s) }) },
+		OnUpdate: func(s map[string]arrivals.Status) { toUI(func() { a.statuses(s) }) },
+		OnStatus: func(st arrivals.Status) {
+			toUI(func() {
+				if a.onStatus != nil {
+					a.onStatus(st)
+				}
+			})
+		},
 		OnArrival: func(x arrivals.Arrival) { toUI(func() { a.arrived(x) }) },
 		OnError:   func(err error) { fyne.LogError("check the upload links", err) },
 	}
@@ -85,6 +97,28 @@ func (a *arrivalWatch) trigger() {
 	if a.cancel != nil {
 		a.watcher.Trigger()
 	}
+}
+
+// recheck checks the links a file was just stored through (in) at once,
+// whatever their pacing: their rows should say so now, not in a minute.
+func (a *arrivalWatch) recheck(in *signing.Inspection) {
+	if a.cancel == nil {
+		return
+	}
+	a.watcher.Recheck(func(e history.Entry) bool { return linkFor(e, in) })
+}
+
+// linkFor reports whether e may be the link in: same bucket (when the
+// link names one; a custom domain may not) and same key, or for a request
+// link the same folder.
+func linkFor(e history.Entry, in *signing.Inspection) bool {
+	if in.Bucket != "" && e.Bucket != in.Bucket {
+		return false
+	}
+	if in.Request != nil {
+		return e.IsRequestLink() && e.Prefix == in.Request.Prefix && e.Key == in.Request.Key
+	}
+	return e.Method == signing.MethodPut && e.Key == in.Key
 }
 
 // setSandbox makes the running sandbox's links checkable.

@@ -42,6 +42,7 @@ type browserDialog struct {
 	publishNote         *widget.Label
 	publish, allow, use *widget.Button
 	dialog              dialog.Dialog
+	body                *dialogBody
 }
 
 // onBrowserUploads opens the dialog for the selected profile and bucket.
@@ -101,12 +102,13 @@ func showBrowserDialog(win fyne.Window, svc *Services, p credentials.Profile, sb
 		d.status,
 	)
 	d.showPage()
-	d.dialog = dialog.NewCustom(fmt.Sprintf(lang.L("Browser uploads to %s"), bucketName), lang.L("Close"), container.NewVScroll(content), win)
-	d.dialog.Resize(fyne.NewSize(700, 680))
+	d.body = newDialogBody(win, content, nil)
+	d.dialog = dialog.NewCustom(fmt.Sprintf(lang.L("Browser uploads to %s"), bucketName), lang.L("Close"), d.body.box, win)
+	d.body.fit(d.dialog, 700)
 	d.dialog.Show()
 	go func() {
 		admin, rules, err := d.connect()
-		toUI(func() { d.connected(admin, rules, err) })
+		toUI(func() { d.connected(admin, rules, err); d.body.relayout() })
 	}()
 	return d
 }
@@ -165,12 +167,13 @@ func (d *browserDialog) showPage() {
 	if origin, err := signing.PageOrigin(d.profile.PageURL); err == nil {
 		d.allow.SetText(fmt.Sprintf(lang.L("Allow browser uploads from %s"), origin))
 	}
-	// A rule is the next step only for a page on another address.
-	d.allow.Importance = widget.HighImportance
+	// A rule is the next step only for a page on another address: right
+	// after saying that none is needed, the dialog offered to add one.
 	if d.sandbox != nil || d.sameOrigin() {
-		d.allow.Importance = widget.MediumImportance
+		d.allow.Hide()
+	} else {
+		d.allow.Show()
 	}
-	d.allow.Refresh()
 }
 
 // sameOrigin reports whether the profile's page is on the address its links
@@ -212,7 +215,7 @@ func (d *browserDialog) onAllow() {
 	admin := d.admin
 	go func() {
 		res, err := admin.AllowOrigin(context.Background(), origin)
-		toUI(func() { d.allowed(origin, res, err) })
+		toUI(func() { d.allowed(origin, res, err); d.body.relayout() })
 	}()
 }
 
@@ -241,7 +244,7 @@ func (d *browserDialog) onPublish() {
 	admin := d.admin
 	go func() {
 		pub, err := admin.PublishPage(context.Background(), web.UploadPage(), web.ContentType)
-		toUI(func() { d.publishedPage(pub, err) })
+		toUI(func() { d.publishedPage(pub, err); d.body.relayout() })
 	}()
 }
 
@@ -259,7 +262,7 @@ func (d *browserDialog) publishedPage(pub *bucket.Published, err error) {
 	text := fmt.Sprintf(lang.L("Published at %s."), pub.URL)
 	if pub.DefaultDomain {
 		d.publishNote.Importance = widget.WarningImportance
-		text += " " + fmt.Sprintf(lang.L("This is OSS's default domain, where browsers download the page instead of showing it: bind a custom domain to the bucket and enter https://YOUR-DOMAIN/%s as the profile's upload page."), bucket.PageKey)
+		text = joinSentences(text, fmt.Sprintf(lang.L("This is OSS's default domain, where browsers download the page instead of showing it: bind a custom domain to the bucket and enter https://YOUR-DOMAIN/%s as the profile's upload page."), bucket.PageKey))
 	}
 	d.publishNote.SetText(text)
 	d.publishNote.Show()
@@ -275,7 +278,7 @@ func (d *browserDialog) onUsePage() {
 	d.use.Disable()
 	go func() {
 		err := d.svc.Profiles.Update(p)
-		toUI(func() { d.usedPage(p, err) })
+		toUI(func() { d.usedPage(p, err); d.body.relayout() })
 	}()
 }
 

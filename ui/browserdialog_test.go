@@ -147,6 +147,10 @@ func TestBrowserUploadsDialogProblems(t *testing.T) {
 	if !strings.Contains(d.page.Text, "sandbox serves its own upload page") || !strings.Contains(d.status.Text, "not reachable") {
 		t.Fatalf("page %q, status %q", d.page.Text, d.status.Text)
 	}
+	// It said no rule is needed: it offers none.
+	if d.allow.Visible() {
+		t.Errorf("the sandbox's dialog offers %q", d.allow.Text)
+	}
 }
 
 // TestProfileFormPageURL edits a profile's upload page in the profile form.
@@ -168,11 +172,7 @@ func TestProfileFormPageURL(t *testing.T) {
 // the fields that apply, and keeps everything typed when saving fails.
 func TestProfileForm(t *testing.T) {
 	svc, profiles, _ := newFakeServices()
-	test.NewTempApp(t)
-	w := test.NewTempWindow(t, widget.NewLabel(""))
-	d := showProfilesDialog(w, svc, nil)
-	waitFor(t, "the profiles", func() bool { return len(d.profiles) == 1 })
-	f := d.add()
+	f, w := newAddForm(t, svc)
 	red := func() []string {
 		var out []string
 		for field, l := range f.errors {
@@ -235,6 +235,17 @@ func TestProfileForm(t *testing.T) {
 	if p := ps[1]; p.Name != "home" || p.AccessKeyID != "LTAI5tEXAMPLE" || profiles.secrets["home"].AccessKeySecret != "pasted-secret" {
 		t.Errorf("saved %+v", p)
 	}
+}
+
+// newAddForm opens Profiles… and its Add an AccessKey form in a test
+// window, once the profiles are listed.
+func newAddForm(t *testing.T, svc *Services) (*profileForm, fyne.Window) {
+	t.Helper()
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	d := showProfilesDialog(w, svc, nil)
+	waitFor(t, "the profiles", func() bool { return len(d.profiles) == 1 })
+	return d.add(), w
 }
 
 // walk visits o and everything inside it.

@@ -85,6 +85,24 @@ type createTab struct {
 	// resultFor is the form as it was when the shown result was made: a
 	// form edited since no longer describes that link, so the card goes.
 	resultFor string
+
+	// taken says, under the key, that the key already holds a file and a
+	// protected link for it could store nothing (takennote.go).
+	taken *takenNote
+
+	// clock checks the form again every second while the tab shows: the
+	// "Until …" line was worked out once and went stale, and an STS
+	// token or a typed expiry time can pass while the form is open.
+	clock ticker
+}
+
+// shown starts or stops the form's clock as the tab shows or hides.
+func (t *createTab) shown(visible bool) {
+	if !visible {
+		t.clock.cancel()
+		return
+	}
+	t.clock.start(t.validate)
 }
 
 func newCreateTab(win fyne.Window, svc *Services) *createTab {
@@ -149,6 +167,7 @@ func (t *createTab) buildUI() {
 	grid.add(lang.L("Profile"), t.withError(t.profile, signing.FieldCredentials))
 	grid.add(lang.L("Bucket"), t.withError(t.bucket, signing.FieldBucket))
 	t.keyRow = grid.add(lang.L("Object key"), t.withError(container.NewBorder(nil, nil, nil, t.pick, t.key), signing.FieldKey))
+	t.taken = newTakenNote(grid, func(key string) { t.key.SetText(key) }, func() { t.createLink(true) })
 	t.fieldErrors[signing.FieldPrefix] = t.fieldErrors[signing.FieldKey] // the key field holds the folder
 	grid.add(lang.L("Expires in"), t.withError(container.NewVBox(t.expiry, t.customExpiry, t.expiryAt), signing.FieldExpiry))
 	grid.add(lang.L("Content type"), t.withError(t.contentType, signing.FieldContentType))
@@ -372,6 +391,7 @@ func (t *createTab) validate() {
 	if t.result.container.Visible() && t.resultFor != formPrint(t.profile.Selected, req) {
 		t.result.hide()
 	}
+	t.taken.formChanged(formPrint(t.profile.Selected, req))
 }
 
 // formPrint is the form's request in a comparable form, credentials left
@@ -432,6 +452,7 @@ func (t *createTab) onPickSample() {
 		n, _ := r.Read(head)
 		t.contentType.SetText(detectContentType(name, head[:n]))
 	}, t.win)
+	d.SetTitleText(lang.L("Choose a sample file")) // not Fyne's "Open"+" "+"File": "打开 文件" in Chinese
 	d.Show()
 }
 
@@ -444,7 +465,11 @@ func detectContentType(name string, head []byte) string {
 	return http.DetectContentType(head)
 }
 
-func (t *createTab) onCreate() {
+func (t *createTab) onCreate() { t.createLink(false) }
+
+// createLink signs the form's link; anyway makes a protected link even for
+// a key that holds a file (the owner read why not, and will free the key).
+func (t *createTab) createLink(anyway bool) {
 	req, err := t.request()
 	if err != nil {
 		t.validate()
@@ -456,17 +481,27 @@ func (t *createTab) onCreate() {
 		t.createRequestLink(req, profile, sandbox)
 		return
 	}
+	// The form as it reads now, its profile by label as validate sees it
+	// (the sandbox's label is not its name in Chinese, "本地沙箱"): the card
+	// and the note below belong to it.
+	form := formPrint(t.profile.Selected, req)
 	t.setBusy(true)
 	go func() {
-		link, kept, err := t.sign(profile, sandbox, req)
+		link, kept, check, err := t.sign(profile, sandbox, req, anyway)
 		toUI(func() {
 			t.setBusy(false)
-			if err != nil {
+			switch {
+			case err != nil:
 				t.showError(err)
+				return
+			case link == nil:
+				t.formError.Hide()
+				t.taken.show(form, req, check, t.svc.Now())
 				return
 			}
 			t.formError.Hide()
-			t.resultFor = formPrint(profile.Name, req)
+			t.taken.hide()
+			t.resultFor = form
 			t.result.page.pageURL = profile.PageURL
 			t.result.show(link, req)
 			t.result.showKept(kept)
@@ -480,17 +515,6 @@ func (t *createTab) onCreate() {
 	}()
 }
 
-// sign reads the secrets, signs, and records the link; off the UI
-// goroutine. kept is false when the history could not keep the link.
-func (t *createTab) sign(profile credentials.Profile, sandbox *Sandbox, req signing.Request) (link *signing.Link, kept bool, err error) {
-	creds, err := t.credentials(profile, sandbox)
-	if err != nil {
-		return nil, false, err
-	}
-	req.Credentials = creds
-	return t.svc.presignAndRecord(profile, req)
-}
-
 func (t *createTab) onDownloadLink(req signing.Request) {
 	profile, _ := t.selectedProfile()
 	sandbox := t.sandbox
@@ -501,7 +525,7 @@ func (t *createTab) onDownloadLink(req signing.Request) {
 		creds, err := t.credentials(profile, sandbox)
 		if err == nil {
 			get.Credentials = creds
-			link, _, err = t.svc.presignAndRecord(profile, get)
+			link, _, err = t.svc.presignAndRecord(profile, get, keyCheck{})
 		}
 		note := ""
 		if err == nil {

@@ -29,6 +29,12 @@ type requestSection struct {
 	minSize, maxSize *widget.Entry
 	sizes            *fyne.Container
 	explain          *widget.Label
+	// wasMany is the mode the key field was last set up for; otherKey is
+	// what it held in the other mode, put back when the mode comes back,
+	// and switched is set once it holds anything.
+	wasMany  bool
+	otherKey string
+	switched bool
 }
 
 func newRequestSection(onChanged func()) *requestSection {
@@ -77,6 +83,9 @@ func (t *createTab) onModeChanged() {
 		return // still building
 	}
 	many := t.many.many()
+	if many != t.many.wasMany {
+		t.swapKey(many)
+	}
 	if many {
 		t.keyRow.setLabel(lang.L("Folder"))
 		t.key.SetPlaceHolder(lang.L("in/acme/"))
@@ -91,6 +100,24 @@ func (t *createTab) onModeChanged() {
 	t.sizeRow.setVisible(many)
 	t.explainRow.setVisible(many)
 	t.validate()
+}
+
+// swapKey gives the key field what it held the last time the form was in
+// the chosen mode: an object key is no folder (hello.txt carried into
+// Folder was met with a red error the user had not caused), and a folder
+// no object key. The first time Many files is chosen, the folder is that
+// of the object key, if it has one.
+func (t *createTab) swapKey(many bool) {
+	text := t.many.otherKey
+	if !t.many.switched && many {
+		text = ""
+		if i := strings.LastIndex(t.key.Text, "/"); i >= 0 {
+			text = t.key.Text[:i+1]
+		}
+	}
+	t.many.otherKey, t.many.switched, t.many.wasMany = t.key.Text, true, many
+	t.touched[signing.FieldKey] = false // an empty field waits to be typed in
+	t.key.SetText(text)
 }
 
 // createRequestLink signs a request link off the UI goroutine and shows it.

@@ -73,7 +73,7 @@ func (f *fakeProfiles) Load(name string) (credentials.Profile, signing.Credentia
 			return p, signing.Credentials{AccessKeyID: p.AccessKeyID, AccessKeySecret: s.AccessKeySecret, SecurityToken: s.SecurityToken, TokenExpires: p.STSExpires}, nil
 		}
 	}
-	return credentials.Profile{}, signing.Credentials{}, errors.New("no such profile")
+	return credentials.Profile{}, signing.Credentials{}, credentials.ErrNoProfile
 }
 
 // fakeHistory keeps entries in memory.

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -85,8 +84,12 @@ func (h *historyTab) saveInto(e history.Entry, o arrivals.Object, dir string) {
 	}}
 	cancel := &widget.Button{Text: lang.L("Cancel"), OnTapped: func() { d.Hide() }}
 	text := &widget.Label{Text: fmt.Sprintf(lang.L("%s already exists in %s. Replace it with the downloaded file, or keep both?"), o.Name(), dir), Wrapping: textWrap()}
-	d = dialog.NewCustomWithoutButtons(lang.L("The file exists"), container.NewVBox(text, container.NewHBox(layout.NewSpacer(), cancel, both, replace)), h.win)
-	d.Resize(fyne.NewSize(480, 200))
+	// The dialog's own button row and its content's height: a fixed
+	// height left a band of empty dialog under the buttons.
+	custom := dialog.NewCustomWithoutButtons(lang.L("The file exists"), text, h.win)
+	custom.SetButtons([]fyne.CanvasObject{cancel, both, replace})
+	d = custom
+	fitDialog(d, h.win, 480)
 	d.Show()
 }
 
@@ -110,8 +113,10 @@ func (h *historyTab) startDownload(e history.Entry, o arrivals.Object, dest stri
 		text: &widget.Label{Text: fmt.Sprintf(lang.L("Downloading %s to %s…"), o.Name(), dest), Wrapping: textWrap()}}
 	dl.bar.Max = float64(max(o.Size, 1))
 	stop := &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: cancel}
-	dl.dialog = dialog.NewCustomWithoutButtons(lang.L("Download"), container.NewVBox(dl.text, dl.bar, container.NewHBox(layout.NewSpacer(), stop)), h.win)
-	dl.dialog.Resize(fyne.NewSize(520, 180))
+	custom := dialog.NewCustomWithoutButtons(lang.L("Download"), container.NewVBox(dl.text, dl.bar), h.win)
+	custom.SetButtons([]fyne.CanvasObject{stop})
+	dl.dialog = custom
+	fitDialog(dl.dialog, h.win, 520)
 	dl.dialog.Show()
 	h.background(func() {
 		res, err := h.runDownload(ctx, dl, overwrite)
@@ -248,7 +253,7 @@ func (h *historyTab) onDownloadLink(e history.Entry, o arrivals.Object) {
 			h.signDownloadLink(e, o, expiryPresets[expiry.SelectedIndex()].d)
 		}
 	}, h.win)
-	d.Resize(fyne.NewSize(460, 220))
+	fitDialog(d, h.win, 460)
 	d.Show()
 }
 
@@ -267,7 +272,7 @@ func (h *historyTab) presignGet(e history.Entry, o arrivals.Object, valid time.D
 		return nil, err
 	}
 	req.Method, req.Expires = signing.MethodGet, valid
-	link, _, err := h.svc.presignAndRecord(credentials.Profile{Name: e.Profile}, req)
+	link, _, err := h.svc.presignAndRecord(credentials.Profile{Name: e.Profile}, req, keyCheck{})
 	return link, err
 }
 

@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -35,9 +37,15 @@ type historyTab struct {
 	store  *arrivals.Store
 	// onHistoryChanged is told when this tab added a link (a download link).
 	onHistoryChanged func()
+	// onUnchecked is told when the list shows upload links that have no
+	// status yet (made by the command line while the app runs).
+	onUnchecked func()
 
-	list    *widget.List
-	status  *widget.Label
+	list   *widget.List
+	status *widget.Label
+	// empty stands in the list's place while it has no links: an empty
+	// list said nothing at all.
+	empty   *widget.Label
 	content fyne.CanvasObject
 	// undo brings back the link removed last; hidden when there is none.
 	undo    *widget.Button
@@ -81,7 +89,10 @@ func newHistoryTab(win fyne.Window, svc *Services) *historyTab {
 	clear := &widget.Button{Text: lang.L("Clear expired"), Icon: theme.DeleteIcon(), OnTapped: h.onClearExpired}
 	h.undo = &widget.Button{Text: lang.L("Undo"), Icon: theme.ContentUndoIcon(), OnTapped: h.onUndo}
 	h.undo.Hide()
-	h.content = container.NewBorder(container.NewBorder(nil, nil, nil, h.undo, h.status), container.NewHBox(clear), nil, nil, h.list)
+	h.empty = &widget.Label{Text: lang.L("No links yet. The links you create appear here, with what arrives through each of them."), Wrapping: textWrap(), Importance: widget.LowImportance}
+	h.empty.Hide()
+	h.content = container.NewBorder(container.NewBorder(nil, nil, nil, h.undo, h.status), container.NewHBox(clear), nil, nil,
+		container.NewStack(h.list, container.NewVBox(h.empty)))
 	return h
 }
 
@@ -154,6 +165,18 @@ func (h *historyTab) setStatuses(s map[string]arrivals.Status) {
 	h.list.Refresh()
 }
 
+// setStatus takes one link's status as soon as its check ended, before
+// the round's others; on the UI goroutine.
+func (h *historyTab) setStatus(st arrivals.Status) {
+	s := maps.Clone(h.statuses) // the map the last round handed over is its own
+	if s == nil {
+		s = map[string]arrivals.Status{}
+	}
+	s[st.EntryID] = st
+	h.statuses = s
+	h.list.Refresh()
+}
+
 // reload reads the history off the UI goroutine; note, if set, is shown
 // above the list once it is read.
 func (h *historyTab) reload(note ...string) {
@@ -170,15 +193,27 @@ func (h *historyTab) reload(note ...string) {
 func (h *historyTab) showEntries(entries []history.Entry, err error, note []string) {
 	h.entries = entries
 	h.list.Refresh()
+	now := h.svc.Now()
+	if h.onUnchecked != nil && slices.ContainsFunc(entries, func(e history.Entry) bool {
+		_, known := h.statuses[e.ID]
+		return !known && arrivals.Due(e, now)
+	}) {
+		h.onUnchecked()
+	}
+	if len(entries) == 0 && err == nil {
+		h.empty.Show()
+	} else {
+		h.empty.Hide()
+	}
 	switch {
 	case err != nil:
-		h.status.SetText(errorSentence(err))
+		setOrHide(h.status, errorSentence(err))
 	case len(note) > 0:
-		h.status.SetText(note[0])
+		setOrHide(h.status, note[0])
 	case len(entries) == 0:
-		h.status.SetText(lang.L("Links you create appear here."))
+		h.status.Hide() // the empty list says it
 	default:
-		h.status.SetText(lang.L("Upload links are checked every minute while OSS Drop runs: you get a notification when a file arrives."))
+		setOrHide(h.status, lang.L("Upload links are checked every minute while OSS Drop runs: you get a notification when a file arrives."))
 	}
 }
 
@@ -328,7 +363,7 @@ func (h *historyTab) change(work func() (note string, err error)) {
 
 func (h *historyTab) changed(note string, err error) {
 	if err != nil {
-		h.status.SetText(errorSentence(err))
+		setOrHide(h.status, errorSentence(err))
 		return
 	}
 	if note == "" {

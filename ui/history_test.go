@@ -24,6 +24,7 @@ import (
 	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
+	"github.com/ossdrop/ossdrop/app/sandbox/sandboxtest"
 	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 	"github.com/ossdrop/ossdrop/signing/message"
@@ -60,10 +61,14 @@ func TestHistoryTab(t *testing.T) {
 	if len(h.entries) != 0 || !strings.Contains(h.status.Text, "Removed the link for reports/new.pdf") || !h.undo.Visible() {
 		t.Fatalf("after Delete: %d entries, %q, Undo shown %v", len(h.entries), h.status.Text, h.undo.Visible())
 	}
+	// The emptied list says what will show there.
+	if !h.empty.Visible() || !strings.Contains(h.empty.Text, "No links yet") {
+		t.Errorf("the emptied list: shown %v, %q", h.empty.Visible(), h.empty.Text)
+	}
 	test.Tap(h.undo)
 	settle(h)
-	if len(h.entries) != 1 || h.entries[0].ID != "1" || h.undo.Visible() || !strings.Contains(h.status.Text, "is back") {
-		t.Fatalf("after Undo: %+v, %q", h.entries, h.status.Text)
+	if len(h.entries) != 1 || h.entries[0].ID != "1" || h.undo.Visible() || !strings.Contains(h.status.Text, "is back") || h.empty.Visible() {
+		t.Fatalf("after Undo: %+v, %q, empty text shown %v", h.entries, h.status.Text, h.empty.Visible())
 	}
 	// The countdowns tick while the tab shows.
 	h.shown(true)
@@ -201,6 +206,8 @@ func TestHistoryRowViews(t *testing.T) {
 	q3 := arrivals.Object{Bucket: "reports", Key: "in/q3.pdf", Size: 13 << 20, ETag: "E", CRC64: "1234", ContentType: "application/pdf", LastModified: fakeNow}
 	a := arrivals.Object{Bucket: "reports", Key: "in/acme/a.pdf", Size: 1000, ETag: "A", LastModified: fakeNow}
 	b := arrivals.Object{Bucket: "reports", Key: "in/acme/sub/b.csv", Size: 24, ETag: "B", LastModified: fakeNow}
+	taken := put
+	taken.KeyChecked, taken.Existing = true, &history.ExistingObject{ETag: "E", Size: 12, LastModified: fakeNow.Add(-time.Minute)}
 	denied := &bucket.Error{Status: 403, Code: "SignatureDoesNotMatch", Sentence: message.New("OSS refused the profile's AccessKey secret."), Hint: message.New("Rotate it.")}
 	tests := []struct {
 		name       string
@@ -227,6 +234,8 @@ func TestHistoryRowViews(t *testing.T) {
 		{name: "sandbox stopped", entry: put, status: &arrivals.Status{State: arrivals.Unknown, Err: errSandboxStopped},
 			says: []string{"start the local sandbox"}, importance: widget.LowImportance},
 		{name: "download link", entry: get, says: []string{"A download link"}, importance: widget.LowImportance},
+		{name: "key taken when made", entry: taken, status: &arrivals.Status{State: arrivals.Taken},
+			says: []string{"Key already taken when the link was made (a file of 12 bytes, stored " + formatDate(fakeNow, fakeNow), "can store nothing"}, importance: widget.WarningImportance},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -442,5 +451,44 @@ func settle(h *historyTab) {
 			return
 		}
 		runUI()
+	}
+}
+
+// TestLinksFromTheCommandLineCheckedAtOnce: links the command line adds
+// while the app runs are checked as soon as History shows them, not at
+// the next minute; one whose profile is gone says so without a request,
+// while another link's endpoint has not answered yet.
+func TestLinksFromTheCommandLineCheckedAtOnce(t *testing.T) {
+	svc, _, hist := newFakeServices()
+	svc.Now = time.Now
+	slowURL, _ := sandboxtest.Stalled(t)
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	m := newMainWindow(w, svc)
+	rounds := 0
+	onStatuses := m.arrivals.onStatuses
+	m.arrivals.onStatuses = func(s map[string]arrivals.Status) { rounds++; onStatuses(s) }
+	m.arrivals.start()
+	defer m.close()
+	waitFor(t, "the first round", func() bool { return rounds == 1 })
+
+	now := time.Now()
+	gone := history.Entry{ID: "cli-gone", Profile: "gone", Bucket: "demo", Key: "gui/gone.txt", Method: "PUT", Created: now, Expires: now.Add(time.Hour)}
+	slowLink := history.Entry{ID: "cli-slow", Profile: "work", Bucket: "demo", Key: "gui/slow.txt", Method: "PUT", Created: now, Expires: now.Add(time.Hour),
+		ShareLink: slowURL + "/demo/gui/slow.txt?x-oss-signature=0#ossdrop=1&method=PUT"}
+	for _, e := range []history.Entry{slowLink, gone} {
+		if err := hist.Add(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m.tabs.SelectIndex(2)
+	waitFor(t, "the gone profile's link", func() bool { _, ok := m.history.statuses[gone.ID]; return ok })
+	if _, ok := m.history.statuses[slowLink.ID]; ok || rounds != 1 {
+		t.Fatalf("the slow link is already known (%v), or the round ended (%d rounds)", ok, rounds)
+	}
+	row := m.history.list.CreateItem().(*historyRow)
+	m.history.fillRow(gone, row)
+	if !strings.Contains(row.state.Text, "the profile that signed this link is gone") {
+		t.Fatalf("row says %q", row.state.Text)
 	}
 }

@@ -51,8 +51,10 @@ func (h *historyTab) showDetails(e history.Entry) {
 			h.withLink(e, func(share string) { showQRDialog(h.win, e, share) })
 		}},
 	)
-	// The buttons stay in view below the facts, which scroll.
-	d := dialog.NewCustom(e.Bucket+"/"+e.Key+e.Prefix, lang.L("Close"), container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(grid.box)), h.win)
-	d.Resize(fyne.NewSize(min(720, h.win.Canvas().Size().Width-40), min(520, h.win.Canvas().Size().Height-40)))
+	// The buttons stay in view below the facts, which scroll when the
+	// window cannot hold them.
+	body := newDialogBody(h.win, grid.box, buttons)
+	d := dialog.NewCustom(e.Bucket+"/"+e.Key+e.Prefix, lang.L("Close"), body.box, h.win)
+	body.fit(d, 720)
 	d.Show()
 }

@@ -125,6 +125,8 @@ func viewOf(e history.Entry, st *arrivals.Status, now time.Time) rowView {
 		}
 	case arrivals.Expired:
 		v.icon, v.state = theme.NewDisabledResource(theme.CancelIcon()), lang.L("Expired with nothing received.")
+	case arrivals.Taken:
+		v.icon, v.state, v.stateImportance = theme.NewWarningThemedResource(theme.WarningIcon()), takenText(e, now), widget.WarningImportance
 	default:
 		v.icon = theme.QuestionIcon()
 	}
@@ -216,6 +218,15 @@ func receivedText(e history.Entry, st *arrivals.Status, now time.Time) string {
 		count = lang.L("Received 1 file")
 	}
 	return count + " · " + formatSize(total) + " · " + strings.Join(names, ", ")
+}
+
+// takenText says why a link can store nothing: its key held a file when
+// it was made, and it may not replace it.
+func takenText(e history.Entry, now time.Time) string {
+	if x := e.Existing; x != nil {
+		return fmt.Sprintf(lang.L("Key already taken when the link was made (a file of %s, stored %s): the link may not replace it, so it can store nothing."), formatSize(x.Size), formatDateTime(x.LastModified, now))
+	}
+	return lang.L("Key already taken when the link was made: the link may not replace that file, so it can store nothing.")
 }
 
 // checkErrorText is a failed check on its row: why, in a sentence.

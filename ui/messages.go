@@ -3,8 +3,12 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2/lang"
 
@@ -40,7 +44,86 @@ func translate(t message.Text) (string, bool) {
 	if len(args) == 0 {
 		return format, ok
 	}
-	return fmt.Sprintf(format, args...), ok
+	return fmt.Sprintf(tightenCJK(format, args), args...), ok
+}
+
+// formatVerb matches one fmt verb, such as %s, %q, %[2]d or %.1f.
+var formatVerb = regexp.MustCompile(`%(\[(\d+)\])?[-+# 0-9.]*[a-zA-Z%]`)
+
+// tightenCJK drops from a translated format the spaces between Chinese
+// text and an argument that is itself Chinese (a nested sentence, a
+// translated list). Translations space an argument off because most are
+// Latin (keys, header names, codes: "发送了 content-type: …"), but between
+// two Chinese words the space reads as a stray gap ("发送了 无请求头").
+// Quoted (%q) and numeric arguments keep their spaces.
+func tightenCJK(format string, args []any) string {
+	drop := map[int]bool{}
+	next := 0
+	for _, m := range formatVerb.FindAllStringSubmatchIndex(format, -1) {
+		verb := format[m[0]:m[1]]
+		if verb == "%%" {
+			continue
+		}
+		i := next
+		if m[4] >= 0 {
+			n, _ := strconv.Atoi(format[m[4]:m[5]])
+			i = n - 1
+		}
+		next = i + 1
+		if c := verb[len(verb)-1]; (c != 's' && c != 'v') || i < 0 || i >= len(args) {
+			continue
+		}
+		text := fmt.Sprint(args[i])
+		first, _ := utf8.DecodeRuneInString(text)
+		last, _ := utf8.DecodeLastRuneInString(text)
+		if at := m[0] - 1; at > 0 && format[at] == ' ' && isCJK(first) {
+			if before, _ := utf8.DecodeLastRuneInString(format[:at]); isCJK(before) {
+				drop[at] = true
+			}
+		}
+		if at := m[1]; at < len(format)-1 && format[at] == ' ' && isCJK(last) {
+			if after, _ := utf8.DecodeRuneInString(format[at+1:]); isCJK(after) {
+				drop[at] = true
+			}
+		}
+	}
+	if len(drop) == 0 {
+		return format
+	}
+	var b strings.Builder
+	for i := 0; i < len(format); i++ {
+		if !drop[i] {
+			b.WriteByte(format[i])
+		}
+	}
+	return b.String()
+}
+
+// isCJK reports whether r is a Chinese character or CJK punctuation
+// (。，：（）and the full-width forms), which take no space around them.
+func isCJK(r rune) bool {
+	return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
+}
+
+// joinSentences puts sentences one after another as the language does:
+// with a space after a Latin full stop, with none after a Chinese one
+// ("…内容。如需…", not "。 如需").
+func joinSentences(parts ...string) string {
+	var b strings.Builder
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			prev, _ := utf8.DecodeLastRuneInString(b.String())
+			next, _ := utf8.DecodeRuneInString(p)
+			if !isCJK(prev) && !isCJK(next) {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(p)
+	}
+	return b.String()
 }
 
 func localizeArg(a any) any {
@@ -78,6 +161,20 @@ func localizeLines(ts []message.Text) string {
 		lines[i] = localize(t)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// linkErrorText is why a pasted link (or a QR image) cannot be read, in
+// the UI's language: signing's sentence, then its hint on a line of its
+// own.
+func linkErrorText(err error) string {
+	le, ok := signing.AsLinkError(err)
+	if !ok {
+		return capitalize(err.Error())
+	}
+	if hint := localize(le.Hint); hint != "" {
+		return localize(le.Sentence) + "\n" + hint
+	}
+	return localize(le.Sentence)
 }
 
 // fieldMessage is the sentence shown under a field, in the UI's language.

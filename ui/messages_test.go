@@ -27,8 +27,8 @@ var sentencePackages = []string{"../signing", "../app/upload", "../app/bucket"}
 
 // sentenceFormats finds every sentence format written in the source of
 // sentencePackages: the literal first argument of message.New (and of the
-// helpers that call it: fieldErr's third, Inspect's add and the page URL
-// check's bad), and the sentences of keyWords.
+// helpers that call it: fieldErr's third, Inspect's add, the page URL
+// check's bad and a link's reason), and the sentences of keyWords.
 func sentenceFormats(t *testing.T) map[string]string {
 	t.Helper()
 	formats := map[string]string{}
@@ -67,7 +67,7 @@ func sentenceFormats(t *testing.T) map[string]string {
 						}
 					}
 					switch {
-					case name == "message.New" && len(n.Args) > 0, (name == "add" || name == "bad") && len(n.Args) > 0:
+					case name == "message.New" && len(n.Args) > 0, (name == "add" || name == "bad" || name == "reason") && len(n.Args) > 0:
 						add(n.Args[0])
 					case name == "fieldErr" && len(n.Args) > 2:
 						add(n.Args[2])
@@ -202,10 +202,10 @@ func TestUploadErrorsInChinese(t *testing.T) {
 			_, err := upload.Prepare(upload.Request{LinkText: link.ShareLink(), File: big + ".missing"})
 			return err
 		}, []string{"处没有文件", "big.bin.missing", "请检查路径。"}, []string{"There is"}},
-		{"unreadable link: the sentence for the kind", func() error {
+		{"unreadable link: signing's own sentence", func() error {
 			_, err := upload.Prepare(upload.Request{LinkText: "https://demo.oss-cn-hangzhou.aliyuncs.com/k?x-oss-signature=zz&x-oss-date=broken", File: big})
 			return err
-		}, []string{"这不是可用的链接"}, []string{"damaged", "x-oss-date"}},
+		}, []string{"此链接没有 x-oss-signature-version", "请重新复制完整链接。"}, []string{"damaged", "Copy"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -232,4 +232,86 @@ func TestUploadErrorsInChinese(t *testing.T) {
 			t.Errorf("size sentence %q", got)
 		}
 	})
+}
+
+// TestLinkErrorsInChinese: every reason a pasted text is not a usable
+// link, as the QA walk-through typed them into the Chinese Upload tab,
+// reads in Chinese, sentence and hint, with the link's own values kept.
+func TestLinkErrorsInChinese(t *testing.T) {
+	inLanguage(t, "zh_CN.UTF-8")
+	u := newTestUploadTab(t, time.Now)
+	const v4 = "https://demo.oss-cn-hangzhou.aliyuncs.com/k?x-oss-credential=AKID%2F20261126%2Fcn-hangzhou%2Foss%2Faliyun_v4_request" +
+		"&x-oss-date=20261126T100000Z&x-oss-expires=3600&x-oss-signature=" + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" +
+		"&x-oss-signature-version=OSS4-HMAC-SHA256"
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"no signature", "https://example.com/foo", []string{"此链接没有签名", "请向发送方索取上传链接。"}},
+		{"garbage", "garbage", []string{"这既不是链接，也不是 curl 命令。", "请粘贴以 https:// 开头的完整链接"}},
+		{"newer share link", v4 + "#ossdrop=9", []string{"更新版本的 OSS Drop", `"9"`, "请更新 OSS Drop"}},
+		{"curl without address", "curl -X PUT", []string{"此 curl 命令中没有 https:// 地址。", "请重新复制完整命令。"}},
+		{"signature version missing", "https://demo.oss-cn-hangzhou.aliyuncs.com/k?x-oss-signature=abc", []string{"没有 x-oss-signature-version", "请重新复制完整链接。"}},
+		{"damaged request link", "https://demo.oss-cn-hangzhou.aliyuncs.com/#ossdrop=2&method=POST&policy=AAAA&x-oss-signature=zz", []string{"此收集链接已损坏（其签名（x-oss-signature）缺失或已损坏）。"}},
+	}
+	english := regexp.MustCompile(`\b(This|The|link|Copy|Paste|Ask|Update|sender|damaged|missing)\b`)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u.setLink(tt.text)
+			got := u.linkError.Text
+			if !u.linkError.Visible() {
+				t.Fatalf("no error shown for %q", tt.text)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("%q lacks %q", got, w)
+				}
+			}
+			if m := english.FindString(got); m != "" {
+				t.Errorf("%q has the English word %q", got, m)
+			}
+		})
+	}
+}
+
+// TestChineseSpacing: arguments and sentences are joined as Chinese joins
+// them: no gap between a Chinese word and a Chinese argument ("发送了 无请求头")
+// or after a Chinese full stop ("。 如需"); Latin arguments keep theirs.
+func TestChineseSpacing(t *testing.T) {
+	inLanguage(t, "zh_CN.UTF-8")
+	tests := []struct{ name, got, want string }{
+		{"Chinese argument", localize(message.New("%s already exists.", message.New("There is nothing to read."))), "没有可读取的内容。已存在。"},
+		{"Latin argument keeps its space", localize(message.New("The curl option %s has no value.", "-H")), "curl 选项 -H 没有值。"},
+		{"quoted argument keeps its space", localize(message.New("The page link names %q twice.", "链接")), `此页面链接中 "链接" 出现了两次。`},
+		{"explicit indexes", tightenCJK("对象 %[2]s 在 %[1]s 中", []any{"桶", "报告"}), "对象%[2]s在%[1]s中"},
+		{"a percent sign", tightenCJK("100%% 完成 %s", []any{"了"}), "100%% 完成%s"},
+		{"sentences", joinSentences("第一句。", "第二句。"), "第一句。第二句。"},
+		{"Latin sentences", joinSentences("One.", "", "Two."), "One. Two."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
+	}
+	note, _ := plainURLNote(signing.Headers{{Name: "x-oss-forbid-overwrite", Value: "true"}, {Name: "content-type", Value: "text/plain"}})
+	if strings.Contains(note, "。 ") || !strings.Contains(note, "SignatureDoesNotMatch 错误：") || !strings.Contains(note, "。如需") {
+		t.Errorf("plain URL note: %q", note)
+	}
+}
+
+// TestSignatureSentencesInChinese: a bare link's upload that sent no
+// headers says so in a sentence of its own, not as "发送了 无请求头".
+func TestSignatureSentencesInChinese(t *testing.T) {
+	inLanguage(t, "zh_CN.UTF-8")
+	sb := newTestSandbox(t)
+	// Signed with x-oss-forbid-overwrite; the bare URL does not say so.
+	link := sb.link(t, "", "zh/sig.txt", nil)
+	file := tempFile(t, "sig.txt", "hello")
+	_, err := upload.Upload(context.Background(), upload.Request{LinkText: link.URL, File: file})
+	got := uploadErrorText(err)
+	if !strings.Contains(got, "本次上传没有发送任何请求头。") || strings.Contains(got, " 无") || strings.Contains(got, "。 ") {
+		t.Errorf("%q", got)
+	}
 }

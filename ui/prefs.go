@@ -1,5 +1,7 @@
 package ui
 
+import "github.com/ossdrop/ossdrop/app/appprefs"
+
 // Preference keys, in one place so that none is spelled twice. Secrets
 // never go to preferences.
 const (
@@ -8,6 +10,7 @@ const (
 	// prefSandboxAddr and prefSandboxKeyID are the local sandbox's address
 	// and AccessKey ID, kept so that its links work after a restart; its
 	// secret is in the OS keychain (credentials.SandboxSecretItem).
-	prefSandboxAddr  = "sandbox.addr"
-	prefSandboxKeyID = "sandbox.keyID"
+	// 'ossdrop status' reads them too (app/appprefs) to check its links.
+	prefSandboxAddr  = appprefs.SandboxAddr
+	prefSandboxKeyID = appprefs.SandboxKeyID
 )

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ossdrop/ossdrop/app/credentials"
@@ -63,6 +62,7 @@ type profileForm struct {
 	pending, failure                 *widget.Label
 	save                             *widget.Button
 	dialog                           dialog.Dialog
+	body                             *dialogBody
 }
 
 // openProfileForm shows the form for p in the given mode.
@@ -94,7 +94,7 @@ func (f *profileForm) build() {
 	f.secret.OnChanged = changed(pfSecret)
 	f.token = widget.NewPasswordEntry()
 	f.token.OnChanged = changed(pfToken)
-	f.expires = entry(pfExpires, "", lang.L("for example: 2026-12-01T18:00:00+08:00"))
+	f.expires = entry(pfExpires, "", lang.L("for example: 2h, or 2026-12-01T18:00:00+08:00"))
 	if !p.STSExpires.IsZero() && f.mode != formRotate {
 		f.expires.SetText(p.STSExpires.Format(time.RFC3339))
 	}
@@ -117,7 +117,7 @@ func (f *profileForm) build() {
 		msg := &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
 		msg.Hide()
 		f.errors[field] = msg
-		return grid.add(label, container.NewVBox(w, msg))
+		return grid.add(label, withMessage(w, msg))
 	}
 	nameRow := row(lang.L("Name"), pfName, f.name)
 	row(lang.L("AccessKey ID"), pfKeyID, f.keyID)
@@ -126,7 +126,10 @@ func (f *profileForm) build() {
 	tokenRow := row(lang.L("STS token"), pfToken, f.token)
 	expiresRow := row(lang.L("STS expires"), pfExpires, f.expires)
 	regionRow := row(lang.L("Region"), pfRegion, f.region)
-	kindRow := grid.add(lang.L("Endpoint"), f.endpointKind)
+	// A message that never shows keeps the rows evenly spaced.
+	noMessage := widget.NewLabel("")
+	noMessage.Hide()
+	kindRow := grid.add(lang.L("Endpoint"), withMessage(f.endpointKind, noMessage))
 	f.endpointRow = row(lang.L("Custom endpoint"), pfEnd, f.endpoint)
 	f.pathRow = grid.add("", f.pathStyle)
 	bucketRow := row(lang.L("Default bucket"), pfBucket, f.bucket)
@@ -145,7 +148,10 @@ func (f *profileForm) build() {
 	f.save = &widget.Button{Text: lang.L("Save"), Importance: widget.HighImportance, OnTapped: f.onSave}
 	cancel := &widget.Button{Text: lang.L("Cancel"), OnTapped: func() { f.dialog.Hide() }}
 	note := &widget.Label{Text: lang.L("Secrets are kept only in the OS keychain, never in a file."), Wrapping: textWrap(), Importance: widget.LowImportance}
-	content := container.NewVBox(grid.box, f.pending, f.failure, note, container.NewHBox(layout.NewSpacer(), cancel, f.save))
+	// The fields scroll when the window cannot hold them; what says why
+	// Save is disabled or failed stays in view above the buttons, which
+	// are the dialog's own: messages used to push them out of it.
+	f.body = newDialogBody(f.d.win, container.NewVBox(note, grid.box), container.NewVBox(f.pending, f.failure))
 	title := lang.L("Edit profile")
 	switch f.mode {
 	case formAdd:
@@ -153,10 +159,16 @@ func (f *profileForm) build() {
 	case formRotate:
 		title = fmt.Sprintf(lang.L("New secret for %s"), f.orig.Name)
 	}
-	f.dialog = dialog.NewCustomWithoutButtons(title, container.NewVScroll(content), f.d.win)
-	f.dialog.Resize(fyne.NewSize(640, 600))
+	d := dialog.NewCustomWithoutButtons(title, f.body.box, f.d.win)
+	d.SetButtons([]fyne.CanvasObject{cancel, f.save})
+	f.dialog = d
+	f.body.fit(d, profileFormWidth)
 	f.dialog.Show()
 }
+
+// profileFormWidth is the profile form's width where the window allows:
+// wide enough for most messages to fit on one line under their field.
+const profileFormWidth = 760
 
 // showRows shows the rows that apply: secrets when adding or rotating, the
 // STS token and expiry for STS, the custom endpoint for a custom one.
@@ -186,6 +198,9 @@ func (f *profileForm) showRows() {
 	if f.mode == formEdit {
 		f.stsRows[1].setVisible(sts) // the expiry can be corrected; the token only with a new secret
 	}
+	if f.body != nil {
+		f.body.relayout()
+	}
 }
 
 // profile is the profile the form describes.
@@ -193,13 +208,13 @@ func (f *profileForm) profile() credentials.Profile {
 	p := f.orig
 	p.Name, p.AccessKeyID = strings.TrimSpace(f.name.Text), strings.TrimSpace(f.keyID.Text)
 	if f.mode == formRotate {
-		p.STSExpires, _ = time.Parse(time.RFC3339, strings.TrimSpace(f.expires.Text))
+		p.STSExpires, _ = f.stsExpires()
 		return p
 	}
 	p.Kind, p.STSExpires = credentials.KindPermanent, time.Time{}
 	if f.sts.Checked {
 		p.Kind = credentials.KindSTS
-		p.STSExpires, _ = time.Parse(time.RFC3339, strings.TrimSpace(f.expires.Text))
+		p.STSExpires, _ = f.stsExpires()
 	}
 	p.Region = signing.NormalizeRegion(f.region.Text)
 	p.EndpointKind = signing.EndpointKind(max(f.endpointKind.SelectedIndex(), 0))
@@ -209,6 +224,14 @@ func (f *profileForm) profile() credentials.Profile {
 	}
 	p.Bucket, p.PageURL = strings.TrimSpace(f.bucket.Text), strings.TrimSpace(f.pageURL.Text)
 	return p
+}
+
+// stsExpires reads the STS expiry as the command line does
+// (signing.ParseExpiry): a duration such as 2h counts from now (from Save,
+// when the profile is stored), or an RFC 3339 time as in the AssumeRole
+// response.
+func (f *profileForm) stsExpires() (time.Time, error) {
+	return signing.ParseExpiry(f.expires.Text, f.d.svc.Now())
 }
 
 // problems checks every field that shows; each message is a sentence that
@@ -229,6 +252,8 @@ func (f *profileForm) problems() map[string]string {
 	}
 	if p.AccessKeyID == "" {
 		out[pfKeyID] = lang.L("Paste the AccessKey ID from the RAM console (it starts with LTAI), or STS. for temporary credentials.")
+	} else if fe := signing.ValidateAccessKeyID(p.AccessKeyID); fe != nil {
+		out[pfKeyID] = fieldMessage(fe) // the same rule as 'ossdrop profile add'
 	}
 	if f.mode != formEdit {
 		if f.secret.Text == "" {
@@ -239,10 +264,10 @@ func (f *profileForm) problems() map[string]string {
 		}
 	}
 	if sts {
-		at, err := time.Parse(time.RFC3339, strings.TrimSpace(f.expires.Text))
+		at, err := f.stsExpires()
 		switch {
 		case err != nil:
-			out[pfExpires] = lang.L("Write when the token expires, as in the AssumeRole response: 2026-12-01T18:00:00+08:00.")
+			out[pfExpires] = lang.L("Write when the token expires: a duration such as 2h, or the Expiration of the AssumeRole response, such as 2026-12-01T18:00:00+08:00.")
 		case !at.After(f.d.svc.Now()):
 			out[pfExpires] = lang.L("This time has passed: the token has expired. Get new temporary credentials.")
 		}
@@ -295,12 +320,14 @@ func (f *profileForm) validate() {
 			l.Hide()
 		}
 	}
-	setOrHide(f.pending, pending)
+	// The line stays, empty or not, so that the dialog keeps its size.
+	f.pending.SetText(pending)
 	if len(probs) > 0 {
 		f.save.Disable()
 	} else {
 		f.save.Enable()
 	}
+	f.body.relayout()
 }
 
 // empty reports whether a field is as empty as a fresh form leaves it.
@@ -342,6 +369,7 @@ func (f *profileForm) saved(err error) {
 		// Everything typed stays, the secret too: fix the cause, Save again.
 		f.save.Enable()
 		setOrHide(f.failure, errorSentence(err))
+		f.body.relayout()
 		return
 	}
 	f.dialog.Hide()

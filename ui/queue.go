@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -19,15 +20,19 @@ import (
 
 // queueView is the Upload tab's file queue for a request link: the files
 // and folders dropped or chosen, each with its own progress and result,
-// the total, and Upload / Cancel / Clear.
+// the total, and Upload / Cancel / Clear. Each file is checked against the
+// link as it is added, as the upload page does: one that cannot go (too
+// big, a type the link does not take, a name another file has) says so on
+// its line at once, and Upload counts only the files that can go.
 type queueView struct {
 	win fyne.Window
 	svc *Services
 
 	link   *signing.Inspection
-	files  []upload.File
 	rows   []*queueRow
 	cancel context.CancelFunc
+	// sending are the rows of the running upload, in the order of its files.
+	sending []*queueRow
 
 	hint      *widget.Label
 	list      *fyne.Container
@@ -37,15 +42,28 @@ type queueView struct {
 	stop      *widget.Button
 	clear     *widget.Button
 	content   *fyne.Container
+	// onStored is told when a run stored files through the link.
+	onStored func(*signing.Inspection)
 }
 
 // queueRow is one file's line: name and size, progress, result.
 type queueRow struct {
+	file upload.File
+	// problem says why the file cannot go through the link: found by the
+	// checks when it was added, or by an upload whose failure a retry
+	// cannot change (already stored, refused). Nil while it can go.
+	problem error
+	// stored is set once the file is stored through the link.
+	stored bool
+
 	name  *widget.Label
 	bar   *widget.ProgressBar
 	state *widget.Label
 	box   *fyne.Container
 }
+
+// ready reports whether the row's file is one the next Upload sends.
+func (r *queueRow) ready() bool { return r.problem == nil && !r.stored }
 
 func newQueueView(win fyne.Window, svc *Services) *queueView {
 	q := &queueView{win: win, svc: svc}
@@ -67,14 +85,18 @@ func newQueueView(win fyne.Window, svc *Services) *queueView {
 	return q
 }
 
-// setLink is the request link the queue uploads through.
+// setLink is the request link the queue uploads through; the files are
+// checked against it anew.
 func (q *queueView) setLink(in *signing.Inspection) {
 	q.link = in
+	if q.cancel == nil {
+		q.check()
+	}
 	q.refresh()
 }
 
-// add puts files and folders in the queue; a path that cannot be read is
-// said at once, the rest still go in.
+// add puts files and folders in the queue, each checked against the link;
+// a path that cannot be read is said at once, the rest still go in.
 func (q *queueView) add(paths []string) {
 	if q.cancel != nil {
 		return // the queue is running; Clear after it ends
@@ -87,19 +109,20 @@ func (q *queueView) add(paths []string) {
 			continue
 		}
 		for _, f := range files {
-			q.files = append(q.files, f)
 			q.addRow(f)
 		}
 	}
+	q.check()
 	q.refresh()
 	if len(problems) > 0 {
-		q.totalText.SetText(strings.Join(problems, "\n"))
-		q.totalText.Show()
+		q.totalText.Importance = widget.DangerImportance
+		setOrHide(q.totalText, strings.Join(problems, "\n"))
 	}
 }
 
 func (q *queueView) addRow(f upload.File) {
 	r := &queueRow{
+		file:  f,
 		name:  &widget.Label{Text: f.Name, Truncation: fyne.TextTruncateEllipsis},
 		bar:   widget.NewProgressBar(),
 		state: &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance},
@@ -109,47 +132,114 @@ func (q *queueView) addRow(f upload.File) {
 	if st, err := statSize(f.Path); err == nil {
 		size = formatSize(st)
 	}
-	r.state.SetText(lang.L("Waiting"))
 	r.box = container.NewVBox(container.NewBorder(nil, nil, nil, widget.NewLabel(size), r.name), r.bar, r.state, widget.NewSeparator())
 	q.rows = append(q.rows, r)
 	q.list.Add(r.box)
 }
 
-// refresh enables Upload only with a usable link, files and no run going.
+// check runs the checks an upload runs before sending (upload.Queue's
+// Check) on every file not yet stored nor refused by an upload, and shows
+// on each line whether it can go. A link that cannot be used at all
+// (expired, unreadable) is said on the card above, not on every line.
+func (q *queueView) check() {
+	var rows []*queueRow
+	var files []upload.File
+	for _, r := range q.rows {
+		if r.stored || r.problem != nil && !isCheckProblem(r.problem) {
+			continue
+		}
+		r.problem = nil
+		rows, files = append(rows, r), append(files, r.file)
+	}
+	errs := make([]error, len(files))
+	if q.link != nil {
+		_, errs = (&upload.Queue{Link: q.link, Now: q.svc.Now}).Check(files)
+	}
+	for i, r := range rows {
+		switch err := errs[i]; {
+		case err == nil || errors.Is(err, upload.ErrExpired) || errors.Is(err, upload.ErrLink):
+			r.showWaiting()
+		default:
+			r.refuse(err)
+		}
+	}
+}
+
+// isCheckProblem reports whether a row's problem came from the checks
+// (which run again when the link changes) rather than from an upload.
+func isCheckProblem(err error) bool {
+	var e *upload.Error
+	return errors.As(err, &e) && e.Attempts == 0 && !errors.Is(err, upload.ErrCanceled)
+}
+
+// retryable reports whether an upload that failed with err may succeed
+// when tried again: the network or the server failed, or it was
+// cancelled. A file too big, of a type the link does not take, already
+// stored or refused fails again, and is not offered.
+func retryable(err error) bool {
+	return errors.Is(err, upload.ErrNetwork) || errors.Is(err, upload.ErrServer) || errors.Is(err, upload.ErrCanceled)
+}
+
+// ready are the rows whose files the next Upload sends.
+func (q *queueView) ready() []*queueRow {
+	var rows []*queueRow
+	for _, r := range q.rows {
+		if r.ready() {
+			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
+// refresh enables Upload only with a usable link, files that can go and
+// no run going, and says how many files it sends.
 func (q *queueView) refresh() {
 	running := q.cancel != nil
+	n := len(q.ready())
 	switch {
 	case running:
 		q.start.Disable()
 		q.clear.Disable()
-	case q.link == nil || len(q.files) == 0 || q.link.Expired(q.svc.Now()):
+	case q.link == nil || n == 0 || q.link.Expired(q.svc.Now()):
 		q.start.Disable()
 		q.clear.Enable()
 	default:
 		q.start.Enable()
 		q.clear.Enable()
 	}
-	if !running && len(q.files) > 0 {
-		q.start.SetText(fmt.Sprintf(lang.L("Upload %d files"), len(q.files)))
-	} else if !running {
+	if running {
+		return
+	}
+	switch {
+	case n == 1:
+		q.start.SetText(lang.L("Upload 1 file"))
+	case n > 1:
+		q.start.SetText(fmt.Sprintf(lang.L("Upload %d files"), n))
+	default:
 		q.start.SetText(lang.L("Upload"))
 	}
 }
 
 func (q *queueView) onStart() {
-	if q.link == nil || len(q.files) == 0 {
+	rows := q.ready()
+	if q.link == nil || len(rows) == 0 {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	q.cancel = cancel
+	q.sending = rows
 	q.stop.Show()
 	q.total.SetValue(0)
 	q.total.Show()
+	q.totalText.Importance = widget.LowImportance
 	setOrHide(q.totalText, lang.L("Checking the files…"))
 	q.refresh()
 	runner := &upload.Queue{Link: q.link, Now: q.svc.Now,
 		Progress: func(s upload.QueueStatus) { toUI(func() { q.show(s) }) }}
-	files := append([]upload.File(nil), q.files...)
+	files := make([]upload.File, len(rows))
+	for i, r := range rows {
+		files[i] = r.file
+	}
 	go func() {
 		final := runner.Run(ctx, files)
 		toUI(func() { q.finish(final) })
@@ -164,18 +254,18 @@ func (q *queueView) onCancel() {
 }
 
 func (q *queueView) onClear() {
-	q.files, q.rows = nil, nil
+	q.rows = nil
 	q.list.RemoveAll()
 	q.total.Hide()
 	q.totalText.Hide()
 	q.refresh()
 }
 
-// show updates every row and the total from a snapshot.
+// show updates the rows being sent and the total from a snapshot.
 func (q *queueView) show(s upload.QueueStatus) {
 	for i, f := range s.Files {
-		if i < len(q.rows) {
-			q.rows[i].show(f)
+		if i < len(q.sending) {
+			q.sending[i].show(f)
 		}
 	}
 	if s.Total > 0 {
@@ -189,10 +279,26 @@ func (q *queueView) show(s upload.QueueStatus) {
 }
 
 // finish shows the end of a run; the files stay listed with their results.
+// What is stored must not be sent twice, and what failed for a reason a
+// retry cannot change is not offered again: the next Upload counts only
+// the files a network or server failure (or Cancel) stopped.
 func (q *queueView) finish(s upload.QueueStatus) {
 	q.cancel = nil
 	q.stop.Hide()
 	q.show(s)
+	for i, f := range s.Files {
+		if i >= len(q.sending) {
+			break
+		}
+		r := q.sending[i]
+		switch {
+		case f.State == upload.Stored:
+			r.stored = true
+		case f.Err != nil && !retryable(f.Err):
+			r.problem = f.Err
+		}
+	}
+	q.sending = nil
 	switch {
 	case s.OK():
 		q.totalText.Importance = widget.SuccessImportance
@@ -203,22 +309,30 @@ func (q *queueView) finish(s upload.QueueStatus) {
 	}
 	q.totalText.Refresh()
 	q.refresh()
-	// What is stored must not be sent twice: keep only what did not make it.
-	var again []upload.File
-	for _, f := range s.Files {
-		if f.State != upload.Stored {
-			again = append(again, f.File)
-		}
+	if s.Stored > 0 && q.onStored != nil {
+		q.onStored(q.link)
 	}
-	q.files = again
-	q.refresh()
+}
+
+// showWaiting says the row's file waits for Upload.
+func (r *queueRow) showWaiting() {
+	r.state.Importance = widget.LowImportance
+	r.state.SetText(lang.L("Waiting"))
+}
+
+// refuse says on the row, in red, why its file cannot go.
+func (r *queueRow) refuse(err error) {
+	r.problem = err
+	r.bar.Hide()
+	r.state.Importance = widget.DangerImportance
+	r.state.SetText(uploadErrorText(err))
 }
 
 // show puts one file's state on its row.
 func (r *queueRow) show(f upload.FileStatus) {
 	switch f.State {
 	case upload.Waiting:
-		r.state.SetText(lang.L("Waiting"))
+		r.showWaiting()
 	case upload.Sending:
 		r.bar.Show()
 		if f.Size > 0 {
@@ -253,6 +367,7 @@ func (q *queueView) onAddFile() {
 		r.Close()
 		q.add([]string{r.URI().Path()})
 	}, q.win)
+	d.SetTitleText(lang.L("Choose a file to upload")) // not Fyne's "Open"+" "+"File": "打开 文件" in Chinese
 	d.Show()
 }
 
@@ -263,6 +378,7 @@ func (q *queueView) onAddFolder() {
 		}
 		q.add([]string{l.Path()})
 	}, q.win)
+	d.SetTitleText(lang.L("Choose a folder to upload")) // not Fyne's "Open"+" "+"File": "打开 文件" in Chinese
 	d.Show()
 }
 

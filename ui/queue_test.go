@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/ossdrop/ossdrop/signing"
 )
@@ -95,8 +96,17 @@ func TestUploadTabQueue(t *testing.T) {
 		writeFile(t, p, content)
 	}
 	u.onDropped(dropped(filepath.Join(root, "photos"), filepath.Join(root, "big.bin")))
-	if len(u.queue.rows) != 3 || u.queue.start.Disabled() || u.queue.start.Text != "Upload 3 files" {
+	// big.bin is over the link's 1000 bytes: its line says so at once, in
+	// red, and Upload counts only the two files that can go.
+	big := rowNamed(t, u.queue, "big.bin")
+	if len(u.queue.rows) != 3 || u.queue.start.Disabled() || u.queue.start.Text != "Upload 2 files" {
 		t.Fatalf("%d rows, start %q disabled %v", len(u.queue.rows), u.queue.start.Text, u.queue.start.Disabled())
+	}
+	if !strings.Contains(big.state.Text, "more than the 1000 bytes") || big.state.Importance != widget.DangerImportance {
+		t.Errorf("big.bin before Upload: %q, importance %v", big.state.Text, big.state.Importance)
+	}
+	if a := rowNamed(t, u.queue, "photos/a.jpg"); a.state.Text != "Waiting" {
+		t.Errorf("photos/a.jpg before Upload: %q", a.state.Text)
 	}
 	test.Tap(u.queue.start)
 	waitFor(t, "the queue to finish", func() bool { return u.queue.cancel == nil && !u.queue.stop.Visible() })
@@ -110,16 +120,83 @@ func TestUploadTabQueue(t *testing.T) {
 		!strings.Contains(states["big.bin"], "more than the 1000 bytes") {
 		t.Errorf("rows %q", states)
 	}
-	if !strings.Contains(u.queue.totalText.Text, "2 of 3 files stored · 1 failed") {
+	if !strings.Contains(u.queue.totalText.Text, "2 of 2 files stored") {
 		t.Errorf("total %q", u.queue.totalText.Text)
 	}
-	// Only the failed file is left to try again.
-	if len(u.queue.files) != 1 || u.queue.files[0].Name != "big.bin" {
-		t.Errorf("left in the queue: %+v", u.queue.files)
+	// Nothing is left that a retry could send: big.bin fails again.
+	if !u.queue.start.Disabled() || u.queue.start.Text != "Upload" {
+		t.Errorf("after the run: start %q, disabled %v", u.queue.start.Text, u.queue.start.Disabled())
 	}
 	for _, key := range []string{"in/acme/photos/a.jpg", "in/acme/photos/sub/b.jpg"} {
 		if _, err := sb.srv.Stat("demo", key); err != nil {
 			t.Errorf("%s: %v", key, err)
 		}
 	}
+
+	// The same photos again: the link protects what is stored, so OSS
+	// refuses them, and a retry would be refused the same way.
+	u.onDropped(dropped(filepath.Join(root, "photos")))
+	if u.queue.start.Text != "Upload 2 files" || u.queue.start.Disabled() {
+		t.Fatalf("a photo added again: start %q, disabled %v", u.queue.start.Text, u.queue.start.Disabled())
+	}
+	test.Tap(u.queue.start)
+	waitFor(t, "the second run", func() bool { return u.queue.cancel == nil && !u.queue.stop.Visible() })
+	if last := u.queue.rows[len(u.queue.rows)-1]; !strings.Contains(last.state.Text, "already") || !u.queue.start.Disabled() {
+		t.Errorf("a taken name: %q, start %q disabled %v", last.state.Text, u.queue.start.Text, u.queue.start.Disabled())
+	}
+}
+
+// TestQueueRetriesOnlyWhatMayChange: a file the network failed is offered
+// again after the run; one the checks or OSS refused is not.
+func TestQueueRetriesOnlyWhatMayChange(t *testing.T) {
+	sb := newTestSandbox(t)
+	u := newTestUploadTab(t, time.Now)
+	// Nothing listens on 127.0.0.1:9: every upload fails at once with a
+	// network failure, which may change once the endpoint is up.
+	l, err := signing.NewRequestLink(signing.Request{Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: "http://127.0.0.1:9",
+		Bucket: "demo", Prefix: "in/", ContentTypePrefix: "text/", MaxSize: 1000, Expires: time.Hour,
+		Credentials: signing.Credentials{AccessKeyID: sb.key.ID, AccessKeySecret: sb.key.Secret}}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.setLink(l.ShareLink())
+	dir := t.TempDir()
+	notes, photo, same := filepath.Join(dir, "notes.txt"), filepath.Join(dir, "photo.jpg"), filepath.Join(dir, "sub", "notes.txt")
+	writeFile(t, notes, "notes")
+	writeFile(t, photo, "\xff\xd8\xff\xe0 a photo")
+	os.MkdirAll(filepath.Dir(same), 0o700)
+	writeFile(t, same, "other notes")
+	u.onDropped(dropped(notes, photo, same))
+	// photo.jpg is not text/…; the second notes.txt would take the first's name.
+	for name, says := range map[string]string{"photo.jpg": "takes only text/", "notes.txt": "Waiting"} {
+		if r := rowNamed(t, u.queue, name); !strings.Contains(r.state.Text, says) {
+			t.Errorf("%s: %q, want %q", name, r.state.Text, says)
+		}
+	}
+	if last := u.queue.rows[2]; !strings.Contains(last.state.Text, "would both be stored") {
+		t.Errorf("the second notes.txt: %q", last.state.Text)
+	}
+	if u.queue.start.Text != "Upload 1 file" {
+		t.Fatalf("start %q", u.queue.start.Text)
+	}
+	test.Tap(u.queue.start)
+	waitFor(t, "the run", func() bool { return u.queue.cancel == nil && !u.queue.stop.Visible() })
+	if r := u.queue.rows[0]; !strings.Contains(r.state.Text, "not answering") {
+		t.Errorf("notes.txt after the run: %q", r.state.Text)
+	}
+	if u.queue.start.Text != "Upload 1 file" || u.queue.start.Disabled() {
+		t.Errorf("after a network failure: start %q, disabled %v", u.queue.start.Text, u.queue.start.Disabled())
+	}
+}
+
+// rowNamed is the queue's row for the file of that name.
+func rowNamed(t *testing.T, q *queueView, name string) *queueRow {
+	t.Helper()
+	for _, r := range q.rows {
+		if r.file.Name == name {
+			return r
+		}
+	}
+	t.Fatalf("no row for %s", name)
+	return nil
 }

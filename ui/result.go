@@ -71,7 +71,6 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 	r.shareAbout = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
 	r.urlAbout = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
 	r.qr = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
-	r.qr.SetMinSize(fyne.NewSize(240, 240))
 	r.qrNote = &widget.Label{Importance: widget.LowImportance, Wrapping: textWrap()}
 	r.notKept = &widget.Label{Importance: widget.WarningImportance, Wrapping: textWrap()}
 	r.notKept.Hide()
@@ -97,15 +96,14 @@ func newResultCard(win fyne.Window, svc *Services, onDownload func(signing.Reque
 		section(r.urlTitle, container.NewVBox(r.urlAbout, r.url, r.urlNote), func() string { return r.urlText }),
 		r.headersTitle,
 		r.headers,
-		// The curl command's head also holds the shell picker.
-		container.NewBorder(nil, nil, container.NewHBox(bold(lang.L("curl command")), r.shellPick),
-			newCopyButton(lang.L("Copy"), func() string { return r.curlText })),
-		r.curl,
+		// The shell picker has a line of its own: beside the title it made
+		// the column as wide as the three choices, the title and Copy.
+		section(bold(lang.L("curl command")), container.NewVBox(r.shellPick, r.curl), func() string { return r.curlText }),
 	)
 	qr := container.NewVBox(r.qr, r.qrNote)
 	card := widget.NewCard("", "", container.NewVBox(
 		r.title, r.countdown, r.notKept,
-		container.NewBorder(nil, nil, nil, qr, texts),
+		container.New(&besideLayout{}, texts, qr),
 		actions,
 	))
 	r.container = container.NewVBox(card)
@@ -205,11 +203,11 @@ func plainURLNote(h signing.Headers) (string, widget.Importance) {
 		strings.Join(reasons, lang.L(", ")))
 	switch {
 	case p.Protected && len(others) == 0:
-		text += " " + lang.L("For a URL any client can use as it is, turn overwrite protection off.")
+		text = joinSentences(text, lang.L("For a URL any client can use as it is, turn overwrite protection off."))
 	case p.Protected:
-		text += " " + fmt.Sprintf(lang.L("For a URL any client can use as it is, turn overwrite protection off and leave %s empty."), strings.Join(others, lang.L(", ")))
+		text = joinSentences(text, fmt.Sprintf(lang.L("For a URL any client can use as it is, turn overwrite protection off and leave %s empty."), strings.Join(others, lang.L(", "))))
 	default:
-		text += " " + fmt.Sprintf(lang.L("For a URL any client can use as it is, leave %s empty."), strings.Join(others, lang.L(", ")))
+		text = joinSentences(text, fmt.Sprintf(lang.L("For a URL any client can use as it is, leave %s empty."), strings.Join(others, lang.L(", "))))
 	}
 	return text, widget.WarningImportance
 }
@@ -224,27 +222,41 @@ func (r *resultCard) renderQR() {
 		r.qrNote.SetText(errorSentence(err))
 		return
 	}
-	r.qr.Image = qrImage(qr)
+	img, side := qrImage(qr)
+	r.qr.Image = img
+	r.qr.SetMinSize(fyne.NewSquareSize(side))
 	r.qr.Show()
 	r.qr.Refresh()
 	r.qrNote.SetText(r.qrCaption())
 }
 
+// minQRSide is the least width of a shown QR code, in pixels: a phone
+// reads a dense code (a page link is version 15 and up) from a screen at
+// this size.
+const minQRSide = 240
+
 // qrImage draws a QR code in the theme's colours, modules always darker
-// than the background so that every phone can read it.
-func qrImage(qr *signing.QR) image.Image {
+// than the background so that every phone can read it, and says how wide
+// to show it: at least minQRSide and a whole number of pixels per module,
+// so that no module is drawn a pixel wider than its neighbour (a 4-pixel
+// drawing squeezed into 240 pixels made uneven modules that screenshot
+// readers such as zbarimg could miss).
+func qrImage(qr *signing.QR) (img image.Image, side float32) {
 	fg, bg := theme.Color(theme.ColorNameForeground), theme.Color(theme.ColorNameBackground)
 	if luminance(fg) > luminance(bg) {
 		fg, bg = bg, fg
 	}
-	return qr.Image(4, fg, bg)
+	modules := qr.Image(1, fg, bg).Bounds().Dx() // the quiet zone included
+	perModule := max(2, (minQRSide+modules-1)/modules)
+	return qr.Image(perModule, fg, bg), float32(modules * perModule)
 }
 
-// canvasQR is a sharp, square QR code image at least 240 pixels wide.
+// canvasQR is a sharp, square QR code image (see qrImage).
 func canvasQR(qr *signing.QR) *canvas.Image {
-	img := canvas.NewImageFromImage(qrImage(qr))
+	pic, side := qrImage(qr)
+	img := canvas.NewImageFromImage(pic)
 	img.FillMode, img.ScaleMode = canvas.ImageFillContain, canvas.ImageScalePixels
-	img.SetMinSize(fyne.NewSize(240, 240))
+	img.SetMinSize(fyne.NewSquareSize(side))
 	return img
 }
 
@@ -310,6 +322,7 @@ func (r *resultCard) onSaveQR() {
 		}
 	}, r.win)
 	d.SetFileName("ossdrop-link.png")
+	d.SetTitleText(lang.L("Save the QR code")) // not Fyne's "Open"+" "+"File": "打开 文件" in Chinese
 	d.Show()
 }
 
@@ -323,6 +336,6 @@ func showLinkDialog(win fyne.Window, title, link, note string) {
 		content.Add(&widget.Label{Text: note, Wrapping: textWrap(), Importance: widget.LowImportance})
 	}
 	d := dialog.NewCustom(title, lang.L("Close"), content, win)
-	d.Resize(fyne.NewSize(560, 300))
+	fitDialog(d, win, 560)
 	d.Show()
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"path"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -17,8 +15,9 @@ import (
 	"github.com/ossdrop/ossdrop/signing"
 )
 
-// SandboxProfileName names the pseudo-profile of the embedded sandbox.
-const SandboxProfileName = "Local sandbox"
+// SandboxProfileName names the pseudo-profile of the embedded sandbox;
+// 'ossdrop status' finds the sandbox's links by it.
+const SandboxProfileName = credentials.SandboxProfile
 
 // sandboxBucket is the bucket the sandbox's profile signs for, and
 // sampleKey the key a first link gets.
@@ -78,14 +77,13 @@ func (s sandboxStarter) start() (*Sandbox, error) {
 		Dir:         s.dir,
 		Kept:        kept,
 		Moved:       moved,
-		SampleKey:   freeKey(func(k string) bool { _, err := srv.Stat(sandboxBucket, k); return err == nil }, sampleKey),
+		stat:        srv.Stat,
 		Stop: func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			srv.Shutdown(ctx)
 		},
 	}
-	sb.exists = func(key string) bool { _, err := srv.Stat(sandboxBucket, key); return err == nil }
 	return sb, nil
 }
 
@@ -146,26 +144,34 @@ func (s sandboxStarter) listen() (ln net.Listener, moved string, err error) {
 	return ln, moved, nil
 }
 
-// freeKey is key, or the first of key-2, key-3… (before the extension)
-// that exists returns false for.
-func freeKey(exists func(string) bool, key string) string {
-	ext := path.Ext(key)
-	base := strings.TrimSuffix(key, ext)
-	candidate := key
-	for i := 2; exists(candidate) && i < 1000; i++ {
-		candidate = fmt.Sprintf("%s-%d%s", base, i, ext)
+// freeSampleKey is hello.txt, or the first of hello-2.txt, hello-3.txt…
+// that holds nothing yet: a first link (or another try) that can work.
+// It reads the sandbox's store, on disk.
+func (sb *Sandbox) freeSampleKey() string {
+	if sb.stat == nil {
+		return sampleKey
 	}
-	return candidate
+	key, err := freeKey(func(k string) (bool, error) {
+		_, err := sb.stat(sandboxBucket, k)
+		if errors.Is(err, sandbox.ErrNotFound) {
+			return false, nil
+		}
+		return err == nil, err
+	}, sampleKey)
+	if err != nil {
+		return sampleKey
+	}
+	return key
 }
 
 // sandboxNote is what the status line says about a started sandbox.
 func sandboxNote(sb *Sandbox) string {
 	text := fmt.Sprintf(lang.L("Local sandbox running at %s: links you create here work only on this computer. Objects are kept in %s."), sb.Profile.Endpoint, sb.Dir)
 	if sb.Moved != "" {
-		text += " " + fmt.Sprintf(lang.L("Another program uses %s, where the sandbox was before: links made for that address no longer work."), sb.Moved)
+		text = joinSentences(text, fmt.Sprintf(lang.L("Another program uses %s, where the sandbox was before: links made for that address no longer work."), sb.Moved))
 	}
 	if !sb.Kept {
-		text += " " + lang.L("The OS keychain is not available, so the sandbox's key pair lives only in memory: its links stop working when OSS Drop closes.")
+		text = joinSentences(text, lang.L("The OS keychain is not available, so the sandbox's key pair lives only in memory: its links stop working when OSS Drop closes."))
 	}
 	return text
 }

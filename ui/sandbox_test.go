@@ -30,8 +30,8 @@ func TestSandboxComesBackAsItWas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !first.Kept || first.Moved != "" || first.SampleKey != sampleKey || strings.Contains(sandboxNote(first), "memory") {
-		t.Fatalf("first run: kept %v, moved %q, sample %q", first.Kept, first.Moved, first.SampleKey)
+	if !first.Kept || first.Moved != "" || first.freeSampleKey() != sampleKey || strings.Contains(sandboxNote(first), "memory") {
+		t.Fatalf("first run: kept %v, moved %q, sample %q", first.Kept, first.Moved, first.freeSampleKey())
 	}
 	if secret, _ := keychain.Get(credentials.SandboxSecretItem); secret != first.Credentials.AccessKeySecret {
 		t.Fatal("the secret is not in the keychain")
@@ -42,7 +42,7 @@ func TestSandboxComesBackAsItWas(t *testing.T) {
 		}
 	}
 	req := signing.Request{Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: first.Profile.Endpoint, PathStyle: true,
-		Bucket: sandboxBucket, Key: first.SampleKey, Expires: time.Hour, Credentials: first.Credentials}
+		Bucket: sandboxBucket, Key: first.freeSampleKey(), Expires: time.Hour, Credentials: first.Credentials}
 	link, err := signing.Presign(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
@@ -68,8 +68,8 @@ func TestSandboxComesBackAsItWas(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer third.Stop()
-	if third.SampleKey != "hello-2.txt" {
-		t.Errorf("sample key with hello.txt taken: %q", third.SampleKey)
+	if got := third.freeSampleKey(); got != "hello-2.txt" {
+		t.Errorf("sample key with hello.txt taken: %q", got)
 	}
 }
 
@@ -101,12 +101,23 @@ func TestSandboxWithoutKeychain(t *testing.T) {
 }
 
 func TestFreeKey(t *testing.T) {
-	taken := map[string]bool{"hello.txt": true, "hello-2.txt": true, "notes": true}
-	exists := func(k string) bool { return taken[k] }
-	for in, want := range map[string]string{"hello.txt": "hello-3.txt", "notes": "notes-2", "new.pdf": "new.pdf", "in/a.b.txt": "in/a.b.txt"} {
-		if got := freeKey(exists, in); got != want {
-			t.Errorf("freeKey(%q) = %q, want %q", in, got, want)
-		}
+	taken := map[string]bool{"hello.txt": true, "hello-2.txt": true, "notes": true, ".env": true, "in.v2/notes": true, "in/.env": true}
+	exists := func(k string) (bool, error) { return taken[k], nil }
+	for in, want := range map[string]string{"hello.txt": "hello-3.txt", "notes": "notes-2", "new.pdf": "new.pdf", "in/a.b.txt": "in/a.b.txt",
+		".env": ".env-2", "in.v2/notes": "in.v2/notes-2", "in/.env": "in/.env-2"} {
+		t.Run(in, func(t *testing.T) {
+			if got, err := freeKey(exists, in); got != want || err != nil {
+				t.Errorf("freeKey(%q) = %q, %v; want %q", in, got, err, want)
+			}
+		})
+	}
+	everything := func(string) (bool, error) { return true, nil }
+	if got, err := freeKey(everything, "full.txt"); err == nil {
+		t.Errorf("every key taken: %q, no error", got)
+	}
+	broken := errors.New("the bucket did not answer")
+	if _, err := freeKey(func(string) (bool, error) { return false, broken }, "a.txt"); !errors.Is(err, broken) {
+		t.Errorf("a failing probe: %v", err)
 	}
 }
 

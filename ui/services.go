@@ -11,6 +11,7 @@ import (
 	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
+	"github.com/ossdrop/ossdrop/app/sandbox"
 	"github.com/ossdrop/ossdrop/signing"
 )
 
@@ -48,8 +49,11 @@ type Keychain interface {
 	Delete(name string) error
 }
 
-// BucketAdmin is the part of bucket.Client the Browser uploads dialog uses.
+// BucketAdmin is the part of bucket.Client the app uses for the owner's
+// own requests: what a key holds before a link is made for it, and the
+// Browser uploads dialog's CORS rules and page.
 type BucketAdmin interface {
+	Head(ctx context.Context, key string) (*bucket.ObjectInfo, error)
 	CORSRules(ctx context.Context) ([]bucket.CORSRule, error)
 	AllowOrigin(ctx context.Context, origin string) (*bucket.AllowResult, error)
 	PublishPage(ctx context.Context, page []byte, contentType string) (*bucket.Published, error)
@@ -67,11 +71,10 @@ type Sandbox struct {
 	Kept bool
 	// Moved is the address of the last run when another program took it.
 	Moved string
-	// SampleKey is a key nothing is stored at yet, for a first link.
-	SampleKey string
-	// exists reports whether an object is stored at a key in the sandbox's
-	// bucket; nil in tests that fake a sandbox.
-	exists func(key string) bool
+	// stat reads an object's information from the sandbox's own store (an
+	// error wrapping sandbox.ErrNotFound when there is none); nil in tests
+	// that fake a sandbox.
+	stat func(bucket, key string) (*sandbox.ObjectInfo, error)
 }
 
 // Profiles is the part of credentials.Store the UI uses.
@@ -94,15 +97,17 @@ type History interface {
 }
 
 // presignAndRecord signs req with profile's credentials (already in req)
-// and records the link in the history, as every link the app issues is;
-// off the UI goroutine. kept is false when the history could not keep the
-// link itself (see record).
-func (s *Services) presignAndRecord(profile credentials.Profile, req signing.Request) (link *signing.Link, kept bool, err error) {
+// and records the link in the history, as every link the app issues is,
+// with what its key held when it was made (check); off the UI goroutine.
+// kept is false when the history could not keep the link itself (see
+// record).
+func (s *Services) presignAndRecord(profile credentials.Profile, req signing.Request, check keyCheck) (link *signing.Link, kept bool, err error) {
 	link, err = s.Presign(context.Background(), req)
 	if err != nil {
 		return nil, false, err
 	}
 	e := history.NewEntry(profile.Name, req, link, s.Now())
+	check.record(&e)
 	if link.Method == signing.MethodPut && profile.PageURL != "" {
 		if _, err := signing.BuildPageLink(profile.PageURL, signing.PageKindPut, link.ShareLink()); err == nil {
 			e.PageURL = profile.PageURL

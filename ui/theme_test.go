@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"bytes"
 	"image/color"
+	"math"
 	"testing"
+
+	"github.com/go-text/typesetting/font"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -91,5 +95,38 @@ func TestBoldChineseMatchesBoldLatin(t *testing.T) {
 				t.Errorf("bold %q has %d inked pixels, regular %d: not bold (ratio %.2f)", tt.text, bold, regular, ratio)
 			}
 		})
+	}
+}
+
+// TestMonospaceLinesHoldTheirUnderscores: a line of monospace text (the
+// curl command) is drawn tall enough for the underscore under its
+// baseline. The window's painter draws each line into an image of the
+// line's height, rounded to whole pixels, under a baseline rounded up;
+// DejaVu Sans Mono's underscore reaches exactly to the font's descent, so
+// with the font's own line height the rounding cut most of it off and
+// "aliyun_v4_request" read as "aliyun v4 request". Checked for the
+// display scales people use.
+func TestMonospaceLinesHoldTheirUnderscores(t *testing.T) {
+	test.NewTempApp(t)
+	fyne.CurrentApp().Settings().SetTheme(newAppTheme())
+	mono := fyne.TextStyle{Monospace: true}
+	face, err := font.ParseTTF(bytes.NewReader(theme.DefaultTextMonospaceFont().Content()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gid, _ := face.NominalGlyph('_')
+	ext, _ := face.GlyphExtents(gid)
+	depth := -(ext.YBearing + ext.Height) / float32(face.Upem()) // below the baseline, in ems
+	for _, text := range []string{"aliyun_v4_request", "上传_报告"} {
+		for _, size := range []float32{theme.TextSize(), theme.CaptionTextSize()} {
+			line, baseline := fyne.CurrentApp().Driver().RenderedTextSize(text, size, mono, nil)
+			for _, scale := range []float64{1, 1.25, 1.5, 1.75, 2} {
+				height := math.Round(float64(line.Height) * scale)                       // the GL painter's image
+				bottom := math.Ceil(float64(baseline)*scale) + float64(depth*size)*scale // the underscore's lower edge
+				if bottom > height {
+					t.Errorf("%q at %.0f pt, scale %.2f: the underscore reaches %.2f pixels down, the line is %.0f high", text, size, scale, bottom, height)
+				}
+			}
+		}
 	}
 }

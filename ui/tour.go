@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -100,7 +101,11 @@ func runTour(m *mainWindow, dir string) {
 		m.upload.setFile(file)
 	})
 	step("upload-done", func() { m.upload.onUpload() })
+	step("create-key-moved-on", func() { m.tabs.SelectIndex(0); m.createScroll.ScrollToTop() })
+	step("create-key-taken", func() { c.key.SetText("hello.txt"); c.onCreate() })
+	step("create-anyway", func() { c.createLink(true) })
 	step("upload-taken", func() {
+		m.tabs.SelectIndex(1)
 		m.upload.setFile(file)
 		m.upload.onUpload()
 	})
@@ -125,5 +130,25 @@ func runTour(m *mainWindow, dir string) {
 		c.onCreate()
 	})
 	step("request-link-bottom", func() { m.createScroll.ScrollToBottom() })
+	// The queue checks each file as it comes: a file over the link's
+	// 200 MiB (sparse: nothing is written) is refused on its line at once.
+	queued := filepath.Join(dir, "queue")
+	os.MkdirAll(queued, 0o700)
+	for _, name := range []string{"notes.txt", "photo of the north entrance, wide angle.jpg"} {
+		os.WriteFile(filepath.Join(queued, name), []byte("a file for the queue\n"), 0o600)
+	}
+	if f, err := os.Create(filepath.Join(queued, "too big for the link.bin")); err == nil {
+		f.Truncate(300 << 20)
+		f.Close()
+	}
+	step("queue-checked", func() {
+		m.tabs.SelectIndex(1)
+		m.upload.setLink(c.result.shareText)
+		m.upload.onDropped([]fyne.URI{storage.NewFileURI(queued)})
+		m.upload.scroll.ScrollToBottom()
+	})
+	step("queue-done", func() { m.upload.queue.onStart() })
+	step("queue-done-bottom", func() { m.upload.scroll.ScrollToBottom() })
+	step("browser-uploads", func() { m.tabs.SelectIndex(0); c.onBrowserUploads() })
 	fyne.Do(func() { m.win.Close() })
 }

@@ -48,15 +48,24 @@ type uploadTab struct {
 
 	fileInfo    *widget.Label
 	fileWarning *widget.Label
-	// typeWarning says the file does not look like the type the link binds.
+	// typeWarning says the file does not look like the type the link
+	// binds; typeNote, for a link that binds none, what OSS will store.
 	typeWarning *widget.Label
+	typeNote    *widget.Label
 	// sent is set once the chosen file is stored through the link, taken
 	// once the link refused it as already stored: the next step is
 	// another file or another link, never the same again.
 	sent, taken bool
+	// usedUp: the link protects its key (x-oss-forbid-overwrite), and the
+	// key now holds a file (stored through it, or found there): no file
+	// can go through it any more, only through another link.
+	usedUp bool
 	// owns reports whether an AccessKey ID is the app's own (a profile's or
 	// the sandbox's): the uploader is then the link's owner too.
 	owns func(accessKeyID string) bool
+	// onStored is told that a file went through a link from this tab: its
+	// owner (this app, perhaps) can check the link again at once.
+	onStored func(*signing.Inspection)
 
 	upload       *widget.Button
 	cancelButton *widget.Button
@@ -64,10 +73,13 @@ type uploadTab struct {
 	progress     *widget.ProgressBar
 	progressText *widget.Label
 
-	result        *widget.Card
-	resultText    *widget.Label
-	callbackText  *widget.Label
-	copyDetails   *widget.Button
+	result       *widget.Card
+	resultText   *widget.Label
+	callbackText *widget.Label
+	copyDetails  *widget.Button
+	// copyOwn is Copy details when the uploader made the link: there is
+	// no sender to send them to.
+	copyOwn       *widget.Button
 	another       *widget.Button
 	details4Owner string
 
@@ -114,6 +126,8 @@ func (u *uploadTab) buildUI() {
 	u.fileWarning.Hide()
 	u.typeWarning = &widget.Label{Wrapping: textWrap(), Importance: widget.WarningImportance}
 	u.typeWarning.Hide()
+	u.typeNote = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
+	u.typeNote.Hide()
 
 	u.upload = &widget.Button{Text: lang.L("Upload"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: u.onUpload}
 	u.cancelButton = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: u.onCancel}
@@ -127,16 +141,23 @@ func (u *uploadTab) buildUI() {
 	u.resultText = &widget.Label{Wrapping: textWrap(), Selectable: true}
 	u.callbackText = &widget.Label{Wrapping: fyne.TextWrapBreak, TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true}
 	u.copyDetails = newCopyButton(lang.L("Copy details for the sender"), func() string { return u.details4Owner })
-	u.another = &widget.Button{Text: lang.L("Upload another"), Icon: theme.ViewRefreshIcon(), OnTapped: u.reset}
-	u.result = widget.NewCard("", "", container.NewVBox(u.resultText, u.callbackText, container.NewHBox(u.copyDetails, u.another)))
+	u.copyOwn = newCopyButton(lang.L("Copy details"), func() string { return u.details4Owner })
+	u.copyOwn.Hide()
+	u.another = &widget.Button{Text: lang.L("Upload another"), Icon: theme.ViewRefreshIcon(), OnTapped: u.onAnother}
+	u.result = widget.NewCard("", "", container.NewVBox(u.resultText, u.callbackText, container.NewHBox(u.copyDetails, u.copyOwn, u.another)))
 	u.result.Hide()
 
 	u.single = container.NewVBox(
-		container.NewBorder(nil, nil, nil, choose, u.fileInfo), u.fileWarning, u.typeWarning,
+		container.NewBorder(nil, nil, nil, choose, u.fileInfo), u.fileWarning, u.typeWarning, u.typeNote,
 		container.NewHBox(u.upload, u.cancelButton), u.blocked, u.progress, u.progressText,
 		u.result,
 	)
 	u.queue = newQueueView(u.win, u.svc)
+	u.queue.onStored = func(in *signing.Inspection) {
+		if u.onStored != nil {
+			u.onStored(in)
+		}
+	}
 	u.queue.content.Hide()
 	u.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(
 		u.paste, container.NewHBox(pasteButton, qrButton), u.linkError,
@@ -186,12 +207,12 @@ func (u *uploadTab) onLinkChanged() {
 	u.linkError.Hide()
 	u.card.Hide()
 	// Another link is moving on: the last result was about the old one.
-	u.sent, u.taken = false, false
+	u.sent, u.taken, u.usedUp = false, false, false
 	u.result.Hide()
 	if text != "" {
 		in, err := signing.Inspect(text, u.svc.Now())
 		if err != nil {
-			u.linkError.SetText(capitalize(strings.TrimPrefix(err.Error(), signing.ErrNotALink.Error()+": ")) + ".")
+			u.linkError.SetText(linkErrorText(err))
 			u.linkError.Show()
 		} else {
 			u.link = in
@@ -312,8 +333,12 @@ func (u *uploadTab) refreshUploadButton() {
 		reason = lang.L("Paste a link to start.")
 	case u.file == "":
 		reason = lang.L("Now choose the file to upload.")
+	case u.usedUp && u.sent:
+		reason = lang.L("Done: this file is uploaded. The link keeps it from being replaced, so it takes no other file: paste another link for the next one.")
+	case u.usedUp:
+		reason = lang.L("This link takes no more files: a file of its name is stored, and the link keeps it from being replaced. Paste another link.")
 	case u.sent:
-		reason = lang.L("Done: this file is uploaded. Drop or choose another file, or paste another link.")
+		reason = lang.L("Done: this file is uploaded. Another file through this link replaces it: drop or choose one, or paste another link.")
 	case u.taken:
 		reason = lang.L("This link cannot store this file: a file of its name is already there (below).")
 	default:
@@ -358,6 +383,7 @@ func (u *uploadTab) onChooseFile() {
 		r.Close()
 		u.setFile(r.URI().Path())
 	}, u.win)
+	d.SetTitleText(lang.L("Choose a file to upload")) // not Fyne's "Open"+" "+"File": "打开 文件" in Chinese
 	d.Show()
 }
 
@@ -377,36 +403,67 @@ func (u *uploadTab) setFile(path string) {
 		return
 	}
 	u.file, u.sent, u.taken = path, false, false
-	u.fileInfo.SetText(fmt.Sprintf(lang.L("File: %s, %s, %s"), filepath.Base(path), formatSize(st.Size()), fileContentType(path)))
+	u.fileInfo.SetText(u.fileText(path, st.Size()))
 	u.fileWarning.Hide()
 	u.result.Hide()
 	u.checkContentType()
 	u.refreshUploadButton()
 }
 
+// fileText names the chosen file by its own name and says where it goes:
+// "q3.pdf (12 bytes) goes to in/q3.pdf."
+func (u *uploadTab) fileText(path string, size int64) string {
+	name := filepath.Base(path)
+	if u.link == nil || u.link.Key == "" {
+		return fmt.Sprintf(lang.L("%s (%s)"), name, formatSize(size))
+	}
+	return fmt.Sprintf(lang.L("%s (%s) goes to %s."), name, formatSize(size), u.link.Key)
+}
+
 func (u *uploadTab) showFileProblem(msg string) {
 	u.file = ""
+	u.typeNote.Hide()
 	u.fileInfo.SetText(lang.L("Drop a file anywhere on this window, or choose one."))
 	u.fileWarning.SetText(msg)
 	u.fileWarning.Show()
 	u.refreshUploadButton()
 }
 
-// checkContentType warns when the link binds a type the file does not have:
-// the upload still sends the link's type, as it must.
+// checkContentType says what type the file will be stored as: the link's
+// own when it binds one (with a warning when the file does not look like
+// it), else what OSS gives an object uploaded without a Content-Type.
 func (u *uploadTab) checkContentType() {
 	if u.link == nil || u.file == "" {
 		u.typeWarning.Hide() // a warning about a link no longer there
+		u.typeNote.Hide()
 		return
 	}
 	bound, ok := u.link.Headers.Get("content-type")
 	detected := fileContentType(u.file)
-	if ok && !strings.EqualFold(mediaType(bound), mediaType(detected)) {
+	switch {
+	case ok && !strings.EqualFold(mediaType(bound), mediaType(detected)):
 		setOrHide(u.typeWarning, fmt.Sprintf(lang.L("The link was made for %s files, and this looks like %s. It will be uploaded as %s; if that is wrong, ask the sender."), bound, detected, bound))
-	} else {
+		u.typeNote.Hide()
+	case ok:
 		u.typeWarning.Hide()
+		setOrHide(u.typeNote, fmt.Sprintf(lang.L("Stored as %s, the type the link binds."), bound))
+	default:
+		// The upload sends no Content-Type, which would be signed; OSS then
+		// stores its default type. Only SDKs guess one from the name.
+		u.typeWarning.Hide()
+		note := fmt.Sprintf(lang.L("The link binds no content type, so the upload sends none and OSS stores the file as %s (the file itself looks like %s)."), ossDefaultContentType, detected)
+		if mediaType(detected) == ossDefaultContentType {
+			note = fmt.Sprintf(lang.L("The link binds no content type, so the upload sends none and OSS stores the file as %s."), ossDefaultContentType)
+		}
+		setOrHide(u.typeNote, note)
 	}
 }
+
+// ossDefaultContentType is the type OSS stores an object as when its
+// upload carries no Content-Type (a presigned PUT that binds none; OSS's
+// SDKs, not OSS itself, guess one from the key's extension). The sandbox
+// does the same.
+const ossDefaultContentType = "application/octet-stream"
 
 func mediaType(ct string) string {
 	mt, _, _ := strings.Cut(ct, ";")
@@ -432,13 +489,14 @@ func (u *uploadTab) onOpenQR() {
 		defer r.Close()
 		text, err := signing.DecodeQR(r)
 		if err != nil {
-			u.linkError.SetText(capitalize(err.Error()) + ".")
+			u.linkError.SetText(linkErrorText(err))
 			u.linkError.Show()
 			return
 		}
 		u.paste.SetText(text)
 	}, u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg"}))
+	d.SetTitleText(lang.L("Open a QR code image")) // not Fyne's "Open"+" "+"File": "打开 文件" in Chinese
 	d.Show()
 }
 
@@ -490,8 +548,22 @@ func (u *uploadTab) reset() {
 	u.fileInfo.SetText(lang.L("Drop a file anywhere on this window, or choose one."))
 	u.fileWarning.Hide()
 	u.typeWarning.Hide()
+	u.typeNote.Hide()
 	u.result.Hide()
 	u.refreshUploadButton()
+}
+
+// onAnother is the result card's next step: a link that took its one file
+// for good (usedUp) makes way for another link, and the file goes with
+// it; any other keeps its link and asks for a file.
+func (u *uploadTab) onAnother() {
+	if u.usedUp {
+		u.reset()
+		u.setLink("")
+		u.win.Canvas().Focus(u.paste)
+		return
+	}
+	u.reset()
 }
 
 // hostOf is the host of a URL, or "" when it has none.

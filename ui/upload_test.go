@@ -145,60 +145,111 @@ func TestUploadTabDropAndUpload(t *testing.T) {
 	sb := newTestSandbox(t)
 	link := sb.link(t, "", "drop/hello.txt", func(r *signing.Request) { r.ContentType = "text/plain" })
 	u := newTestUploadTab(t, time.Now)
+	var stored []*signing.Inspection
+	u.onStored = func(in *signing.Inspection) { stored = append(stored, in) }
 	u.setLink(link.ShareLink())
-	u.onDropped(dropped(tempFile(t, "hello.txt", "hello from a dropped file")))
+	u.onDropped(dropped(tempFile(t, "q3.txt", "hello from a dropped file")))
 	if u.upload.Disabled() {
 		t.Fatalf("Upload disabled: %q", u.blocked.Text)
 	}
-	if !strings.Contains(u.fileInfo.Text, "hello.txt, 25 bytes, text/plain") || u.fileWarning.Visible() {
+	// The file by its own name, and where it goes.
+	if u.fileInfo.Text != "q3.txt (25 bytes) goes to drop/hello.txt." || u.fileWarning.Visible() {
 		t.Errorf("file %q warning %q", u.fileInfo.Text, u.fileWarning.Text)
 	}
 	test.Tap(u.upload)
 	waitFor(t, "the result", func() bool { return u.result.Visible() })
-	if u.result.Title != "Uploaded" || !strings.Contains(u.resultText.Text, "Integrity verified (CRC-64).") || !strings.Contains(u.resultText.Text, "25 bytes is stored as drop/hello.txt") ||
-		!strings.Contains(u.resultText.Text, "Took less than a second.") {
+	if u.result.Title != "Uploaded" || !strings.Contains(u.resultText.Text, "Integrity verified (CRC-64).") ||
+		!strings.HasPrefix(u.resultText.Text, "q3.txt (25 bytes) is stored as drop/hello.txt.") || !strings.Contains(u.resultText.Text, "Took less than a second.") {
 		t.Fatalf("%s: %s", u.result.Title, u.resultText.Text)
 	}
 	info, err := sb.srv.Stat("demo", "drop/hello.txt")
 	if err != nil || info.Size != 25 || info.ContentType != "text/plain" {
 		t.Errorf("stored object %+v, %v", info, err)
 	}
-
-	// Done: the same file through the same link can only fail, so Upload
-	// waits for another file, and the result stays.
-	if !u.upload.Disabled() || !strings.Contains(u.blocked.Text, "Done") || !u.result.Visible() || u.another.Importance != widget.HighImportance {
-		t.Fatalf("after success: Upload disabled %v, %q, result shown %v", u.upload.Disabled(), u.blocked.Text, u.result.Visible())
+	if len(stored) != 1 || stored[0].Key != "drop/hello.txt" {
+		t.Errorf("told of %d stored files", len(stored))
 	}
 
-	// Another file for the protected key: the card says it is taken, and
-	// Upload does not invite a second try.
-	u.setFile(tempFile(t, "hello.txt", "another hello"))
-	if u.result.Visible() || u.upload.Disabled() {
-		t.Fatalf("a new file: result shown %v, Upload disabled %v", u.result.Visible(), u.upload.Disabled())
+	// Done, and the link protects its key: the next step is another link,
+	// and the result stays until then.
+	if !u.upload.Disabled() || !strings.Contains(u.blocked.Text, "Done") || !strings.Contains(u.blocked.Text, "paste another link") || !u.result.Visible() ||
+		u.another.Importance != widget.HighImportance || u.another.Text != "Use another link" {
+		t.Fatalf("after success: Upload disabled %v, %q, result shown %v, next %q", u.upload.Disabled(), u.blocked.Text, u.result.Visible(), u.another.Text)
+	}
+	// Another file for the used-up link is not offered an upload that must fail.
+	u.setFile(tempFile(t, "second.txt", "another hello"))
+	if !u.upload.Disabled() || !strings.Contains(u.blocked.Text, "takes no more files") {
+		t.Fatalf("a second file for a used-up link: Upload disabled %v, %q", u.upload.Disabled(), u.blocked.Text)
+	}
+	test.Tap(u.another)
+	if u.paste.Text != "" || u.link != nil || u.file != "" || u.result.Visible() || !strings.Contains(u.blocked.Text, "Paste a link") {
+		t.Fatalf("Use another link: paste %q, file %q, result %v, %q", u.paste.Text, u.file, u.result.Visible(), u.blocked.Text)
+	}
+
+	// A new link for the same key: the key is taken, and the failure says
+	// so; its next step is another link too.
+	taken := sb.link(t, "", "drop/hello.txt", func(r *signing.Request) { r.ContentType = "text/plain" })
+	u.setLink(taken.ShareLink())
+	u.setFile(tempFile(t, "hello.txt", "a third hello"))
+	if u.upload.Disabled() {
+		t.Fatalf("a new link: Upload disabled: %q", u.blocked.Text)
 	}
 	test.Tap(u.upload)
 	waitFor(t, "the failure", func() bool { return u.result.Visible() })
-	if u.result.Title != "Upload failed" || !strings.Contains(u.resultText.Text, "protected it from being replaced") || !u.copyDetails.Visible() || !u.upload.Disabled() ||
-		!strings.Contains(u.blocked.Text, "already there") {
-		t.Errorf("%s: %s", u.result.Title, u.resultText.Text)
+	if u.result.Title != "Upload failed" || !strings.Contains(u.resultText.Text, "protected it from being replaced") || !u.copyDetails.Visible() || u.copyOwn.Visible() ||
+		!u.upload.Disabled() || u.another.Text != "Use another link" {
+		t.Errorf("%s: %s (next %q)", u.result.Title, u.resultText.Text, u.another.Text)
 	}
 	if !strings.Contains(u.details4Owner, "status: 409") || !strings.Contains(u.details4Owner, "request id: ") || strings.Contains(u.details4Owner, "x-oss-signature") {
 		t.Errorf("details for the sender:\n%s", u.details4Owner)
 	}
+	if len(stored) != 1 {
+		t.Errorf("a refused upload told as stored")
+	}
+	// Copy details says it copied.
+	test.Tap(u.copyDetails)
+	if u.copyDetails.Text != "Copied" || fyne.CurrentApp().Clipboard().Content() != u.details4Owner {
+		t.Errorf("Copy details: button %q", u.copyDetails.Text)
+	}
 
-	// The uploader made the link: nobody to ask, two ways on.
+	// The uploader made the link: nobody to ask, two ways on, and the
+	// details are not "for the sender".
 	u.owns = func(id string) bool { return id == sb.key.ID }
-	u.setFile(tempFile(t, "hello.txt", "a third hello"))
+	u.setLink(sb.link(t, "", "drop/hello.txt", func(r *signing.Request) { r.ContentType, r.Expires = "text/plain", 2*time.Hour }).ShareLink())
+	u.setFile(tempFile(t, "hello.txt", "a fourth hello"))
 	test.Tap(u.upload)
 	waitFor(t, "the failure", func() bool { return u.result.Visible() })
 	if text := u.resultText.Text; !strings.Contains(text, "which you made") || !strings.Contains(text, "another key") || strings.Contains(text, "ask the sender") {
 		t.Errorf("owner's failure: %s", text)
 	}
+	if u.copyDetails.Visible() || !u.copyOwn.Visible() || u.copyOwn.Text != "Copy details" {
+		t.Errorf("owner's copy button: for the sender %v, own %v %q", u.copyDetails.Visible(), u.copyOwn.Visible(), u.copyOwn.Text)
+	}
+}
 
-	// Copy details says it copied.
-	test.Tap(u.copyDetails)
-	if u.copyDetails.Text != "Copied" || fyne.CurrentApp().Clipboard().Content() != u.details4Owner {
-		t.Errorf("Copy details: button %q", u.copyDetails.Text)
+// TestUploadAnotherKeepsAnOpenLink: a link without overwrite protection
+// takes the next file too (it replaces the first): Upload another keeps
+// the link and asks for a file.
+func TestUploadAnotherKeepsAnOpenLink(t *testing.T) {
+	sb := newTestSandbox(t)
+	link := sb.link(t, "", "open/notes.txt", func(r *signing.Request) { r.AllowOverwrite = true })
+	u := newTestUploadTab(t, time.Now)
+	u.setLink(link.ShareLink())
+	u.setFile(tempFile(t, "notes.txt", "first"))
+	test.Tap(u.upload)
+	waitFor(t, "the result", func() bool { return u.result.Visible() })
+	if u.result.Title != "Uploaded" || u.another.Text != "Upload another" || !strings.Contains(u.blocked.Text, "replaces it") {
+		t.Fatalf("%s, next %q, %q", u.result.Title, u.another.Text, u.blocked.Text)
+	}
+	test.Tap(u.another)
+	if u.link == nil || u.paste.Text != link.ShareLink() || u.file != "" || !strings.Contains(u.blocked.Text, "choose the file") {
+		t.Fatalf("Upload another: link kept %v, file %q, %q", u.link != nil, u.file, u.blocked.Text)
+	}
+	u.setFile(tempFile(t, "notes.txt", "second"))
+	test.Tap(u.upload)
+	waitFor(t, "the result", func() bool { return u.result.Visible() })
+	if u.result.Title != "Uploaded" {
+		t.Fatalf("the second file through an open link: %s: %s", u.result.Title, u.resultText.Text)
 	}
 }
 
@@ -285,8 +336,39 @@ func TestUploadTabContentTypeWarning(t *testing.T) {
 	}
 	// Garbage pasted: the warning was about the old link.
 	u.setLink("not a link at all")
-	if u.typeWarning.Visible() {
-		t.Errorf("the old link's warning stays: %q", u.typeWarning.Text)
+	if u.typeWarning.Visible() || u.typeNote.Visible() {
+		t.Errorf("the old link's warning stays: %q %q", u.typeWarning.Text, u.typeNote.Text)
+	}
+}
+
+// TestUploadTabSaysTheStoredType: the type the object gets is the link's
+// when it binds one; a link that binds none stores what OSS (and the
+// sandbox) give an upload without a Content-Type, whatever the file looks
+// like, and the tab says so instead of the file's own type.
+func TestUploadTabSaysTheStoredType(t *testing.T) {
+	sb := newTestSandbox(t)
+	u := newTestUploadTab(t, time.Now)
+	u.setLink(sb.link(t, "", "typed/photo.jpg", func(r *signing.Request) { r.ContentType = "image/jpeg" }).ShareLink())
+	u.setFile(tempFile(t, "photo.jpg", "\xff\xd8\xff\xe0 not really a photo"))
+	if !u.typeNote.Visible() || u.typeNote.Text != "Stored as image/jpeg, the type the link binds." || u.typeWarning.Visible() {
+		t.Errorf("bound type: note %q, warning %q", u.typeNote.Text, u.typeWarning.Text)
+	}
+
+	u.setLink(sb.link(t, "", "any/photo.jpg", nil).ShareLink())
+	u.setFile(tempFile(t, "photo.jpg", "\xff\xd8\xff\xe0 not really a photo"))
+	if !strings.Contains(u.typeNote.Text, "stores the file as application/octet-stream") || !strings.Contains(u.typeNote.Text, "looks like image/jpeg") ||
+		strings.Contains(u.fileInfo.Text, "image/jpeg") {
+		t.Errorf("no bound type: file %q, note %q", u.fileInfo.Text, u.typeNote.Text)
+	}
+	u.setFile(tempFile(t, "data.bin", "\x00\x01\x02"))
+	if u.typeNote.Text != "The link binds no content type, so the upload sends none and OSS stores the file as application/octet-stream." {
+		t.Errorf("a file of the default type: note %q", u.typeNote.Text)
+	}
+	u.setFile(tempFile(t, "photo.jpg", "\xff\xd8\xff\xe0 not really a photo"))
+	test.Tap(u.upload)
+	waitFor(t, "the result", func() bool { return u.result.Visible() })
+	if info, err := sb.srv.Stat("demo", "any/photo.jpg"); err != nil || info.ContentType != ossDefaultContentType {
+		t.Errorf("stored %+v, %v: not what the tab said", info, err)
 	}
 }
 

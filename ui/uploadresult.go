@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -22,8 +23,11 @@ func (u *uploadTab) finish(res *upload.Result, err error) {
 	u.progress.Hide()
 	setOrHide(u.progressText, "")
 	// Once stored (or refused as already stored), the same file through
-	// the same link cannot do better: the next step is another one.
+	// the same link cannot do better: the next step is another one. A
+	// link that protects its key takes no other file either: the next
+	// step is another link.
 	u.sent, u.taken = res != nil, errors.Is(err, upload.ErrExists)
+	u.usedUp = (u.sent || u.taken) && u.protects()
 	u.refreshUploadButton()
 	u.callbackText.Hide()
 	u.details4Owner = u.detailsForSender(res, err)
@@ -31,20 +35,24 @@ func (u *uploadTab) finish(res *upload.Result, err error) {
 	if u.sent || u.taken {
 		u.another.Importance = widget.HighImportance
 	}
-	u.another.Refresh()
+	u.another.SetText(lang.L("Upload another"))
+	if u.usedUp {
+		u.another.SetText(lang.L("Use another link"))
+	}
+	u.copyDetails.Hide()
+	u.copyOwn.Hide()
+	owner := u.owns != nil && u.owns(u.link.AccessKeyID)
 	switch {
 	case err == nil:
 		u.result.SetTitle(lang.L("Uploaded"))
 		u.resultText.SetText(u.successText(res))
-		u.copyDetails.Hide()
 	case errors.Is(err, upload.ErrCanceled):
 		u.result.SetTitle(lang.L("Cancelled"))
 		u.resultText.SetText(lang.L("The upload was cancelled; nothing was stored."))
-		u.copyDetails.Hide()
 	default:
 		u.result.SetTitle(lang.L("Upload failed"))
 		text := uploadErrorText(err)
-		if errors.Is(err, upload.ErrExists) && u.owns != nil && u.owns(u.link.AccessKeyID) {
+		if errors.Is(err, upload.ErrExists) && owner {
 			text = u.ownersTakenText()
 		}
 		switch {
@@ -56,7 +64,12 @@ func (u *uploadTab) finish(res *upload.Result, err error) {
 			text += "\n\n" + u.successText(res)
 		}
 		u.resultText.SetText(text)
-		u.copyDetails.Show()
+		// Details are for the sender, unless the uploader is the sender.
+		if owner {
+			u.copyOwn.Show()
+		} else {
+			u.copyDetails.Show()
+		}
 	}
 	if res != nil && len(res.CallbackBody) > 0 {
 		u.callbackText.SetText(lang.L("The sender's server answered:") + "\n" + res.CallbackJSON())
@@ -64,6 +77,17 @@ func (u *uploadTab) finish(res *upload.Result, err error) {
 	}
 	u.result.Show()
 	u.showResult()
+	if res != nil && u.onStored != nil {
+		u.onStored(u.link)
+	}
+}
+
+// protects reports whether the link refuses to replace a stored file
+// (x-oss-forbid-overwrite: true): once its key holds a file, it takes
+// no other.
+func (u *uploadTab) protects() bool {
+	v, _ := u.link.Headers.Get("x-oss-forbid-overwrite")
+	return strings.EqualFold(v, "true")
 }
 
 // showResult scrolls the result card fully into view. The scroll's
@@ -92,10 +116,11 @@ func (u *uploadTab) successText(res *upload.Result) string {
 		verified = fmt.Sprintf(lang.L("Integrity not verified: %s"), localize(res.CRCNote))
 	}
 	rate := float64(res.Size) / max(res.Elapsed.Seconds(), 0.001)
-	stored := fmt.Sprintf(lang.L("%s is stored as %s."), formatSize(res.Size), u.link.Key)
+	name := filepath.Base(u.file)
+	stored := fmt.Sprintf(lang.L("%s (%s) is stored as %s."), name, formatSize(res.Size), u.link.Key)
 	if !res.Verified() {
 		// Only the server's word: say whose it is.
-		stored = fmt.Sprintf(lang.L("The server says %s is stored as %s."), formatSize(res.Size), u.link.Key)
+		stored = fmt.Sprintf(lang.L("The server says %s (%s) is stored as %s."), name, formatSize(res.Size), u.link.Key)
 	}
 	lines := []string{stored, verified}
 	if res.ETag != "" {

@@ -18,6 +18,7 @@ import (
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/assets"
+	"github.com/ossdrop/ossdrop/signing"
 )
 
 // mainWindow wires the tabs together and owns what they share: the
@@ -69,9 +70,13 @@ func (m *mainWindow) buildUI() {
 	m.history.tips = m.tips
 	m.arrivals = newArrivalWatch(m.svc)
 	m.arrivals.onStatuses = m.history.setStatuses
+	m.arrivals.onStatus = m.history.setStatus
 	m.arrivals.onArrival = m.onArrival
 	m.history.lookup, m.history.store = m.arrivals.lookup, m.arrivals.watcher.Store
 	m.history.onHistoryChanged = m.arrivals.trigger
+	// Links the command line added while the app runs are checked as soon
+	// as History shows them, not at the next minute.
+	m.history.onUnchecked = m.arrivals.trigger
 	m.createTab.onTestUpload = func(share string) {
 		m.upload.setLink(share)
 		m.tabs.SelectIndex(1)
@@ -82,7 +87,10 @@ func (m *mainWindow) buildUI() {
 	}
 	m.createTab.onProfilesChanged = m.loadProfiles
 	m.upload.owns = m.owns
+	m.upload.onStored = m.onStored
+	// Hidden while it has nothing to say: empty, it left a gap above the form.
 	m.status = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
+	m.status.Hide()
 
 	m.welcome = m.buildWelcome()
 	// The welcome card has its own Try it locally: the toolbar's shows
@@ -110,6 +118,7 @@ func (m *mainWindow) buildUI() {
 	)
 	m.tabs.OnSelected = func(t *container.TabItem) {
 		m.tips.hide()
+		m.createTab.shown(t == m.tabs.Items[0])
 		m.history.shown(t == m.tabs.Items[2])
 		if t == m.tabs.Items[2] {
 			m.unseen = 0
@@ -145,7 +154,7 @@ func (m *mainWindow) buildWelcome() *fyne.Container {
 // form and the welcome card.
 func (m *mainWindow) loadProfiles() {
 	if m.svc.Profiles == nil {
-		m.status.SetText(lang.L("Profiles are unavailable: the config directory cannot be found. Set HOME, or try the local sandbox."))
+		setOrHide(m.status, lang.L("Profiles are unavailable: the config directory cannot be found. Set HOME, or try the local sandbox."))
 		m.refreshProfiles()
 		return
 	}
@@ -160,7 +169,7 @@ func (m *mainWindow) showProfiles(ps []credentials.Profile, err error) {
 	m.profiles = ps
 	m.arrivals.profilesChanged() // one may have a new secret, or be gone
 	if err != nil {
-		m.status.SetText(errorSentence(err))
+		setOrHide(m.status, errorSentence(err))
 	}
 	m.refreshProfiles()
 }
@@ -175,8 +184,14 @@ func (m *mainWindow) refreshProfiles() {
 		m.createTab.content.Hide()
 	} else {
 		m.welcome.Hide()
-		m.tryLocally.Show()
 		m.createTab.content.Show()
+		// Once the sandbox runs, the status line says so and where: the
+		// button would only offer what is already done.
+		if m.sandbox == nil {
+			m.tryLocally.Show()
+		} else {
+			m.tryLocally.Hide()
+		}
 	}
 }
 
@@ -187,13 +202,40 @@ func (m *mainWindow) onProfiles() {
 	showProfilesDialog(m.win, m.svc, m.loadProfiles)
 }
 
-// onTryLocally starts the embedded sandbox and selects its profile.
+// onTryLocally starts the embedded sandbox and selects its profile with
+// a key a first link can use; a sandbox already running (resumed after a
+// restart for its open links) is offered the same way.
 func (m *mainWindow) onTryLocally() {
 	if m.sandbox != nil {
-		m.createTab.selectProfile(m.sandbox.Profile.Name)
+		m.offerSandbox(m.sandbox, true)
 		return
 	}
 	m.startSandbox(true)
+}
+
+// offerSandbox selects the sandbox's profile in the Create form and fills
+// in a key that holds nothing yet (hello.txt, else hello-2.txt…) when the
+// key is empty; show (Try it locally) also brings the form to the front
+// and says where the sandbox runs. On the UI goroutine; the sandbox's
+// store is read off it.
+func (m *mainWindow) offerSandbox(sb *Sandbox, show bool) {
+	m.createTab.selectProfile(sb.Profile.Name)
+	if show {
+		m.tabs.SelectIndex(0)
+		m.status.SetText(sandboxNote(sb))
+		m.createScroll.ScrollToTop()
+	}
+	if m.createTab.key.Text != "" {
+		return
+	}
+	go func() {
+		key := sb.freeSampleKey()
+		toUI(func() {
+			if m.createTab.key.Text == "" {
+				m.createTab.key.SetText(key)
+			}
+		})
+	}()
 }
 
 // startSandbox starts the sandbox off the UI goroutine; choose selects its
@@ -204,7 +246,7 @@ func (m *mainWindow) startSandbox(choose bool) {
 		return
 	}
 	m.sandboxStarting = true
-	m.status.SetText(lang.L("Starting the local sandbox…"))
+	setOrHide(m.status, lang.L("Starting the local sandbox…"))
 	go func() {
 		sb, err := m.svc.StartSandbox()
 		toUI(func() { m.setSandbox(sb, err, choose) })
@@ -243,17 +285,14 @@ func hasOpenSandboxLinks(entries []history.Entry, now time.Time) bool {
 func (m *mainWindow) setSandbox(sb *Sandbox, err error, choose bool) {
 	m.sandboxStarting = false
 	if err != nil {
-		m.status.SetText(errorSentence(err))
+		setOrHide(m.status, errorSentence(err))
 		return
 	}
 	m.sandbox = sb
-	m.status.SetText(sandboxNote(sb))
+	setOrHide(m.status, sandboxNote(sb))
 	m.refreshProfiles()
 	if choose || len(m.profiles) == 0 {
-		m.createTab.selectProfile(sb.Profile.Name)
-		if m.createTab.key.Text == "" {
-			m.createTab.key.SetText(sb.SampleKey)
-		}
+		m.offerSandbox(sb, choose)
 	}
 	m.arrivals.setSandbox(sb) // its links can be checked now
 }
@@ -270,6 +309,15 @@ func (m *mainWindow) owns(accessKeyID string) bool {
 		}
 	}
 	return false
+}
+
+// onStored follows a file stored through the Upload tab: the link's row
+// in History is checked again at once (it was probably checked a moment
+// ago, when it was made), and the Create form, if it still shows the key
+// the app made that link for, moves on to a free one.
+func (m *mainWindow) onStored(in *signing.Inspection) {
+	m.arrivals.recheck(in)
+	m.createTab.keyUsed(in)
 }
 
 // onArrival tells the owner that a file arrived: a desktop notification,
@@ -322,6 +370,9 @@ func (m *mainWindow) onAbout() {
 func (m *mainWindow) close() {
 	m.arrivals.stop()
 	m.history.ticker.cancel()
+	m.createTab.clock.cancel()
+	m.createTab.result.ticker.cancel()
+	m.upload.countdown.cancel()
 	if m.sandbox != nil && m.sandbox.Stop != nil {
 		m.sandbox.Stop()
 	}

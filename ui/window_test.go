@@ -23,11 +23,7 @@ import (
 func TestFirstRunSandbox(t *testing.T) {
 	svc, profiles, _ := newFakeServices()
 	profiles.profiles = nil
-	svc.Now = time.Now
-	test.NewTempApp(t)
-	useTestSandbox(t, svc)
-	w := test.NewTempWindow(t, widget.NewLabel(""))
-	m := newMainWindow(w, svc)
+	m := newSandboxWindow(t, svc)
 	m.start(Options{})
 	waitFor(t, "the welcome card", func() bool { return m.welcome.Visible() })
 	if m.createTab.content.Visible() {
@@ -66,6 +62,17 @@ func TestFirstRunSandbox(t *testing.T) {
 	if m.tabs.SelectedIndex() != 1 || m.upload.paste.Text != share {
 		t.Errorf("Test upload: tab %d, paste %q", m.tabs.SelectedIndex(), m.upload.paste.Text)
 	}
+}
+
+// newSandboxWindow is the main window in a test window, on the wall
+// clock (the SDK signs with it), with svc starting a real sandbox in a
+// directory of the test's (useTestSandbox).
+func newSandboxWindow(t *testing.T, svc *Services) *mainWindow {
+	t.Helper()
+	svc.Now = time.Now
+	test.NewTempApp(t)
+	useTestSandbox(t, svc)
+	return newMainWindow(test.NewTempWindow(t, widget.NewLabel("")), svc)
 }
 
 // TestWheelScrollsTheFormOverEntries: the mouse wheel over an entry of

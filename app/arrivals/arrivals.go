@@ -29,6 +29,10 @@ const (
 	Received State = "received"
 	// Expired: the link stopped working and nothing arrived.
 	Expired State = "expired"
+	// Taken: the key already held an object when the link was made, and
+	// the link refuses to replace it (overwrite protection), so nothing
+	// can arrive through it while that object is there.
+	Taken State = "taken"
 	// Unknown: the link was not checked (its profile is gone) or the check
 	// failed before anything was known; Status.Err says why.
 	Unknown State = "unknown"
@@ -40,9 +44,10 @@ const (
 const RecheckWindow = 24 * time.Hour
 
 // PreexistingSlack is how much older than its link an object may be and
-// still count as arrived through it: the owner's clock and OSS's may
-// differ, by up to the 15 minutes OSS itself tolerates. An object older
-// than that was there before the link was made.
+// still count as arrived through it, for a link whose key was not checked
+// when it was made (history.Entry.KeyChecked): the owner's clock and OSS's
+// may differ, by up to the 15 minutes OSS itself tolerates. An object
+// older than that was there before the link was made.
 const PreexistingSlack = 15 * time.Minute
 
 // Object is one file that arrived.
@@ -105,23 +110,37 @@ func Due(e history.Entry, now time.Time) bool {
 	return Watched(e) && (e.Expires.IsZero() || now.Before(e.Expires.Add(RecheckWindow)))
 }
 
-// arrived keeps the objects that came after the link was made (within
-// PreexistingSlack), so a file that was already there is not announced.
+// arrived keeps the objects that came after the link was made, so a file
+// that was already there is not announced. Where the key was checked when
+// the link was made, that is exact: any object but the one recorded then
+// arrived. Elsewhere only the object's time tells, within PreexistingSlack.
 func arrived(e history.Entry, objects []Object) []Object {
 	var out []Object
 	for _, o := range objects {
-		if !o.LastModified.Before(e.Created.Add(-PreexistingSlack)) {
-			out = append(out, o)
+		if preexisting(e, o) {
+			continue
 		}
+		out = append(out, o)
 	}
 	return out
 }
 
-// stateOf is the state of e at now given what arrived.
-func stateOf(e history.Entry, objects []Object, now time.Time) State {
+// preexisting reports whether o was stored before e was made.
+func preexisting(e history.Entry, o Object) bool {
+	if e.KeyChecked && o.Key == e.Key {
+		return e.Existing.SameObject(o.ETag, o.LastModified)
+	}
+	return o.LastModified.Before(e.Created.Add(-PreexistingSlack))
+}
+
+// stateOf is the state of e at now given what arrived; blocked says the
+// object that held the key when e was made is still there.
+func stateOf(e history.Entry, objects []Object, blocked bool, now time.Time) State {
 	switch {
 	case len(objects) > 0:
 		return Received
+	case blocked && e.Protected():
+		return Taken
 	case e.Expired(now):
 		return Expired
 	}

@@ -2,6 +2,7 @@ package arrivals
 
 import (
 	"context"
+	"errors"
 	"hash/crc64"
 	"log/slog"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/app/sandbox"
+	"github.com/ossdrop/ossdrop/app/sandbox/sandboxtest"
 	"github.com/ossdrop/ossdrop/app/upload"
 	"github.com/ossdrop/ossdrop/signing"
 )
@@ -145,6 +147,20 @@ func (w *world) watcher(clock *time.Time) (*Watcher, *[]Arrival) {
 	wa := &Watcher{History: w.hist.List, Lookup: w.lookup, Store: store, Now: func() time.Time { return *clock },
 		OnArrival: func(a Arrival) { got = append(got, a) }}
 	return wa, &got
+}
+
+// running starts a Watcher over the world that checks on start and then
+// only when asked (its interval is an hour), until the test ends; every
+// round's statuses come on the channel.
+func (w *world) running(now func() time.Time) (*Watcher, <-chan map[string]Status) {
+	updates := make(chan map[string]Status, 10)
+	store, _ := Open("")
+	wa := &Watcher{History: w.hist.List, Lookup: w.lookup, Store: store, Interval: time.Hour, Now: now,
+		OnUpdate: func(s map[string]Status) { updates <- s }}
+	ctx, cancel := context.WithCancel(context.Background())
+	w.t.Cleanup(cancel)
+	go wa.Run(ctx)
+	return wa, updates
 }
 
 func round(t *testing.T, wa *Watcher) map[string]Status {
@@ -374,15 +390,8 @@ func TestTriggerChecksAtOnce(t *testing.T) {
 	w := newWorld(t)
 	now := time.Now()
 	e, link := w.link("in/focus.pdf", time.Hour, now)
-	updates := make(chan map[string]Status, 10)
-	store, _ := Open("")
 	var offset atomic.Int64
-	wa := &Watcher{History: w.hist.List, Lookup: w.lookup, Store: store, Interval: time.Hour,
-		Now:      func() time.Time { return time.Now().Add(time.Duration(offset.Load())) },
-		OnUpdate: func(s map[string]Status) { updates <- s }}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go wa.Run(ctx)
+	wa, updates := w.running(func() time.Time { return time.Now().Add(time.Duration(offset.Load())) })
 	if st := (<-updates)[e.ID]; st.State != Waiting {
 		t.Fatalf("on start: %+v", st)
 	}
@@ -541,5 +550,162 @@ func TestRequestLinkWaitingThenReceived(t *testing.T) {
 	round(t, wa)
 	if len(*got) != 2 {
 		t.Fatalf("announced %d times for two files: %+v", len(*got), *got)
+	}
+}
+
+// linkChecked records a link for key as the app does when it asked the
+// bucket first: whatever the key held then (nil: nothing) is in the
+// entry.
+func (w *world) linkChecked(key string, at time.Time, allowOverwrite bool) (history.Entry, *signing.Link) {
+	w.t.Helper()
+	req := signing.Request{Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: w.srv.URL(), PathStyle: true,
+		Bucket: "demo", Key: key, Expires: time.Hour, AllowOverwrite: allowOverwrite,
+		Credentials: signing.Credentials{AccessKeyID: testKey.ID, AccessKeySecret: testKey.Secret}}
+	link, err := signing.Presign(context.Background(), req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	e := history.NewEntry(w.profile.Name, req, link, at)
+	e.KeyChecked = true
+	if info, err := w.srv.Stat("demo", key); err == nil {
+		e.Existing = &history.ExistingObject{ETag: info.ETag, Size: info.Size, LastModified: info.LastModified}
+	}
+	if err := w.hist.Add(e); err != nil {
+		w.t.Fatal(err)
+	}
+	return e, link
+}
+
+// TestKeyTakenWhenTheLinkWasMade: a link made for a key that already held
+// an object is not "received" because of that object, however close in
+// time the two are; with overwrite protection it says so in a state of
+// its own, and once the object is replaced (a link without protection)
+// the new one is received. A key checked free needs no clock tolerance.
+func TestKeyTakenWhenTheLinkWasMade(t *testing.T) {
+	w := newWorld(t)
+	now := time.Now()
+	w.put("in/hello.txt", "there before the link")
+
+	// Made a second after the object: within PreexistingSlack, which alone
+	// would call it received.
+	unchecked, _ := w.link("in/hello.txt", time.Hour, now.Add(time.Second))
+	protected, _ := w.linkChecked("in/hello.txt", now.Add(time.Second), false)
+	replacing, replaceLink := w.linkChecked("in/hello.txt", now.Add(time.Second), true)
+	wa, got := w.watcher(&now)
+	sts := round(t, wa)
+	if st := sts[unchecked.ID]; st.State != Received {
+		t.Fatalf("a link whose key was not checked, within the clock tolerance: %+v", st)
+	}
+	if st := sts[protected.ID]; st.State != Taken || len(st.Objects) != 0 {
+		t.Fatalf("a protected link for a taken key: %+v", st)
+	}
+	if st := sts[replacing.ID]; st.State != Waiting || len(st.Objects) != 0 {
+		t.Fatalf("a link that may replace the object, before it did: %+v", st)
+	}
+	for _, a := range *got {
+		if a.Entry.ID != unchecked.ID {
+			t.Errorf("announced through a link made after the object: %+v", a)
+		}
+	}
+
+	// The unprotected link replaces the object.
+	now = now.Add(time.Minute)
+	w.upload(replaceLink.ShareLink(), "the partner's version")
+	sts = round(t, wa)
+	if st := sts[replacing.ID]; st.State != Received || len(st.Objects) != 1 {
+		t.Fatalf("after the link replaced the object: %+v", st)
+	}
+	// The protected link's key now holds another object than the one it
+	// met: whoever stored it, that is an arrival under its key.
+	if st := sts[protected.ID]; st.State != Received {
+		t.Fatalf("the protected link after the object was replaced: %+v", st)
+	}
+
+	// A key checked free: an object is received even with a timestamp far
+	// before the link (the owner's clock ahead by an hour).
+	ahead := now.Add(time.Hour)
+	free, freeLink := w.linkChecked("in/free.txt", ahead, false)
+	w.upload(freeLink.ShareLink(), "arrived")
+	if st := round(t, wa)[free.ID]; st.State != Received {
+		t.Fatalf("a link whose key was checked free, clocks an hour apart: %+v", st)
+	}
+	uncheckedAhead, uncheckedLink := w.link("in/skewed.txt", time.Hour, ahead)
+	w.upload(uncheckedLink.ShareLink(), "arrived")
+	if st := round(t, wa)[uncheckedAhead.ID]; st.State != Waiting {
+		t.Fatalf("without the check, an object older than the link by more than the tolerance: %+v", st)
+	}
+}
+
+// TestEachStatusAtOnce: a link whose profile is gone needs no request and
+// is reported as soon as its check ends (OnStatus), while another link's
+// endpoint has not answered yet; the round's OnUpdate still comes once,
+// at its end.
+func TestEachStatusAtOnce(t *testing.T) {
+	w := newWorld(t)
+	now := time.Now()
+	slowURL, release := sandboxtest.Stalled(t)
+	slowEntry, _ := w.link("in/slow.pdf", time.Hour, now)
+	gone := history.Entry{ID: "gone", Profile: "removed", Bucket: "demo", Key: "in/gone.pdf", Method: "PUT", Created: now, Expires: now.Add(time.Hour)}
+	if err := w.hist.Add(gone); err != nil {
+		t.Fatal(err)
+	}
+	slowProfile := w.profile
+	slowProfile.Endpoint = slowURL
+	lookup := func(name string) (Account, error) {
+		a, err := w.lookup(name)
+		a.Profile = slowProfile
+		return a, err
+	}
+	slowEntry.ShareLink = "" // checked where the profile points: the slow server
+	var order []string
+	updates := 0
+	store, _ := Open("")
+	wa := &Watcher{History: func() ([]history.Entry, error) { return []history.Entry{slowEntry, gone}, nil }, Lookup: lookup, Store: store,
+		Now: func() time.Time { return now },
+		OnStatus: func(st Status) {
+			order = append(order, st.EntryID)
+			if st.EntryID == gone.ID {
+				release() // only now may the slow endpoint answer
+			}
+		},
+		OnUpdate: func(map[string]Status) { updates++ }}
+	sts := round(t, wa)
+	if !slices.Equal(order, []string{gone.ID, slowEntry.ID}) || updates != 1 {
+		t.Fatalf("statuses came in the order %q with %d updates; want the gone profile's first, one update", order, updates)
+	}
+	if st := sts[gone.ID]; !errors.Is(st.Err, ErrProfileGone) {
+		t.Fatalf("gone profile: %+v", st)
+	}
+	if st := sts[slowEntry.ID]; st.State != Waiting || st.Err != nil {
+		t.Fatalf("slow endpoint: %+v", st)
+	}
+}
+
+// TestRecheckComesBeforeThePacing: a link checked a moment ago is checked
+// again at once when the app itself uploaded through it (Recheck), where
+// a plain Trigger (window focus) leaves it alone.
+func TestRecheckComesBeforeThePacing(t *testing.T) {
+	w := newWorld(t)
+	now := time.Now()
+	e, link := w.link("in/own.pdf", time.Hour, now)
+	other, _ := w.link("in/other.pdf", time.Hour, now)
+	wa, updates := w.running(func() time.Time { return now })
+	if st := (<-updates)[e.ID]; st.State != Waiting {
+		t.Fatalf("on start: %+v", st)
+	}
+	w.upload(link.ShareLink(), "mine")
+	before := w.log.count()
+	wa.Trigger() // within minRecheck of the last check: nothing is asked
+	<-updates
+	if n := w.log.count() - before; n != 0 {
+		t.Fatalf("a Trigger right after a check sent %d requests", n)
+	}
+	wa.Recheck(func(x history.Entry) bool { return x.Bucket == "demo" && x.Key == "in/own.pdf" })
+	st := (<-updates)[e.ID]
+	if st.State != Received {
+		t.Fatalf("after Recheck: %+v", st)
+	}
+	if n := w.log.count() - before; n != 1 {
+		t.Fatalf("Recheck of one link sent %d requests (the other link, %s, is not due)", n, other.Key)
 	}
 }

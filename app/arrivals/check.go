@@ -51,33 +51,46 @@ func TargetFor(e history.Entry, a Account) bucket.Target {
 // looked up on the next check.
 const maxHeadsPerCheck = 20
 
+// found is what one check learnt about a link.
+type found struct {
+	objects   []Object
+	truncated bool
+	// blocked: the object that held the key when the link was made is
+	// still there (history.Entry.Existing).
+	blocked bool
+}
+
 // check asks the bucket about e and returns the arrivals it found; known
 // holds what an earlier check found, so a request link's files are looked
 // up (HeadObject) only once.
-func check(ctx context.Context, e history.Entry, t bucket.Target, known []Object) (objects []Object, truncated bool, err error) {
+func check(ctx context.Context, e history.Entry, t bucket.Target, known []Object) (found, error) {
 	c, err := bucket.New(t)
 	if err != nil {
-		return nil, false, err
+		return found{}, err
 	}
 	if e.Key != "" { // a PUT link, or a request link bound to one key
 		info, err := c.Head(ctx, e.Key)
 		if errors.Is(err, bucket.ErrNotFound) && !isNoSuchBucket(err) {
-			return nil, false, nil
+			return found{}, nil
 		}
 		if err != nil {
-			return nil, false, err
+			return found{}, err
 		}
-		return arrived(e, []Object{fromInfo(e.Bucket, info)}), false, nil
+		o := fromInfo(e.Bucket, info)
+		if e.KeyChecked && e.Existing.SameObject(o.ETag, o.LastModified) {
+			return found{blocked: true}, nil
+		}
+		return found{objects: arrived(e, []Object{o})}, nil
 	}
 	l, err := c.List(ctx, e.Prefix)
 	if err != nil {
-		return nil, false, err
+		return found{}, err
 	}
 	var listed []Object
 	for _, info := range l.Objects {
 		listed = append(listed, fromInfo(e.Bucket, &info))
 	}
-	objects = arrived(e, listed)
+	objects := arrived(e, listed)
 	heads := 0
 	for i, o := range objects {
 		if j := slices.IndexFunc(known, func(k Object) bool { return k.ID() == o.ID() && k.CRC64 != "" }); j >= 0 {
@@ -93,11 +106,11 @@ func check(ctx context.Context, e history.Entry, t bucket.Target, known []Object
 			continue // deleted between the listing and now: listed as it was
 		}
 		if err != nil {
-			return nil, false, err
+			return found{}, err
 		}
 		objects[i] = fromInfo(e.Bucket, info)
 	}
-	return objects, l.Truncated, nil
+	return found{objects: objects, truncated: l.Truncated}, nil
 }
 
 // isNoSuchBucket tells a missing bucket (an error to show) from a missing
@@ -126,13 +139,13 @@ func Check(ctx context.Context, e history.Entry, lookup Lookup, prev *Status, no
 		s.Err = err
 		return s
 	}
-	objects, truncated, err := check(ctx, e, TargetFor(e, a), s.Objects)
+	f, err := check(ctx, e, TargetFor(e, a), s.Objects)
 	if err != nil {
 		s.Err = err
 		return s
 	}
-	s.Objects, s.Truncated, s.CheckedAt = objects, truncated, now
-	s.State = stateOf(e, objects, now)
+	s.Objects, s.Truncated, s.CheckedAt = f.objects, f.truncated, now
+	s.State = stateOf(e, f.objects, f.blocked, now)
 	return s
 }
 

@@ -62,7 +62,7 @@ func parseState(data []byte) (*stateFile, error) {
 	}
 	for id, s := range f.Seen {
 		switch s.State {
-		case Waiting, Received, Expired, Unknown:
+		case Waiting, Received, Expired, Taken, Unknown:
 		default:
 			delete(f.Seen, id)
 		}

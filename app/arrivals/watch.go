@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -47,6 +48,11 @@ type Watcher struct {
 	// OnUpdate is called after each round with the status of every upload
 	// link that has one, by history entry ID.
 	OnUpdate func(map[string]Status)
+	// OnStatus, when set, is called as soon as each link's check ends,
+	// before the round's OnUpdate: a link that needs no request (its
+	// profile is gone) or answers at once is not held up by one whose
+	// endpoint is slow.
+	OnStatus func(Status)
 	// OnError is called when a round cannot run (the history cannot be
 	// read) or its state cannot be saved.
 	OnError func(error)
@@ -64,6 +70,9 @@ type Watcher struct {
 	pace     map[string]*pacing
 	accounts map[string]cachedAccount
 	kick     chan struct{}
+	// soon are links to check in the next round whatever their pacing
+	// (Recheck): an upload through them just ended.
+	soon []func(history.Entry) bool
 	// gen counts Invalidate calls: what a round learnt about accounts
 	// before one is stale, and its failures are not held against a link.
 	gen uint64
@@ -151,6 +160,18 @@ func (w *Watcher) Trigger() {
 	}
 }
 
+// Recheck asks a running Watcher to check the links match selects at
+// once, even one checked a moment ago or backing off: the app itself just
+// uploaded through it, so its status is known to have changed. It never
+// blocks.
+func (w *Watcher) Recheck(match func(history.Entry) bool) {
+	w.init()
+	w.mu.Lock()
+	w.soon = append(w.soon, match)
+	w.mu.Unlock()
+	w.Trigger()
+}
+
 // Invalidate forgets the accounts read so far (a profile was edited,
 // rotated or removed, the sandbox started) and triggers a round.
 func (w *Watcher) Invalidate() {
@@ -192,6 +213,8 @@ func (w *Watcher) round(ctx context.Context, forced bool) error {
 	inHistory := map[string]bool{}
 	w.mu.Lock()
 	gen := w.gen
+	soon := w.soon
+	w.soon = nil
 	for _, e := range entries {
 		if !Watched(e) {
 			continue
@@ -213,7 +236,8 @@ func (w *Watcher) round(ctx context.Context, forced bool) error {
 		}
 		backingOff := p.fails > 0 && now.Before(p.next)
 		recent := now.Sub(p.last) < minRecheck
-		if now.Before(p.next) && !(forced && !backingOff && !recent) {
+		asked := slices.ContainsFunc(soon, func(match func(history.Entry) bool) bool { return match(e) })
+		if now.Before(p.next) && !(forced && !backingOff && !recent) && !asked {
 			continue
 		}
 		p.last = now
@@ -227,34 +251,40 @@ func (w *Watcher) round(ctx context.Context, forced bool) error {
 	}
 	w.mu.Unlock()
 
-	results := make([]Status, len(due))
-	sem := make(chan struct{}, parallelChecks)
-	var wg sync.WaitGroup
-	for i, e := range due {
-		w.mu.Lock()
-		prev, had := w.statuses[e.ID]
-		w.mu.Unlock()
-		var prevp *Status
-		if had {
-			prevp = &prev
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			results[i] = Check(ctx, e, func(profile string) (Account, error) { return w.lookup(profile, gen) }, prevp, now)
-		}()
-	}
-	wg.Wait()
-
 	byID := map[string]history.Entry{}
 	for _, e := range due {
 		byID[e.ID] = e
 	}
+	results := make(chan Status)
+	sem := make(chan struct{}, parallelChecks)
+	go func() {
+		var wg sync.WaitGroup
+		for _, e := range due {
+			w.mu.Lock()
+			prev, had := w.statuses[e.ID]
+			w.mu.Unlock()
+			var prevp *Status
+			if had {
+				prevp = &prev
+			}
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				results <- Check(ctx, e, func(profile string) (Account, error) { return w.lookup(profile, gen) }, prevp, now)
+			}()
+		}
+		wg.Wait()
+		close(results)
+	}()
+
+	// Each result as it comes: its link's pacing, its arrivals, and the
+	// UI told at once (OnStatus).
 	var arrivals []Arrival
-	w.mu.Lock()
-	for _, st := range results {
+	for st := range results {
+		w.mu.Lock()
 		p := w.pace[st.EntryID]
+		var fresh []Arrival
 		switch {
 		case st.Err != nil && w.gen != gen:
 			// The accounts changed during the round (Invalidate): the
@@ -273,11 +303,17 @@ func (w *Watcher) round(ctx context.Context, forced bool) error {
 			p.next = now.Add(w.interval())
 			w.Store.setStatus(st)
 			for _, o := range w.Store.announce(st.Objects, now) {
-				arrivals = append(arrivals, Arrival{Entry: byID[st.EntryID], Object: o})
+				fresh = append(fresh, Arrival{Entry: byID[st.EntryID], Object: o})
 			}
 		}
 		w.statuses[st.EntryID] = st
+		w.mu.Unlock()
+		arrivals = append(arrivals, fresh...)
+		if w.OnStatus != nil {
+			w.OnStatus(st)
+		}
 	}
+	w.mu.Lock()
 	statuses := maps.Clone(w.statuses)
 	w.mu.Unlock()
 

@@ -76,7 +76,7 @@ func (c *Client) Head(ctx context.Context, key string) (*ObjectInfo, error) {
 	defer cancel()
 	res, err := c.sdk.HeadObject(ctx, &oss.HeadObjectRequest{Bucket: oss.Ptr(c.bucket), Key: oss.Ptr(key)})
 	if err != nil {
-		return nil, explain(message.New("look up %s/%s", c.bucket, key), err)
+		return nil, c.explainObject(message.New("look up %s/%s", c.bucket, key), key, err)
 	}
 	info := &ObjectInfo{Key: key, Size: res.ContentLength, ETag: trimQuotes(oss.ToString(res.ETag)),
 		CRC64: oss.ToString(res.HashCRC64), ContentType: oss.ToString(res.ContentType)}
@@ -116,6 +116,18 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// explainObject is explain for a request about one object: a missing
+// object is named, with what to do about it.
+func (c *Client) explainObject(what message.Text, key string, err error) error {
+	e := explain(what, err)
+	var be *Error
+	if errors.As(e, &be) && be.Status == http.StatusNotFound && be.Code != "NoSuchBucket" {
+		be.Sentence = message.New("There is no object %s in the bucket %s yet.", key, c.bucket)
+		be.Hint = message.New("Check the key; an object appears once its upload has finished.")
+	}
+	return e
+}
 
 // explain turns an SDK error into an *Error; what says what was attempted,
 // as a verb phrase ("list reports/in/").

@@ -61,7 +61,7 @@ func (c *Client) Download(ctx context.Context, key, dest string, opts DownloadOp
 	// serves only its file helpers), so progress is counted here.
 	res, err := c.sdk.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr(c.bucket), Key: oss.Ptr(key)})
 	if err != nil {
-		return nil, explain(what, err)
+		return nil, c.explainObject(what, key, err)
 	}
 	defer res.Body.Close()
 
@@ -91,7 +91,7 @@ func (c *Client) Download(ctx context.Context, key, dest string, opts DownloadOp
 		if isWriteError(err, tmp) {
 			return nil, localError(dest, err)
 		}
-		return nil, explain(what, err)
+		return nil, c.explainObject(what, key, err)
 	}
 	if res.ContentLength >= 0 && n != res.ContentLength {
 		return nil, &Error{Sentence: message.New("The download of %s stopped after %d of %d bytes: nothing was saved.", key, n, res.ContentLength),

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -148,8 +150,8 @@ func Run(args []string, env *Env) int {
 	}
 	c := lookup(args[0])
 	if c == nil {
-		fmt.Fprintf(env.Stderr, "error: unknown command %q\n", termSafe(args[0]))
-		fmt.Fprintln(env.Stderr, "hint: the commands are listed below; 'ossdrop LINK [FILE]' opens the app with a link, and 'ossdrop' alone opens it empty")
+		report(env, fmt.Sprintf("unknown command %q", termSafe(args[0])),
+			"the commands are listed below; 'ossdrop LINK [FILE]' opens the app with a link, and 'ossdrop' alone opens it empty")
 		fmt.Fprintln(env.Stderr)
 		commandList(env.Stderr)
 		return ExitInvalid
@@ -181,7 +183,10 @@ func newFlags(env *Env, name, synopsis string) *pflag.FlagSet {
 	fs.SetOutput(env.Stderr)
 	fs.SortFlags = false
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stdout, "Usage: ossdrop %s %s\n\nFlags:\n%s", name, synopsis, fs.FlagUsages())
+		fmt.Fprintf(env.Stdout, "Usage: ossdrop %s %s\n", name, synopsis)
+		if flags := fs.FlagUsages(); flags != "" { // a verb without flags has no Flags: section
+			fmt.Fprintf(env.Stdout, "\nFlags:\n%s", flags)
+		}
 	}
 	return fs
 }
@@ -210,9 +215,30 @@ func failed(env *Env, msg, hint string) int {
 	return fail(env, ExitFailed, errorOutput{Kind: "failed", Message: msg, Hint: hint})
 }
 
+// report prints an error and its hint on stderr, each as a sentence.
 func report(env *Env, msg, hint string) {
-	fmt.Fprintf(env.Stderr, "error: %s\n", msg)
+	fmt.Fprintf(env.Stderr, "error: %s\n", asSentence(msg))
 	if hint != "" {
-		fmt.Fprintf(env.Stderr, "hint: %s\n", hint)
+		fmt.Fprintf(env.Stderr, "hint: %s\n", asSentence(hint))
 	}
+}
+
+// asSentence writes s the way every error: and hint: line reads: a
+// capital first letter and a closing full stop, as the sentences of
+// signing, app/upload and app/bucket (most of what the command line
+// prints) already are. The command line's own messages and the profile
+// store's are written as clauses, in Go's error style; a first word such
+// as "--interval" or "x-oss-date" is left as it is.
+func asSentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	if r, n := utf8.DecodeRuneInString(s); unicode.IsLower(r) && !strings.ContainsAny(strings.SplitN(s, " ", 2)[0], "-./_:") {
+		s = string(unicode.ToUpper(r)) + s[n:]
+	}
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {
+		s += "."
+	}
+	return s
 }

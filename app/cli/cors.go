@@ -43,9 +43,9 @@ func runCORS(args []string, env *Env) int {
 	switch {
 	case verb == "show" && fs.NArg() == 1, verb == "allow" && fs.NArg() <= 2:
 	case verb == "":
-		return invalid(env, "cors needs show or allow", "run 'ossdrop cors --help'")
+		return invalid(env, "'ossdrop cors' needs show or allow", "run 'ossdrop cors --help'")
 	default:
-		return invalid(env, fmt.Sprintf("cors takes show, or allow [ORIGIN], not %q", fs.Args()), "run 'ossdrop cors --help'")
+		return invalid(env, fmt.Sprintf("'ossdrop cors' takes show, or allow [ORIGIN], not %q", fs.Args()), "run 'ossdrop cors --help'")
 	}
 	c, code, ok := target.client(env, "cors")
 	if !ok {
@@ -92,7 +92,7 @@ func corsOrigin(env *Env, arg, profilePage string) (origin string, code int, ok 
 		from = profilePage
 	}
 	if from == "" {
-		return "", invalid(env, "cors allow needs the ORIGIN of the upload page, and the profile names no upload page",
+		return "", invalid(env, "'ossdrop cors allow' needs the ORIGIN of the upload page, and the profile names no upload page",
 			"give it, e.g. 'ossdrop cors allow https://files.example.com', or set the profile's page with 'ossdrop profile page NAME URL'"), false
 	}
 	origin, err := signing.PageOrigin(from)

@@ -32,7 +32,7 @@ func addCredentialFlags(fs *pflag.FlagSet) *credentialFlags {
 	fs.StringVar(&cf.profile, "profile", "",
 		"credentials profile to sign with ('ossdrop profile list'). Without it: "+
 			envAccessKeyID+"/"+envAccessKeySecret+"/"+envSessionToken+" if "+envAccessKeyID+" is set, else the default profile. "+
-			"the profile's region, endpoint, bucket and path style fill in the flags you leave out")
+			"The profile's region, endpoint, bucket and path style fill in the flags you leave out")
 	return cf
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -51,7 +52,7 @@ func runDownload(args []string, env *Env) int {
 		return code
 	}
 	if fs.NArg() < 1 || fs.NArg() > 2 {
-		return invalid(env, "download takes a link or an object key, and optionally where to save it", "ossdrop download 'https://…' [DEST], or ossdrop download --bucket B in/q3.pdf [DEST]")
+		return invalid(env, "'ossdrop download' takes a link or an object key, and optionally where to save it", "ossdrop download 'https://…' [DEST], or ossdrop download --bucket B in/q3.pdf [DEST]")
 	}
 	req, err := ef.request()
 	if err != nil {
@@ -62,17 +63,21 @@ func runDownload(args []string, env *Env) int {
 	if strings.Contains(arg, "://") {
 		at, err := signing.LinkEndpoint(arg)
 		if err != nil {
-			return invalid(env, strings.TrimPrefix(err.Error(), signing.ErrNotALink.Error()+": "), "pass the whole link, or an object key with --bucket")
+			e := linkErrorOutput(err)
+			return invalid(env, e.Message, cmp.Or(e.Hint, "pass the whole link, or an object key with --bucket"))
 		}
 		if ef.endpoint != "" || ef.internal || ef.accelerate || ef.pathStyle {
 			return invalid(env, "--endpoint, --internal, --accelerate and --path-style are for a KEY: a link says where it goes", "leave them out")
+		}
+		if at.Key == "" || strings.HasSuffix(at.Key, "/") {
+			return folderLink(env, arg, at)
 		}
 		fromLink, req.Key = &at, at.Key
 	} else {
 		req.Key = arg
 	}
 	if req.Key == "" || strings.HasSuffix(req.Key, "/") {
-		return invalid(env, fmt.Sprintf("%q names a folder, not an object", arg), "give the whole object key, such as in/acme/q3.pdf")
+		return invalid(env, fmt.Sprintf("%q names a folder, not an object", termSafe(arg)), "give the whole object key, such as in/acme/q3.pdf")
 	}
 	if err := creds.resolve(env, &req); err != nil {
 		return credentialFailure(env, err)
@@ -87,11 +92,14 @@ func runDownload(args []string, env *Env) int {
 			req.Bucket = fromLink.Bucket
 		}
 	}
-	if req.Bucket == "" {
-		return invalid(env, "no bucket: the link is on a custom domain, or the key needs one", "add --bucket B, or set the profile's bucket")
-	}
-	if signing.NormalizeRegion(req.Region) == "" {
-		return invalid(env, "no region to sign for", "add --region, such as cn-hangzhou, or set the profile's region")
+	switch {
+	case req.Bucket == "" && fromLink != nil:
+		return invalid(env, fmt.Sprintf("the link is on the custom domain %s, which does not say which bucket it serves", fromLink.Endpoint),
+			"add --bucket with the bucket bound to that domain")
+	case req.Bucket == "":
+		return invalid(env, fmt.Sprintf("no bucket to download %s from", termSafe(req.Key)), "add --bucket B, or set the profile's bucket ('ossdrop profile add … --bucket B')")
+	case signing.NormalizeRegion(req.Region) == "":
+		return invalid(env, "no region to sign the download with", "add --region, such as cn-hangzhou, or set the profile's region")
 	}
 	if fes := signing.FieldErrors(req.Validate(env.Now())); len(fes) > 0 {
 		for _, fe := range fes {
@@ -141,6 +149,23 @@ func runDownload(args []string, env *Env) int {
 	fmt.Fprintf(env.Stdout, "Downloaded %s/%s (%s) to %s in %s; %s.\n", req.Bucket, termSafe(d.Key), upload.FormatSize(d.Size), termSafe(d.Path),
 		time.Since(start).Round(time.Millisecond), check)
 	return ExitOK
+}
+
+// folderLink refuses a link that names no one object (a request link, or
+// a link to a folder or the bucket), saying which folder it is about
+// rather than echoing the whole link.
+func folderLink(env *Env, arg string, at signing.Request) int {
+	where := at.Bucket + "/" + at.Key
+	if in, err := signing.Inspect(arg, env.Now()); err == nil && in.Request != nil {
+		l := in.Request
+		if l.Key != "" { // a request link for one named file
+			return invalid(env, fmt.Sprintf("this request link is for uploading %s/%s; it does not download it", l.Bucket, termSafe(l.Key)),
+				fmt.Sprintf("download the file by its key: ossdrop download --bucket %s %s", l.Bucket, termSafe(l.Key)))
+		}
+		return invalid(env, fmt.Sprintf("this request link takes many files into %s/%s, so it names no one object to download", l.Bucket, termSafe(l.Prefix)),
+			fmt.Sprintf("'ossdrop status' lists the files received; download one by its key: ossdrop download --bucket %s %sFILE", l.Bucket, termSafe(l.Prefix)))
+	}
+	return invalid(env, fmt.Sprintf("the link is to %s, a folder or the bucket itself, not an object", termSafe(where)), "give the link to one object, or its key with --bucket")
 }
 
 // downloadDest is where a download goes: arg as a file, inside arg when

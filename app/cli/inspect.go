@@ -33,7 +33,7 @@ func runInspect(args []string, env *Env) int {
 	}
 	env.jsonMode = *asJSON
 	if fs.NArg() != 1 {
-		return invalid(env, "inspect takes one link or curl command", "quote it: ossdrop inspect 'https://…', or pipe it: … | ossdrop inspect -")
+		return invalid(env, "'ossdrop inspect' takes one link or curl command", "quote it: ossdrop inspect 'https://…', or pipe it: … | ossdrop inspect -")
 	}
 	text, err := readLinkInput(fs.Arg(0), "inspect", env)
 	if err != nil {
@@ -42,14 +42,11 @@ func runInspect(args []string, env *Env) int {
 	now := env.Now()
 	in, err := signing.Inspect(text, now)
 	if err != nil {
-		return fail(env, ExitFailed, errorOutput{Kind: "not_a_link", Message: termSafe(strings.TrimPrefix(err.Error(), signing.ErrNotALink.Error()+": ")),
-			Hint: "paste the share link, the presigned URL or the curl command you were sent"})
+		return fail(env, ExitFailed, linkErrorOutput(err))
 	}
 	var expired *errorOutput
 	if in.Expired(now) {
-		expired = &errorOutput{Kind: "expired", ExitCode: ExitFailed,
-			Message: fmt.Sprintf("the link expired at %s (%s)", in.ExpiresAt.Local().Format(time.DateTime), untilPhrase(in.ExpiresAt, now)),
-			Hint:    "ask the sender for a new link"}
+		expired = &errorOutput{Kind: "expired", ExitCode: ExitFailed, Message: expiredSentence(in.ExpiresAt, now), Hint: "ask the sender for a new link"}
 	}
 	if *asJSON {
 		out := inspectionJSON(in, now)
@@ -62,6 +59,24 @@ func runInspect(args []string, env *Env) int {
 		return fail(env, ExitFailed, *expired)
 	}
 	return ExitOK
+}
+
+// linkErrorOutput is why a text is not a link (a *signing.LinkError): its
+// sentence and its own hint, such as "Update OSS Drop" for a newer format.
+// Both come from the pasted text's values, made safe to print.
+func linkErrorOutput(err error) errorOutput {
+	out := errorOutput{Kind: "not_a_link", Message: termSafe(err.Error())}
+	if le, ok := signing.AsLinkError(err); ok {
+		out.Message, out.Hint = termSafe(le.Sentence.String()), termSafe(le.Hint.String())
+	}
+	return out
+}
+
+// expiredSentence says when a link expired the one way the command line
+// says it everywhere: "This link expired at 2026-11-26 20:08:33 UTC (1
+// second ago)."
+func expiredSentence(at, now time.Time) string {
+	return signing.ExpiredText(at, now).String()
 }
 
 // inspectionOutput is the --json form of an inspection.
@@ -156,9 +171,9 @@ func printInspection(w io.Writer, in *signing.Inspection, now time.Time) {
 		row("Region", in.Region)
 	}
 	if !in.SignedAt.IsZero() {
-		row("Signed at", in.SignedAt.Local().Format("2006-01-02 15:04:05 MST"))
+		row("Signed at", clock(in.SignedAt))
 	}
-	row("Valid until", in.ExpiresAt.Local().Format("2006-01-02 15:04:05 MST")+" ("+untilPhrase(in.ExpiresAt, now)+")")
+	row("Valid until", clock(in.ExpiresAt)+" ("+untilPhrase(in.ExpiresAt, now)+")")
 	row("AccessKey ID", in.AccessKeyID)
 	row("STS token", yesNo(in.HasSTSToken))
 	switch {

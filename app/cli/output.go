@@ -102,6 +102,7 @@ type failureOutput struct {
 // fail reports a failure: error: and hint: lines on stderr and, in --json
 // mode, one JSON object on stdout unless the command printed its own.
 func fail(env *Env, code int, e errorOutput) int {
+	e.Message, e.Hint = asSentence(e.Message), asSentence(e.Hint)
 	report(env, e.Message, e.Hint)
 	if env.jsonMode && !env.jsonPrinted {
 		e.ExitCode = code

@@ -174,7 +174,7 @@ func TestStdinLinkTooLong(t *testing.T) {
 	huge := link.ShareLink() + strings.Repeat(" ", maxLinkInput)
 	for _, args := range [][]string{{"inspect", "-"}, {"upload", "-", uploadTestFile(t, "x")}} {
 		code, stdout, stderr := runUploadCLI(t, false, time.Now(), huge, args...)
-		if code != ExitFailed || stdout != "" || !strings.Contains(stderr, "error: standard input holds more than 1 MiB") {
+		if code != ExitFailed || stdout != "" || !strings.Contains(stderr, "error: Standard input holds more than 1 MiB") {
 			t.Errorf("%s: exit %d\nstdout %q\nstderr %s", args[0], code, stdout, stderr)
 		}
 	}
@@ -243,7 +243,7 @@ func TestUnknownCommand(t *testing.T) {
 	if code != ExitInvalid || out.Len() != 0 {
 		t.Fatalf("exit %d, stdout %q", code, out.String())
 	}
-	for _, want := range []string{`error: unknown command "bogus"`, "Commands:", "  presign ", "  upload ", "  inspect ", "  sandbox ", "  profile "} {
+	for _, want := range []string{`error: Unknown command "bogus".`, "Commands:", "  presign ", "  upload ", "  inspect ", "  sandbox ", "  profile "} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
 		}

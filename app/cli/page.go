@@ -51,7 +51,7 @@ func runPage(args []string, env *Env) int {
 		return savePage(env, fs.Arg(1))
 	case fs.Arg(0) == "publish" && fs.NArg() == 1:
 	default:
-		return invalid(env, "page takes save FILE or publish", "run 'ossdrop page --help'")
+		return invalid(env, "'ossdrop page' takes save FILE or publish", "run 'ossdrop page --help'")
 	}
 	c, code, ok := target.client(env, "page")
 	if !ok {
@@ -126,17 +126,25 @@ func sandboxPageURL(req signing.Request) string {
 }
 
 // printAudience prints the page link of an upload or request link, and
-// says which form goes to whom.
-func printAudience(env *Env, pageLink string) {
+// says which form goes to whom. plainURL says a plain URL was printed
+// (a PUT link's; a request link has only its form), which a browser
+// cannot use alone.
+func printAudience(env *Env, pageLink string, plainURL bool) {
 	w := env.Stdout
 	if pageLink == "" {
 		fmt.Fprintln(w, "\nTo a script, give the curl command. For a person with a phone or a browser, set an upload")
-		fmt.Fprintln(w, "page ('ossdrop page --help'): the plain URL alone, opened in a browser, only shows an XML error.")
+		if plainURL {
+			fmt.Fprintln(w, "page ('ossdrop page --help'): the plain URL alone, opened in a browser, only shows an XML error.")
+		} else {
+			fmt.Fprintln(w, "page ('ossdrop page --help'), which fills in the form for them.")
+		}
 		return
 	}
 	fmt.Fprintf(w, "\nPage link, for a person (opens an upload page in any browser, a phone's too):\n  %s\n", pageLink)
 	fmt.Fprintln(w, "\nSend the page link (or its QR code) to a person, and the curl command to a script.")
-	fmt.Fprintln(w, "The plain URL alone, opened in a browser, only shows an XML error.")
+	if plainURL {
+		fmt.Fprintln(w, "The plain URL alone, opened in a browser, only shows an XML error.")
+	}
 }
 
 // qrWhat names what a --qr code holds.

@@ -76,8 +76,18 @@ func TestPresignPageLink(t *testing.T) {
 
 	// The human output says which form goes to whom.
 	code, stdout, _ = runCLI(t, "", "presign", "--endpoint", srv.URL(), "--region", "cn-hangzhou", "--bucket", "demo", "--key", "in/p2.jpg")
-	if code != ExitOK || !strings.Contains(stdout, "Page link, for a person") || !strings.Contains(stdout, "curl command to a script") {
+	if code != ExitOK || !strings.Contains(stdout, "Page link, for a person") || !strings.Contains(stdout, "curl command to a script") ||
+		!strings.Contains(stdout, "The plain URL alone") {
 		t.Fatalf("presign text output:\n%s", stdout)
+	}
+	// A request link prints no plain URL, so it says nothing about one.
+	code, stdout, _ = runCLI(t, "", "presign", "--request", "--endpoint", srv.URL(), "--region", "cn-hangzhou", "--bucket", "demo", "--prefix", "in/many/")
+	if code != ExitOK || !strings.Contains(stdout, "Page link, for a person") || strings.Contains(stdout, "plain URL") {
+		t.Fatalf("presign --request text output:\n%s", stdout)
+	}
+	code, stdout, _ = runCLI(t, "", "presign", "--request", "--region", "cn-hangzhou", "--bucket", "demo", "--prefix", "in/many/")
+	if code != ExitOK || !strings.Contains(stdout, "which fills in the form for them") || strings.Contains(stdout, "plain URL") {
+		t.Fatalf("presign --request without a page:\n%s", stdout)
 	}
 
 	tests := []struct {
@@ -134,8 +144,8 @@ func TestCORSCommand(t *testing.T) {
 		exit int
 		want string
 	}{
-		{"no verb", nil, ExitInvalid, "cors needs show or allow"},
-		{"unknown verb", []string{"delete"}, ExitInvalid, "cors takes show"},
+		{"no verb", nil, ExitInvalid, "'ossdrop cors' needs show or allow"},
+		{"unknown verb", []string{"delete"}, ExitInvalid, "'ossdrop cors' takes show"},
 		{"no origin, no profile page", []string{"allow"}, ExitInvalid, "needs the ORIGIN"},
 		{"not an address", []string{"allow", "files.example.com"}, ExitInvalid, "is not the address of a page"},
 	}

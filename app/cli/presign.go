@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 func init() {
@@ -88,7 +89,7 @@ func runPresign(args []string, env *Env) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "presign takes flags only; run 'ossdrop presign --help'")
+		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "'ossdrop presign' takes flags only; run 'ossdrop presign --help'")
 	}
 
 	req, err := f.request()
@@ -153,7 +154,7 @@ func runPresign(args []string, env *Env) int {
 	}
 	printLink(env, link, req, f.file, sh)
 	if link.Method == signing.MethodPut {
-		printAudience(env, pageLink)
+		printAudience(env, pageLink, true)
 	}
 	if f.qr != "" {
 		fmt.Fprintf(env.Stdout, "\nQR code of the %s written to %s\n", qrWhat(pageLink), f.qr)
@@ -257,7 +258,7 @@ func fileMD5(path string) (string, error) {
 func signFailure(env *Env, err error) int {
 	if fes := signing.FieldErrors(err); len(fes) > 0 {
 		for _, fe := range fes {
-			fmt.Fprintf(env.Stderr, "error: %s\n", fe.Msg)
+			report(env, fe.Msg, "")
 		}
 		return ExitInvalid
 	}
@@ -348,7 +349,7 @@ func printLink(env *Env, link *signing.Link, req signing.Request, file string, s
 		kind = "Download"
 	}
 	fmt.Fprintf(w, "%s link for %s/%s, valid until %s (%s)\n", kind, req.Bucket, req.Key,
-		link.ExpiresAt.Local().Format("2006-01-02 15:04:05 MST"), untilPhrase(link.ExpiresAt, env.Now()))
+		clock(link.ExpiresAt), untilPhrase(link.ExpiresAt, env.Now()))
 	fmt.Fprintf(w, "\nShare link (carries its headers; paste it into OSS Drop or 'ossdrop upload'):\n  %s\n", link.ShareLink())
 	plain := signing.CheckPlainURL(link.Headers)
 	if plain.Works {
@@ -369,6 +370,10 @@ func printLink(env *Env, link *signing.Link, req signing.Request, file string, s
 		fmt.Fprintf(w, "\nNote: %s\n", note)
 	}
 }
+
+// clock writes an instant the one way the command line writes instants:
+// local time with its zone, "2026-11-26 20:08:33 UTC".
+func clock(t time.Time) string { return message.Time(t).String() }
 
 // untilPhrase says "in 59 minutes" or "expired 3 minutes ago".
 func untilPhrase(at, now time.Time) string {

@@ -136,7 +136,7 @@ func presignRequest(env *Env, req signing.Request, f *presignFlags, sh signing.S
 	}
 	w := env.Stdout
 	fmt.Fprintf(w, "Request link for %s/%s, valid until %s (%s)\n", l.Bucket, l.ObjectKey(""),
-		l.ExpiresAt.Local().Format("2006-01-02 15:04:05 MST"), untilPhrase(l.ExpiresAt, env.Now()))
+		clock(l.ExpiresAt), untilPhrase(l.ExpiresAt, env.Now()))
 	fmt.Fprintf(w, "Takes: %s\n", requestLimits(l))
 	fmt.Fprintf(w, "\nShare link (paste it into OSS Drop or 'ossdrop upload LINK FILE|DIR...'):\n  %s\n", l.ShareLink())
 	fmt.Fprintf(w, "\nForm: POST %s with the fields\n", l.URL)
@@ -147,7 +147,7 @@ func presignRequest(env *Env, req signing.Request, f *presignFlags, sh signing.S
 	if !l.ForbidOverwrite {
 		fmt.Fprintln(w, "\nNote: this link can replace a stored file of the same name every time it is used until it expires.")
 	}
-	printAudience(env, pageLink)
+	printAudience(env, pageLink, false)
 	if f.qr != "" {
 		fmt.Fprintf(w, "\nQR code of the %s written to %s\n", qrWhat(pageLink), f.qr)
 	}
@@ -207,8 +207,8 @@ func printRequestInspection(w io.Writer, in *signing.Inspection, now time.Time, 
 	if l.Region != "" {
 		row("Region", l.Region)
 	}
-	row("Signed at", l.SignedAt.Local().Format("2006-01-02 15:04:05 MST"))
-	row("Valid until", l.ExpiresAt.Local().Format("2006-01-02 15:04:05 MST")+" ("+untilPhrase(l.ExpiresAt, now)+")")
+	row("Signed at", clock(l.SignedAt))
+	row("Valid until", clock(l.ExpiresAt)+" ("+untilPhrase(l.ExpiresAt, now)+")")
 	row("AccessKey ID", l.AccessKeyID)
 	row("STS token", yesNo(l.HasSTSToken))
 	if l.ForbidOverwrite {

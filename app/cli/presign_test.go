@@ -150,6 +150,8 @@ func TestPresignInvalidInput(t *testing.T) {
 		{"expiry over 7 days", append(base, "--expires", "8d"), "at most 7 days"},
 		{"expiry unreadable", append(base, "--expires", "tomorrow"), "neither a duration"},
 		{"expiry in the past", append(base, "--expires", "2020-01-01T00:00:00Z"), "not in the future"},
+		{"expiry zero", append(base, "--expires", "0s"), "The expiry 0s is no time at all"},
+		{"expiry negative, as typed", append(base, "--expires", "-5m"), "The expiry -5m is negative"},
 		{"meta without =", append(base, "--meta", "novalue"), "name=value"},
 		{"meta bad name", append(base, "--meta", "a_b=1"), "metadata name"},
 		{"storage class", append(base, "--storage-class", "Cold"), "storage class"},
@@ -159,11 +161,11 @@ func TestPresignInvalidInput(t *testing.T) {
 		{"callback no body", append(base, "--callback-url", "https://cb.example.com"), "callback body is empty"},
 		{"callback body type", append(base, "--callback-url", "https://cb.example.com", "--callback-body", "a", "--callback-body-type", "xml"), "form nor json"},
 		{"callback var name", append(base, "--callback-url", "https://cb.example.com", "--callback-body", "a", "--callback-var", "who=me"), "callback variable"},
-		{"two endpoints", append(base, "--endpoint", "http://127.0.0.1:9", "--internal"), "choose one"},
+		{"two endpoints", append(base, "--endpoint", "http://127.0.0.1:9", "--internal"), "Choose one"},
 		{"region endpoint mismatch", append(base, "--endpoint", "oss-cn-beijing.aliyuncs.com"), "belongs to region"},
 		{"method", append(base, "--method", "DELETE"), "not supported"},
-		{"unknown flag", append(base, "--secret", "x"), "unknown flag"},
-		{"stray argument", append(base, "extra"), "unexpected argument"},
+		{"unknown flag", append(base, "--secret", "x"), "Unknown flag"},
+		{"stray argument", append(base, "extra"), "Unexpected argument"},
 		{"pin without file", append(base, "--pin-md5"), "needs --file"},
 	}
 	for _, tt := range tests {
@@ -253,7 +255,7 @@ func TestHelp(t *testing.T) {
 			}
 		})
 	}
-	if code, _, stderr := runCLI(t, "", "frobnicate"); code != ExitInvalid || !strings.Contains(stderr, "unknown command") {
+	if code, _, stderr := runCLI(t, "", "frobnicate"); code != ExitInvalid || !strings.Contains(stderr, "Unknown command") {
 		t.Errorf("unknown command: %d %s", code, stderr)
 	}
 	if !IsCommand([]string{"presign"}) || IsCommand(nil) || IsCommand([]string{"https://x"}) {

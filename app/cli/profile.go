@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/signing"
 )
@@ -35,7 +36,7 @@ func init() {
 		{"add", "NAME --access-key-id ID --region REGION [flags]", "store a profile; its secret goes to the OS keychain", profileAdd},
 		{"list", "", "list the profiles, never a secret", profileList},
 		{"show", "NAME", "show one profile and whether its secret is in the keychain", profileShow},
-		{"test", "[NAME]", "check the secret, the STS expiry, and that a link signs", profileTest},
+		{"test", "[NAME] [--bucket B] [--offline]", "check the secret, the STS expiry, that a link signs, and that OSS takes the AccessKey", profileTest},
 		{"rotate", "NAME [--access-key-id ID] [--sts-expires TIME]", "enter a new secret (also restores a missing one)", profileRotate},
 		{"default", "NAME", "make NAME the default profile", profileDefault},
 		{"page", "NAME [URL | --clear]", "show, set or clear the profile's browser upload page", profilePage},
@@ -97,7 +98,7 @@ func positional(env *Env, fs *pflag.FlagSet, names ...string) (code int, ok bool
 	if fs.NArg() == len(names) {
 		return ExitOK, true
 	}
-	return invalid(env, fmt.Sprintf("%s takes %s", fs.Name(), strings.Join(names, " ")),
+	return invalid(env, fmt.Sprintf("'ossdrop %s' takes %s", fs.Name(), strings.Join(names, " ")),
 		"run 'ossdrop "+fs.Name()+" --help'"), false
 }
 
@@ -175,7 +176,9 @@ func (f *profileFlags) apply(p *credentials.Profile, now time.Time) error {
 	case f.sts != (f.stsExpires != ""):
 		return errors.New("--sts and --sts-expires go together: an STS token always expires")
 	}
-	p.AccessKeyID, p.Region, p.Bucket, p.PathStyle, p.Label = f.accessKeyID, f.region, f.bucket, f.pathStyle, f.label
+	// Surrounding spaces come with a paste; spaces inside are refused by
+	// Validate, as the app's form refuses them.
+	p.AccessKeyID, p.Region, p.Bucket, p.PathStyle, p.Label = strings.TrimSpace(f.accessKeyID), f.region, f.bucket, f.pathStyle, f.label
 	p.PageURL = strings.TrimSpace(f.pageURL)
 	p.EndpointKind, p.Endpoint = parseEndpointFlag(f.endpoint)
 	if f.sts {
@@ -208,7 +211,7 @@ func parseSTSExpires(s string, now time.Time) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("--sts-expires: %w", err)
 	}
 	if !at.After(now) {
-		return time.Time{}, fmt.Errorf("--sts-expires %s is in the past: get new temporary credentials", at.Local().Format(time.DateTime))
+		return time.Time{}, fmt.Errorf("--sts-expires %s is in the past: get new temporary credentials", clock(at))
 	}
 	return at, nil
 }
@@ -298,7 +301,7 @@ func profileRotate(args []string, env *Env) int {
 	}
 	var err error
 	if *id != "" {
-		p.AccessKeyID = *id
+		p.AccessKeyID = strings.TrimSpace(*id)
 	}
 	switch {
 	case *expires != "" && p.Kind != credentials.KindSTS:
@@ -308,7 +311,7 @@ func profileRotate(args []string, env *Env) int {
 			return invalid(env, err.Error(), "")
 		}
 	case p.Expired(env.Now()):
-		return invalid(env, fmt.Sprintf("the STS token of %s expired at %s", p.Name, p.STSExpires.Local().Format(time.DateTime)),
+		return invalid(env, fmt.Sprintf("the STS token of %s expired at %s", p.Name, clock(p.STSExpires)),
 			"give the new token's expiry with --sts-expires")
 	}
 	if err := p.Validate(); err != nil {
@@ -382,7 +385,7 @@ func stsStatus(p credentials.Profile, now time.Time) string {
 	if p.STSExpires.IsZero() {
 		return "expiry unknown"
 	}
-	at := p.STSExpires.Local().Format(time.DateTime)
+	at := clock(p.STSExpires)
 	if p.Expired(now) {
 		return "EXPIRED at " + at
 	}
@@ -486,24 +489,36 @@ func keychainStatus(err error) string {
 	return err.Error()
 }
 
+const profileTestHelp = `Without NAME, tests what 'ossdrop presign' would sign with. Checks that the
+secret is in the OS keychain (or OSS_ACCESS_KEY_SECRET is set), that an STS
+token has not expired, and that a link signs; then asks OSS itself, with the
+cheapest signed request (a listing of at most one object in the profile's
+bucket, or --bucket): a wrong AccessKey ID or secret is refused there. A key
+that may sign uploads but not list the bucket is reported as such (OSS
+checked the signature first). Without a bucket, or with --offline, OSS is
+not asked, and the output says so.`
+
 func profileTest(args []string, env *Env) int {
-	fs := profileFlagSet(env, "test", "Without NAME, tests what 'ossdrop presign' would sign with. The link is signed\n"+
-		"offline: OSS is not asked, so a wrong secret shows only when a link is used.")
+	fs := profileFlagSet(env, "test", profileTestHelp)
+	bucketName := fs.String("bucket", "", "the bucket to ask OSS about (default: the profile's)")
+	offline := fs.Bool("offline", false, "do not ask OSS: check the keychain, the expiry and the signing only")
 	if code, ok := parseFlags(fs, args, env); !ok {
 		return code
 	}
 	if fs.NArg() > 1 {
-		return invalid(env, "profile test takes at most one NAME", "run 'ossdrop profile test --help'")
+		return invalid(env, "'ossdrop profile test' takes at most one NAME", "run 'ossdrop profile test --help'")
 	}
 	cf := &credentialFlags{profile: fs.Arg(0)}
 	p, c, err := cf.lookup(env)
 	if err != nil {
 		return credentialFailure(env, err)
 	}
-	req := signing.Request{Key: "ossdrop-profile-test.txt", Expires: time.Minute, Credentials: c}
+	req := signing.Request{Key: "ossdrop-profile-test.txt", Expires: time.Minute, Credentials: c, Bucket: *bucketName}
 	fillFromProfile(&req, p)
-	// Any valid names do: the link is never used. The environment has no
-	// region, and a profile's is checked when it is stored.
+	asked := req.Bucket != "" && !*offline
+	// Any valid names do for the offline signing: that link is never used.
+	// The environment has no region, and a profile's is checked when it is
+	// stored.
 	if req.Bucket == "" {
 		req.Bucket = "ossdrop-profile-test"
 	}
@@ -515,29 +530,64 @@ func profileTest(args []string, env *Env) int {
 	if left := c.TokenExpires.Sub(env.Now()); !c.TokenExpires.IsZero() && left < req.Expires {
 		req.Expires = max(left/2, time.Second)
 	}
+	fixHint := "fix its secret with 'ossdrop profile rotate " + p.Name + "', or remove it and add it again"
+	if p.Name == credentials.EnvironmentProfile {
+		fixHint = "check " + envAccessKeyID + ", " + envAccessKeySecret + " and " + envSessionToken
+	}
 	// The link is not printed: with STS credentials it carries the token.
 	if _, err := signing.Presign(context.Background(), req); err != nil {
 		why := err.Error()
 		if fes := signing.FieldErrors(err); len(fes) > 0 {
 			why = fes[0].Msg
 		}
-		hint := "fix its secret with 'ossdrop profile rotate " + p.Name + "', or remove it and add it again"
-		if p.Name == credentials.EnvironmentProfile {
-			hint = "check " + envAccessKeyID + ", " + envAccessKeySecret + " and " + envSessionToken
-		}
-		return failed(env, fmt.Sprintf("profile %s cannot sign a link: %s", p.Name, why), hint)
+		return failed(env, fmt.Sprintf("profile %s cannot sign a link: %s", p.Name, why), fixHint)
 	}
-	fmt.Fprintf(env.Stdout, "Profile %s is usable:\n", p.Name)
+	var access bucket.Access
+	if asked {
+		ctx, stop := env.context()
+		defer stop()
+		cl, err := bucket.New(req)
+		if err == nil {
+			access, err = cl.CheckAccess(ctx)
+		}
+		if err != nil {
+			return bucketFailure(env, err)
+		}
+	}
+	w := env.Stdout
+	fmt.Fprintf(w, "Profile %s:\n", p.Name)
 	if p.Name == credentials.EnvironmentProfile {
-		fmt.Fprintf(env.Stdout, "  secret     set in %s\n", envAccessKeySecret)
+		fmt.Fprintf(w, "  secret     set in %s\n", envAccessKeySecret)
 	} else {
-		fmt.Fprintf(env.Stdout, "  secret     in the OS keychain\n")
+		fmt.Fprintf(w, "  secret     in the OS keychain\n")
 	}
 	if p.Kind == credentials.KindSTS {
-		fmt.Fprintf(env.Stdout, "  STS token  %s\n", stsStatus(p, env.Now()))
+		fmt.Fprintf(w, "  STS token  %s\n", stsStatus(p, env.Now()))
 	}
-	fmt.Fprintf(env.Stdout, "  signing    a test link for %s in %s signed offline (OSS was not asked)\n", req.Bucket, req.Region)
+	fmt.Fprintf(w, "  signing    a test link signed offline for %s in %s\n", req.Bucket, req.Region)
+	where := endpointOf(req)
+	switch {
+	case asked && access.CanList:
+		fmt.Fprintf(w, "  OSS        took the AccessKey: a signed listing of %s at %s succeeded\n", req.Bucket, where)
+		fmt.Fprintf(w, "Profile %s works with the bucket %s.\n", p.Name, req.Bucket)
+	case asked:
+		fmt.Fprintf(w, "  OSS        took the AccessKey (the signature is right), but the key may not list %s at %s (AccessDenied)\n", req.Bucket, where)
+		fmt.Fprintf(w, "Profile %s signs links OSS accepts; whether it may upload to %s is decided by its RAM policy.\n", p.Name, req.Bucket)
+	case *offline:
+		fmt.Fprintf(w, "  OSS        not asked (--offline): a wrong AccessKey ID or secret shows only when OSS is asked\n")
+	default:
+		fmt.Fprintf(w, "  OSS        not asked: the profile names no bucket; add --bucket B to check the AccessKey against OSS\n")
+	}
 	return ExitOK
+}
+
+// endpointOf names where a request goes, for people: the custom endpoint,
+// or the region's kind of endpoint.
+func endpointOf(req signing.Request) string {
+	if req.EndpointKind == signing.EndpointCustom {
+		return req.Endpoint
+	}
+	return credentials.EndpointKindNames[req.EndpointKind] + " endpoint of " + signing.NormalizeRegion(req.Region)
 }
 
 func profileDefault(args []string, env *Env) int {
@@ -612,7 +662,7 @@ func profilePage(args []string, env *Env) int {
 		return code
 	}
 	if fs.NArg() < 1 || fs.NArg() > 2 || (*clear && fs.NArg() == 2) {
-		return invalid(env, "profile page takes NAME and a URL, or NAME --clear, or NAME alone", "run 'ossdrop profile page --help'")
+		return invalid(env, "'ossdrop profile page' takes NAME and a URL, or NAME --clear, or NAME alone", "run 'ossdrop profile page --help'")
 	}
 	store, p, code, ok := storedProfile(env, fs.Arg(0))
 	if !ok {

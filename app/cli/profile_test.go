@@ -115,8 +115,11 @@ func TestProfileAddErrors(t *testing.T) {
 		{"no stdin", "", []string{"profile", "add", "w", "--access-key-id", testKeyID, "--region", "cn-hangzhou"}, ExitInvalid, "ended before the AccessKey secret"},
 		{"blank secret", "  \n", []string{"profile", "add", "w", "--access-key-id", testKeyID, "--region", "cn-hangzhou"}, ExitInvalid, "secret is empty"},
 		{"sts token missing", "secret\n", []string{"profile", "add", "w", "--access-key-id", testSTSKeyID, "--region", "cn-hangzhou", "--sts", "--sts-expires", future}, ExitInvalid, "ended before the STS security token"},
-		{"secret as a flag", "x\n", []string{"profile", "add", "w", "--access-key-id", testKeyID, "--region", "cn-hangzhou", "--secret", "x"}, ExitInvalid, "unknown flag"},
-		{"unknown verb", "", []string{"profile", "frobnicate"}, ExitInvalid, "unknown profile command"},
+		{"secret as a flag", "x\n", []string{"profile", "add", "w", "--access-key-id", testKeyID, "--region", "cn-hangzhou", "--secret", "x"}, ExitInvalid, "Unknown flag"},
+		{"unknown verb", "", []string{"profile", "frobnicate"}, ExitInvalid, "Unknown profile command"},
+		{"id with a space", "x\n", []string{"profile", "add", "w", "--access-key-id", "has space", "--region", "cn-hangzhou"}, ExitInvalid,
+			"error: The AccessKey ID has a space or line break at character 4, which no AccessKey ID has"},
+		{"id with a slash", "x\n", []string{"profile", "add", "w", "--access-key-id", "LTAI5t/abc", "--region", "cn-hangzhou"}, ExitInvalid, `has "/" at character 7`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,7 +150,7 @@ func TestProfileLifecycle(t *testing.T) {
 		"--sts", "--sts-expires", expires, "--endpoint", "http://127.0.0.1:9000", "--path-style", "--label", "client X")
 
 	code, _, stderr := s.run(secret+"\n", "profile", "add", "work", "--access-key-id", testKeyID, "--region", "cn-hangzhou")
-	if code != ExitInvalid || !strings.Contains(stderr, "already exists") || !strings.Contains(stderr, "hint: change its secret with 'ossdrop profile rotate work'") {
+	if code != ExitInvalid || !strings.Contains(stderr, "already exists") || !strings.Contains(stderr, "hint: Change its secret with 'ossdrop profile rotate work'") {
 		t.Errorf("second add: exit %d %q", code, stderr)
 	}
 
@@ -168,11 +171,11 @@ func TestProfileLifecycle(t *testing.T) {
 		}
 	}
 
-	test := s.ok("", "profile", "test", "work")
-	if !strings.Contains(test, "usable") || !strings.Contains(test, "uploads in cn-hangzhou") {
+	test := s.ok("", "profile", "test", "--offline", "work")
+	if !strings.Contains(test, "signed offline for uploads in cn-hangzhou") || !strings.Contains(test, "not asked (--offline)") {
 		t.Errorf("test said %q", test)
 	}
-	s.ok("", "profile", "test") // the default, as presign would pick it
+	s.ok("", "profile", "test", "--offline") // the default, as presign would pick it
 
 	s.ok("", "profile", "default", "temp")
 	if list = s.ok("", "profile", "list"); !strings.Contains(list, "* ") || lineWith(list, "temp")[0] != '*' {
@@ -184,9 +187,14 @@ func TestProfileLifecycle(t *testing.T) {
 		t.Errorf("rotate did not change the key id:\n%s", list)
 	}
 
+	code, _, stderr = s.run("", "profile", "rename", "work", "temp")
+	if code != ExitInvalid || stderr != "error: A profile \"temp\" already exists, so \"work\" cannot take its name.\n"+
+		"hint: Choose another name, or remove the other profile first with 'ossdrop profile remove temp'.\n" {
+		t.Errorf("rename onto a taken name: exit %d %q", code, stderr)
+	}
 	s.ok("", "profile", "rename", "work", "job")
 	s.ok("", "profile", "remove", "job")
-	if code, _, stderr = s.run("", "profile", "show", "job"); code != ExitInvalid || !strings.Contains(stderr, `there is no profile "job"`) {
+	if code, _, stderr = s.run("", "profile", "show", "job"); code != ExitInvalid || !strings.Contains(stderr, `There is no profile "job".`) {
 		t.Errorf("show removed: exit %d %q", code, stderr)
 	}
 	if _, err := keyring.Get(credentials.Service, "job/secret"); !errors.Is(err, keyring.ErrNotFound) {
@@ -234,7 +242,7 @@ func TestProfileSecretMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr := s.run("", "profile", "test", "work")
-	want := "error: the AccessKey secret of profile \"work\" is no longer in the OS keychain\nhint: enter it again with 'ossdrop profile rotate work'\n"
+	want := "error: The AccessKey secret of profile \"work\" is no longer in the OS keychain.\nhint: Enter it again with 'ossdrop profile rotate work'.\n"
 	if code != ExitFailed || stderr != want {
 		t.Errorf("test: exit %d\n%s\nwant\n%s", code, stderr, want)
 	}
@@ -253,7 +261,7 @@ func TestProfileKeychainError(t *testing.T) {
 	s := newSession(t)
 	secret := "s3cr3t-LEAK-CANARY-nokc"
 	code, _, stderr := s.run(secret+"\n", "profile", "add", "work", "--access-key-id", testKeyID, "--region", "cn-hangzhou")
-	if code != ExitFailed || !strings.Contains(stderr, "error: the OS keychain cannot be reached") ||
+	if code != ExitFailed || !strings.Contains(stderr, "error: The OS keychain cannot be reached") ||
 		!strings.Contains(stderr, "hint: ") || !strings.Contains(stderr, "or set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET") {
 		t.Errorf("add without keychain: exit %d %q", code, stderr)
 	}
@@ -373,8 +381,8 @@ func leakSession(t *testing.T, dirs ...string) {
 	s.ok("", "profile", "list")
 	s.ok("", "profile", "show", work)
 	s.ok("", "profile", "show", temp)
-	s.ok("", "profile", "test", work)
-	s.ok("", "profile", "test", temp)
+	s.ok("", "profile", "test", "--offline", work)
+	s.ok("", "profile", "test", "--offline", temp)
 	presign := s.ok("", "presign", "--profile", work, "--key", "leak/a.txt", "--expires", "10m")
 	if !strings.Contains(presign, "x-oss-signature=") {
 		t.Fatalf("presign printed no link:\n%s", presign)
@@ -470,7 +478,7 @@ func TestKeyringCLIRoundTrip(t *testing.T) {
 	if got := secretToolLookup(t, name+"/secret"); got != secret+"-rotated" {
 		t.Errorf("rotate left %d other bytes in the Secret Service", len(got))
 	}
-	s.ok("", "profile", "test", name)
+	s.ok("", "profile", "test", "--offline", name)
 	s.ok("", "profile", "remove", name)
 	if got := secretToolLookup(t, name+"/secret"); got != "" {
 		t.Errorf("remove left the item in the Secret Service")
@@ -519,8 +527,8 @@ func TestKeyringCLIUnavailable(t *testing.T) {
 
 	code, _, stderr := s.run(secret+"\n", "profile", "add", "work", "--access-key-id", testKeyID, "--region", "cn-hangzhou")
 	t.Logf("profile add without a keychain:\n%s", stderr)
-	for _, want := range []string{"error: the OS keychain cannot be reached", "never keeps secrets in a file",
-		"hint: start and unlock a Secret Service (gnome-keyring-daemon", "KeePassXC", "set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET"} {
+	for _, want := range []string{"error: The OS keychain cannot be reached", "never keeps secrets in a file",
+		"hint: Start and unlock a Secret Service (gnome-keyring-daemon", "KeePassXC", "set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q", want)
 		}

@@ -3,7 +3,10 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"net"
+	"time"
 
+	"github.com/ossdrop/ossdrop/app/appprefs"
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/history"
@@ -56,18 +59,18 @@ func recordEntry(env *Env, req signing.Request, e history.Entry) {
 }
 
 // accountLookup finds the account of a history entry's profile: the
-// environment pseudo-profile from OSS_ACCESS_KEY_*, any other from the
-// profile store and the keychain. A profile that no longer exists is
-// arrivals.ErrProfileGone, and its links are not checked.
+// environment pseudo-profile from OSS_ACCESS_KEY_*, the app's local sandbox
+// from the app's preferences and the keychain, any other from the profile
+// store and the keychain. What cannot be found is a notCheckedError that
+// says why, and the link is listed without being checked.
 func accountLookup(env *Env) arrivals.Lookup {
 	var store *credentials.Store
 	return func(name string) (arrivals.Account, error) {
-		if name == credentials.EnvironmentProfile {
-			p, c, err := fromEnv(env)
-			if err != nil {
-				return arrivals.Account{}, arrivals.ProfileGone(name)
-			}
-			return arrivals.Account{Profile: p, Credentials: c}, nil
+		switch name {
+		case credentials.EnvironmentProfile:
+			return environmentAccount(env)
+		case credentials.SandboxProfile:
+			return appSandboxAccount(env)
 		}
 		if store == nil {
 			s, err := openStore(env)
@@ -78,7 +81,9 @@ func accountLookup(env *Env) arrivals.Lookup {
 		}
 		p, c, err := store.Load(name)
 		if errors.Is(err, credentials.ErrNoProfile) {
-			return arrivals.Account{}, arrivals.ProfileGone(name)
+			return arrivals.Account{}, &notCheckedError{
+				why:  fmt.Sprintf("signed with the profile %s, which no longer exists", name),
+				hint: "add it again ('ossdrop profile add') to check its links"}
 		}
 		if err != nil {
 			return arrivals.Account{}, err
@@ -86,3 +91,69 @@ func accountLookup(env *Env) arrivals.Lookup {
 		return arrivals.Account{Profile: p, Credentials: c}, nil
 	}
 }
+
+// notCheckedError is why a link was not checked (its credentials are not
+// at hand here). It matches arrivals.ErrProfileGone, so the link is listed
+// as unknown without failing the command, and says what to do instead.
+type notCheckedError struct{ why, hint string }
+
+func (e *notCheckedError) Error() string { return e.why }
+func (e *notCheckedError) Unwrap() error { return arrivals.ErrProfileGone }
+
+// environmentAccount is the account of links signed with OSS_ACCESS_KEY_*:
+// this shell's variables, when they are set.
+func environmentAccount(env *Env) (arrivals.Account, error) {
+	p, c, ok := credentials.FromEnv(env.Getenv)
+	switch {
+	case !ok:
+		return arrivals.Account{}, &notCheckedError{why: "signed with " + envAccessKeyID + ", which is not set in this shell",
+			hint: "set " + envAccessKeyID + " and " + envAccessKeySecret + " as when the link was made, then run 'ossdrop status' again"}
+	case c.AccessKeySecret == "":
+		return arrivals.Account{}, &notCheckedError{why: "signed with " + envAccessKeyID + ", but " + envAccessKeySecret + " is empty in this shell",
+			hint: "set " + envAccessKeySecret + " too"}
+	}
+	return arrivals.Account{Profile: p, Credentials: c}, nil
+}
+
+// appSandboxConnectTimeout bounds the look for the app's sandbox on
+// 127.0.0.1: a listening port answers at once.
+const appSandboxConnectTimeout = time.Second
+
+// appSandboxAccount is the account of the desktop app's local sandbox:
+// its address and AccessKey ID from the app's preferences, its secret from
+// the OS keychain, as the app keeps them. Its links can be checked only
+// while the app runs it.
+func appSandboxAccount(env *Env) (arrivals.Account, error) {
+	inApp := "check it in the app's History tab"
+	path, err := appprefs.Path()
+	if err != nil {
+		return arrivals.Account{}, &notCheckedError{why: "a link of the app's local sandbox, whose address cannot be found here (" + err.Error() + ")", hint: inApp}
+	}
+	prefs, err := appprefs.Read(path)
+	if err != nil {
+		return arrivals.Account{}, &notCheckedError{why: "a link of the app's local sandbox, whose address cannot be read here (" + err.Error() + ")", hint: inApp}
+	}
+	addr, id := prefs.String(appprefs.SandboxAddr), prefs.String(appprefs.SandboxKeyID)
+	if addr == "" || id == "" {
+		return arrivals.Account{}, &notCheckedError{why: "a link of the app's local sandbox, whose address and key the app has not kept", hint: inApp}
+	}
+	secret, err := credentials.SystemItems().Get(credentials.SandboxSecretItem)
+	if err != nil {
+		return arrivals.Account{}, &notCheckedError{why: "a link of the app's local sandbox, whose key is not in the OS keychain here", hint: inApp}
+	}
+	conn, err := net.DialTimeout("tcp", addr, appSandboxConnectTimeout)
+	if err != nil {
+		return arrivals.Account{}, &notCheckedError{why: "a link of the app's local sandbox, which is not running (nothing answers at " + addr + ")",
+			hint: "open OSS Drop and choose Try it locally, then run 'ossdrop status' again, or " + inApp}
+	}
+	conn.Close()
+	return arrivals.Account{
+		Profile: credentials.Profile{Name: credentials.SandboxProfile, AccessKeyID: id, Kind: credentials.KindPermanent, Region: appSandboxRegion,
+			EndpointKind: signing.EndpointCustom, Endpoint: "http://" + addr, PathStyle: true},
+		Credentials: signing.Credentials{AccessKeyID: id, AccessKeySecret: secret},
+	}, nil
+}
+
+// appSandboxRegion is the region the app's sandbox signs for; a link's own
+// credential scope says it too, and wins (arrivals.TargetFor).
+const appSandboxRegion = "cn-hangzhou"

@@ -5,13 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/ossdrop/ossdrop/app/sandbox"
+	"github.com/ossdrop/ossdrop/signing"
 )
 
 func init() {
@@ -61,7 +64,7 @@ func runSandbox(args []string, env *Env) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "sandbox takes flags only; run 'ossdrop sandbox --help'")
+		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "'ossdrop sandbox' takes flags only; run 'ossdrop sandbox --help'")
 	}
 	if !*public {
 		if err := sandbox.CheckLoopback(*addr); errors.Is(err, sandbox.ErrNotLoopback) {
@@ -98,7 +101,8 @@ func runSandbox(args []string, env *Env) int {
 		return failed(env, err.Error(), "")
 	}
 	if err := srv.Start(); err != nil {
-		return failed(env, err.Error(), "another program may use that port: choose another --addr, or port 0 for a free one")
+		srv.Close() // frees the directory lock
+		return listenFailure(env, *addr, err)
 	}
 	printSandbox(env, srv.URL(), *dir, key, generated)
 	if *public {
@@ -118,6 +122,31 @@ func runSandbox(args []string, env *Env) int {
 	return ExitOK
 }
 
+// listenFailure says why the sandbox could not take its address, as a
+// sentence: the address in use, or the system's reason ("permission
+// denied" for a port below 1024), never Go's "listen tcp …" chain.
+func listenFailure(env *Env, addr string, err error) int {
+	if addrInUse(err) {
+		return failed(env, fmt.Sprintf("another program is already listening on %s", addr),
+			fmt.Sprintf("stop it, or choose another address with --addr, such as %s (or port 0 for any free one)", nextPort(addr)))
+	}
+	why := err.Error()
+	if se := (*os.SyscallError)(nil); errors.As(err, &se) {
+		why = se.Err.Error()
+	}
+	return failed(env, fmt.Sprintf("the sandbox cannot listen on %s: %s", addr, why), "choose another address with --addr, such as 127.0.0.1:9000 (or port 0 for any free one)")
+}
+
+// nextPort is addr with the port after its own, for a hint.
+func nextPort(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || n <= 0 || n >= 65535 {
+		return "127.0.0.1:0"
+	}
+	return net.JoinHostPort(host, strconv.Itoa(n+1))
+}
+
 // sandboxKey returns the pair the sandbox accepts: the user's (secret from
 // standard input) or a fresh one for this session.
 func sandboxKey(env *Env, id string, secretStdin bool) (key sandbox.Key, generated bool, code int) {
@@ -127,6 +156,9 @@ func sandboxKey(env *Env, id string, secretStdin bool) (key sandbox.Key, generat
 	case id != "" && !secretStdin:
 		return key, false, invalid(env, "--access-key-id needs --access-key-secret-stdin", "the secret is read from standard input so it never shows in ps or shell history")
 	case id != "":
+		if fe := signing.ValidateAccessKeyID(strings.TrimSpace(id)); fe != nil {
+			return key, false, invalid(env, fe.Msg, "")
+		}
 		secret, err := newSecretInput(env).read("AccessKey secret")
 		if err != nil {
 			return key, false, invalid(env, err.Error(), "pipe the secret in as the first line of standard input")

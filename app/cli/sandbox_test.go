@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -165,7 +167,7 @@ func TestSandboxCommandInvalid(t *testing.T) {
 		{name: "id without secret", args: []string{"--access-key-id", "SANDBOXX", "--dir", dir}, want: "--access-key-secret-stdin"},
 		{name: "secret without id", args: []string{"--access-key-secret-stdin", "--dir", dir}, want: "needs --access-key-id"},
 		{name: "empty secret", stdin: "\n", args: []string{"--addr", "127.0.0.1:0", "--access-key-id", "SANDBOXX", "--access-key-secret-stdin", "--dir", dir}, want: "empty"},
-		{name: "argument", args: []string{"extra"}, want: "unexpected argument"},
+		{name: "argument", args: []string{"extra"}, want: "Unexpected argument"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -176,5 +178,25 @@ func TestSandboxCommandInvalid(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %d mentioning %q", code, errOut.String(), ExitInvalid, tc.want)
 			}
 		})
+	}
+}
+
+// TestSandboxAddressInUse: a port another program holds is one sentence
+// that says so and suggests another address, not Go's "listen tcp …".
+func TestSandboxAddressInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	_, port, _ := net.SplitHostPort(addr)
+	next, _ := strconv.Atoi(port)
+	var out, errOut bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }, Now: time.Now}
+	code := Run([]string{"sandbox", "--addr", addr, "--dir", t.TempDir()}, env)
+	want := "error: Another program is already listening on " + addr + ".\nhint: Stop it, or choose another address with --addr, such as 127.0.0.1:" + strconv.Itoa(next+1)
+	if code != ExitFailed || !strings.HasPrefix(errOut.String(), want) || strings.Contains(errOut.String(), "listen tcp") {
+		t.Errorf("exit %d, stderr %q; want %q…", code, errOut.String(), want)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/app/upload"
+	"github.com/ossdrop/ossdrop/signing"
 )
 
 func init() {
@@ -25,8 +26,10 @@ const statusSynopsis = `[--watch [--interval D]] [--json] [--all]
 Lists the upload links in the history (made by the app or by 'ossdrop
 presign') and asks the bucket, with the profile that signed each link,
 whether its file arrived: waiting, received (size, time, ETag, CRC-64,
-content type), expired (nothing arrived before the link expired), or
-unknown (the profile is gone, or the check failed: the reason is shown).
+content type), expired (nothing arrived before the link expired), taken
+(the key already held a file when the app made the link, which may not
+replace it), or unknown (the profile is gone, or the check failed: the
+reason is shown).
 A request link lists every file received under its prefix. Links still
 open or expired less than a day ago are listed; --all lists every one.
 
@@ -55,7 +58,12 @@ func runStatus(args []string, env *Env) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "status takes flags only; run 'ossdrop status --help'")
+		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "'ossdrop status' takes flags only; run 'ossdrop status --help'")
+	}
+	if fs.Changed("interval") && !*watch {
+		every := signing.TypedDuration(*interval)
+		return invalid(env, fmt.Sprintf("--interval %s goes with --watch: without it, status checks once and exits", every),
+			fmt.Sprintf("add --watch to check every %s until Ctrl-C", every))
 	}
 	if *interval < time.Second {
 		return invalid(env, fmt.Sprintf("--interval %s is shorter than a second", *interval), "use 1m, the app's pace, or at least 1s")
@@ -111,7 +119,7 @@ func watchStatus(ctx context.Context, env *Env, h *history.Store, interval time.
 	seen := map[string]arrivals.State{}
 	w := &arrivals.Watcher{
 		History: h.List, Lookup: accountLookup(env), Store: store, Interval: interval, Now: env.Now,
-		OnError: func(err error) { fmt.Fprintf(env.Stderr, "error: %v\n", err) },
+		OnError: func(err error) { report(env, err.Error(), "") },
 		OnUpdate: func(statuses map[string]arrivals.Status) {
 			entries, err := h.List()
 			if err != nil {
@@ -158,8 +166,11 @@ func printChanges(w io.Writer, rows []statusRow, seen map[string]arrivals.State,
 		}
 		seen[r.entry.ID] = st.State
 		line := fmt.Sprintf("%s  %-8s  %s", stamp, st.State, name)
-		if st.Err != nil {
+		switch {
+		case st.Err != nil:
 			line += "  " + errorText(st.Err)
+		case st.State == arrivals.Taken:
+			line += "  " + takenText(r.entry)
 		}
 		fmt.Fprintln(w, line)
 	}
@@ -173,13 +184,25 @@ func linkName(e history.Entry) string {
 	return e.Bucket + "/" + e.Key
 }
 
+// takenText says why a link in the taken state can store nothing.
+func takenText(e history.Entry) string {
+	text := "the key already held a file when the link was made, and the link may not replace it"
+	if x := e.Existing; x != nil {
+		text += fmt.Sprintf(" (%s, %s)", upload.FormatSize(x.Size), x.LastModified.Local().Format("2006-01-02 15:04"))
+	}
+	return text
+}
+
 // errorText is a check's error as one line: sentence and hint.
 func errorText(err error) string {
 	var be *bucket.Error
-	if errors.As(err, &be) {
+	var nc *notCheckedError
+	switch {
+	case errors.As(err, &be):
 		return be.Error()
-	}
-	if errors.Is(err, arrivals.ErrProfileGone) {
+	case errors.As(err, &nc):
+		return "not checked: " + nc.why + "; " + nc.hint + "."
+	case errors.Is(err, arrivals.ErrProfileGone):
 		return "not checked: " + err.Error() + "."
 	}
 	return err.Error()
@@ -199,6 +222,8 @@ func printStatus(w io.Writer, rows []statusRow, now time.Time) {
 		switch {
 		case st.Err != nil:
 			received = errorText(st.Err)
+		case st.State == arrivals.Taken:
+			received = takenText(r.entry)
 		case r.entry.Prefix != "":
 			received = fmt.Sprintf("%d files", len(st.Objects))
 			if st.Truncated {
@@ -268,9 +293,12 @@ func statusJSON(rows []statusRow) []statusOutput {
 			o.CheckedAt = st.CheckedAt.UTC().Format(time.RFC3339)
 		}
 		var be *bucket.Error
+		var nc *notCheckedError
 		switch {
 		case errors.As(st.Err, &be):
 			o.Error, o.Hint = be.Sentence.String(), be.Hint.String()
+		case errors.As(st.Err, &nc):
+			o.Error, o.Hint = asSentence("not checked: "+nc.why), asSentence(nc.hint)
 		case st.Err != nil:
 			o.Error = errorText(st.Err)
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/history"
 	"github.com/ossdrop/ossdrop/app/sandbox"
 	"github.com/ossdrop/ossdrop/app/upload"
@@ -191,14 +192,18 @@ func TestStatusCommandErrors(t *testing.T) {
 				t.Errorf("wrong secret: %+v", o)
 			}
 		case "in/old.pdf":
-			if o.State != "unknown" || !strings.Contains(o.Error, "not checked") {
+			if o.State != "unknown" || o.Error != "Not checked: signed with the profile removed-profile, which no longer exists." || o.Hint == "" {
 				t.Errorf("profile gone: %+v", o)
 			}
 		}
 	}
-	code, _, _ = w.run("status", "--interval", "10ms")
+	code, _, _ = w.run("status", "--watch", "--interval", "10ms")
 	if code != ExitInvalid {
 		t.Errorf("--interval 10ms: exit %d", code)
+	}
+	code, stdout, stderr := w.run("status", "--interval", "5s")
+	if code != ExitInvalid || stdout != "" || !strings.Contains(stderr, "error: --interval 5s goes with --watch") || !strings.Contains(stderr, "hint: Add --watch to check every 5s") {
+		t.Errorf("--interval without --watch: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
 
@@ -248,7 +253,7 @@ func TestDownloadCommand(t *testing.T) {
 	}
 
 	code, _, stderr = w.run("download", share, want)
-	if code != ExitFailed || !strings.Contains(stderr, "already exists") || !strings.Contains(stderr, "hint: add --force") {
+	if code != ExitFailed || !strings.Contains(stderr, "already exists") || !strings.Contains(stderr, "hint: Add --force") {
 		t.Fatalf("over an existing file: exit %d\n%s", code, stderr)
 	}
 	os.WriteFile(want, []byte("mine"), 0o600)
@@ -256,6 +261,13 @@ func TestDownloadCommand(t *testing.T) {
 	if got, _ := os.ReadFile(want); code != ExitOK || string(got) != content || !strings.Contains(stdout, "CRC-64 matches") {
 		t.Fatalf("by key with --force: exit %d\n%s%s", code, stdout, stderr)
 	}
+
+	code, stdout, stderr = w.run("presign", "--json", "--request", "--endpoint", w.srv.URL(), "--region", "cn-hangzhou", "--bucket", "demo", "--prefix", "in/acme/")
+	var req requestOutput
+	if code != ExitOK || json.Unmarshal([]byte(stdout), &req) != nil {
+		t.Fatalf("presign --request: exit %d\n%s%s", code, stdout, stderr)
+	}
+	requestShare := req.ShareLink
 
 	tests := []struct {
 		name, secret string
@@ -265,10 +277,16 @@ func TestDownloadCommand(t *testing.T) {
 	}{
 		{name: "wrong secret", secret: "wrong", args: []string{share, filepath.Join(dir, "x")}, code: ExitFailed, says: "error: OSS refused the profile's AccessKey secret."},
 		{name: "missing bucket", args: []string{"--endpoint", w.srv.URL(), "--path-style", "--region", "cn-hangzhou", "--bucket", "nobody-here", "k.txt", filepath.Join(dir, "y")}, code: ExitFailed, says: "error: The bucket does not exist."},
-		{name: "missing object", args: []string{strings.Replace(share, "q3.pdf", "q4.pdf", 1), filepath.Join(dir, "z")}, code: ExitFailed, says: "error: There is no such object yet."},
+		{name: "missing object", args: []string{strings.Replace(share, "q3.pdf", "q4.pdf", 1), filepath.Join(dir, "z")}, code: ExitFailed,
+			says: "error: There is no object in/报告 q4.pdf in the bucket demo yet.\nhint: Check the key; an object appears once its upload has finished.\n"},
 		{name: "a folder", args: []string{"--bucket", "demo", "in/"}, code: ExitInvalid, says: "names a folder"},
 		{name: "not a link", args: []string{"ftp://x/y"}, code: ExitInvalid, says: "error: "},
-		{name: "no region", args: []string{"--bucket", "demo", "k"}, code: ExitInvalid, says: "no region"},
+		{name: "no region", args: []string{"--bucket", "demo", "k"}, code: ExitInvalid, says: "error: No region to sign the download with."},
+		{name: "no bucket for a key", args: []string{"--region", "cn-hangzhou", "k"}, code: ExitInvalid, says: "error: No bucket to download k from.\nhint: Add --bucket B"},
+		{name: "custom domain", args: []string{"https://files.example.com/in/q3.pdf?x=1"}, code: ExitInvalid,
+			says: "error: The link is on the custom domain https://files.example.com, which does not say which bucket it serves."},
+		{name: "a request link", args: []string{requestShare}, code: ExitInvalid,
+			says: "error: This request link takes many files into demo/in/acme/, so it names no one object to download.\nhint: 'ossdrop status' lists the files received"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -279,6 +297,9 @@ func TestDownloadCommand(t *testing.T) {
 			code, stdout, stderr := w.run(append([]string{"download"}, tc.args...)...)
 			if code != tc.code || !strings.Contains(stderr, tc.says) {
 				t.Fatalf("exit %d, want %d with %q\n%s%s", code, tc.code, tc.says, stdout, stderr)
+			}
+			if len(tc.args) > 0 && len(tc.args[0]) > 80 && strings.Contains(stderr, tc.args[0]) {
+				t.Errorf("the whole link is echoed:\n%s", stderr)
 			}
 		})
 	}
@@ -309,4 +330,30 @@ func TestStatusOfARequestLink(t *testing.T) {
 		got.Objects[0].Key != "in/photos/a.jpg" || got.Objects[1].Size != int64(len("pixels of b.jpg")) {
 		t.Fatalf("request link: %+v", got)
 	}
+}
+
+// TestStatusTakenLink: a link the app made for a key that already held a
+// file is shown as taken, with what was there, never as received.
+func TestStatusTakenLink(t *testing.T) {
+	now := time.Date(2026, 11, 26, 20, 13, 51, 0, time.UTC)
+	e := history.Entry{ID: "t", Bucket: "demo", Key: "hello.txt", Method: "PUT", Created: now, Expires: now.Add(time.Hour),
+		KeyChecked: true, Existing: &history.ExistingObject{ETag: "ABC", Size: 12, LastModified: now.Add(-time.Minute)}}
+	var out strings.Builder
+	printStatus(&out, []statusRow{{entry: e, status: arrivals.Status{EntryID: "t", State: arrivals.Taken}}}, now)
+	if text := out.String(); !strings.Contains(text, "taken") || !strings.Contains(text, "already held a file") || !strings.Contains(text, "12 bytes") || strings.Contains(text, "received") {
+		t.Errorf("status table:\n%s", text)
+	}
+	var rows []statusOutput
+	if err := json.Unmarshal(mustJSON(t, statusJSON([]statusRow{{entry: e, status: arrivals.Status{EntryID: "t", State: arrivals.Taken}}})), &rows); err != nil || len(rows) != 1 || rows[0].State != "taken" {
+		t.Errorf("--json: %+v, %v", rows, err)
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -65,7 +65,7 @@ func runUpload(args []string, env *Env) int {
 	}
 	env.jsonMode = *asJSON
 	if fs.NArg() < 2 {
-		return invalid(env, "upload takes a link and a file", "ossdrop upload 'https://…' report.pdf, or pipe the link: … | ossdrop upload - report.pdf")
+		return invalid(env, "'ossdrop upload' takes a link and a file", "ossdrop upload 'https://…' report.pdf, or pipe the link: … | ossdrop upload - report.pdf")
 	}
 	if *retries < 0 {
 		return invalid(env, fmt.Sprintf("--retries %d is negative", *retries), "use 0 to never retry")

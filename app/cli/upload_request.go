@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -32,7 +33,7 @@ func uploadRequestLink(env *Env, in *signing.Inspection, paths []string, o reque
 		return invalid(env, "a request link carries its own form fields; --header cannot be added to it", "leave out --header")
 	}
 	if in.Expired(env.Now()) {
-		return failed(env, fmt.Sprintf("this link expired at %s (%s)", in.ExpiresAt.Local().Format(time.DateTime), untilPhrase(in.ExpiresAt, env.Now())), "ask the sender for a new link")
+		return fail(env, ExitFailed, errorOutput{Kind: "expired", Message: expiredSentence(in.ExpiresAt, env.Now()), Hint: "ask the sender for a new link"})
 	}
 	files, err := upload.Expand(paths)
 	if err != nil {
@@ -76,8 +77,15 @@ func uploadRequestLink(env *Env, in *signing.Inspection, paths []string, o reque
 	if bar != nil {
 		_ = bar.Clear()
 	}
+	failure := queueFailure(final, ctx.Err() != nil, asJSON)
 	if asJSON {
-		printJSON(env, queueJSON(final))
+		out := queueJSON(final)
+		if failure != nil {
+			e := *failure
+			e.Message, e.Hint, e.ExitCode = asSentence(e.Message), asSentence(e.Hint), ExitFailed
+			out.Error = &e
+		}
+		printJSON(env, out)
 	} else {
 		fmt.Fprintf(env.Stdout, "%d of %d files stored under %s/%s", final.Stored, len(final.Files), in.Bucket, in.Request.ObjectKey(""))
 		if final.Failed > 0 {
@@ -85,13 +93,41 @@ func uploadRequestLink(env *Env, in *signing.Inspection, paths []string, o reque
 		}
 		fmt.Fprintln(env.Stdout, ".")
 	}
+	if failure != nil {
+		return fail(env, ExitFailed, *failure)
+	}
+	return ExitOK
+}
+
+// queueFailure says why a request-link upload did not succeed, for the
+// error: line and the --json "error" member, which has the same shape as
+// a PUT upload's; nil when every file is stored and verified. Its kind is
+// the files' own when they all failed the same way.
+func queueFailure(final upload.QueueStatus, canceled, asJSON bool) *errorOutput {
 	switch {
 	case final.OK():
-		return ExitOK
-	case ctx.Err() != nil:
-		return failed(env, "the upload was cancelled; the files not yet stored were not sent", "")
+		return nil
+	case canceled:
+		return &errorOutput{Kind: "canceled", Message: "the upload was cancelled; the files not yet stored were not sent"}
 	}
-	return failed(env, fmt.Sprintf("%d of %d files were not stored and verified", len(final.Files)-verifiedCount(final), len(final.Files)), "see the lines above; fix those files and upload them again")
+	kind := ""
+	for _, f := range final.Files {
+		if f.Err == nil {
+			continue
+		}
+		switch k := uploadErrorOutput(f.Err).Kind; {
+		case kind == "":
+			kind = k
+		case kind != k:
+			kind = "files_failed"
+		}
+	}
+	hint := "see the lines above; fix those files and upload them again"
+	if asJSON {
+		hint = `each failed file has its own "error" and "hint" in "files"; fix those files and upload them again`
+	}
+	return &errorOutput{Kind: cmp.Or(kind, "files_failed"), Hint: hint,
+		Message: fmt.Sprintf("%d of %d files were not stored and verified", len(final.Files)-verifiedCount(final), len(final.Files))}
 }
 
 func verifiedCount(s upload.QueueStatus) int {
@@ -147,9 +183,11 @@ type queueFileOutput struct {
 	Hint   string        `json:"hint,omitempty"`
 }
 
-// queueOutput is the --json form of a request-link upload.
+// queueOutput is the --json form of a request-link upload: "ok", and on
+// failure "error" with kind, message, hint and exit_code, as for a PUT.
 type queueOutput struct {
 	OK     bool              `json:"ok"`
+	Error  *errorOutput      `json:"error,omitempty"`
 	Stored int               `json:"stored"`
 	Failed int               `json:"failed"`
 	Files  []queueFileOutput `json:"files"`

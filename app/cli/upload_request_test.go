@@ -117,6 +117,18 @@ func TestRequestLinkEndToEnd(t *testing.T) {
 	if q.Files[0].State != "failed" || !strings.Contains(q.Files[0].Error, "more than the 1000 bytes") || q.Files[1].Upload == nil || !q.Files[1].Upload.Verified {
 		t.Errorf("files %+v", q.Files)
 	}
+	// The failure has the same "error" member as a PUT upload's, and
+	// stderr points at the JSON, not at lines that were never printed.
+	if q.Error == nil || q.Error.Kind != "too_large" || q.Error.ExitCode != ExitFailed || q.Error.Message != "1 of 2 files were not stored and verified." || q.Error.Hint == "" {
+		t.Errorf("error member %+v", q.Error)
+	}
+	if strings.Contains(stderr, "lines above") || !strings.Contains(stderr, "error: 1 of 2 files were not stored and verified.") {
+		t.Errorf("stderr %q", stderr)
+	}
+	var raw map[string]any
+	if json.Unmarshal([]byte(stdout), &raw) != nil || raw["error"] == nil {
+		t.Errorf("no top-level error in %s", stdout)
+	}
 
 	// The same folder again: every name is taken, and the link protects them.
 	code, stdout, _ = runCLI(t, "", "upload", out.ShareLink, filepath.Join(root, "notes.txt"))

@@ -3,9 +3,9 @@ package credentials
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // Sentinel errors for the conditions callers test with errors.Is. The
@@ -78,6 +78,14 @@ func profileExists(name string) error {
 		fmt.Sprintf("change its secret with 'ossdrop profile rotate %s', or remove it first with 'ossdrop profile remove %s'", name, name))
 }
 
+// renameTaken is profileExists for a rename: its hint is about the name,
+// not about the other profile's secret.
+func renameTaken(from, to string) error {
+	return newError(to, ErrProfileExists, nil,
+		fmt.Sprintf("a profile %q already exists, so %q cannot take its name", to, from),
+		fmt.Sprintf("choose another name, or remove the other profile first with 'ossdrop profile remove %s'", to))
+}
+
 func secretMissing(name string, item secretItem, cause error) error {
 	return newError(name, ErrSecretMissing, cause,
 		fmt.Sprintf("the %s of profile %q is no longer in the OS keychain", item.describe(), name),
@@ -86,7 +94,7 @@ func secretMissing(name string, item secretItem, cause error) error {
 
 func tokenExpired(p Profile) error {
 	return newError(p.Name, ErrTokenExpired, nil,
-		fmt.Sprintf("the STS token of profile %q expired at %s", p.Name, p.STSExpires.Local().Format(time.DateTime)),
+		fmt.Sprintf("the STS token of profile %q expired at %s", p.Name, message.Time(p.STSExpires)),
 		fmt.Sprintf("get new temporary credentials and enter them with 'ossdrop profile rotate %s --access-key-id ID --sts-expires TIME'", p.Name))
 }
 

@@ -18,6 +18,12 @@ type Items struct {
 // SystemItems is Items in the OS keychain.
 func SystemItems() Items { return Items{Keychain: SystemKeychain{}} }
 
+// SandboxProfile is the name the desktop app's local sandbox signs its
+// links under: the history records it as their profile, and 'ossdrop
+// status' looks the sandbox up by it. No stored profile can take it (it
+// holds a space).
+const SandboxProfile = "Local sandbox"
+
 // SandboxSecretItem names the AccessKey secret of the desktop app's local
 // sandbox, whose key pair stays the same across restarts so its links keep
 // working while they are valid.

@@ -162,7 +162,7 @@ func (s *Store) Rename(from, to string) error {
 		return noProfile(from)
 	}
 	if index(ps, to) >= 0 {
-		return profileExists(to)
+		return renameTaken(from, to)
 	}
 	moved := map[secretItem]string{}
 	for _, it := range items(ps[i].Kind) {

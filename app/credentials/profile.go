@@ -144,6 +144,9 @@ func (p Profile) Validate() error {
 	if p.AccessKeyID == "" {
 		return bad("the AccessKey ID is empty", "copy it from the RAM console (it starts with LTAI) or from the STS response")
 	}
+	if fe := signing.ValidateAccessKeyID(p.AccessKeyID); fe != nil {
+		return newError(p.Name, ErrInvalidProfile, fe, fe.Msg, "")
+	}
 	switch p.Kind {
 	case KindPermanent:
 	case KindSTS:

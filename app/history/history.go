@@ -89,7 +89,38 @@ type Entry struct {
 	MaxSize           int64  `json:"max_size,omitempty"`
 	ContentType       string `json:"content_type,omitempty"`
 	ContentTypePrefix string `json:"content_type_prefix,omitempty"`
+
+	// KeyChecked says the owner's bucket was asked, just before the link
+	// was signed, whether an object was stored at Key; Existing is that
+	// object, nil when the key was free. Without the check (a link made by
+	// the command line, or a bucket that could not be asked) an object
+	// found later may have been there before the link: only its time can
+	// tell, within the clocks' skew.
+	KeyChecked bool            `json:"key_checked,omitempty"`
+	Existing   *ExistingObject `json:"existing,omitempty"`
 }
+
+// ExistingObject is the object a key held when a link for it was made:
+// enough to know it again (its ETag and time), and its size to say so.
+type ExistingObject struct {
+	ETag         string    `json:"etag"`
+	Size         int64     `json:"size"`
+	LastModified time.Time `json:"last_modified"`
+}
+
+// SameObject reports whether an object with this ETag and time is the one
+// that was there when the link was made. An upload through the link gives
+// the object a new time, to the second (what HeadObject's Last-Modified
+// tells): only the same bytes stored again within the same second would
+// pass for the old object.
+func (x *ExistingObject) SameObject(etag string, lastModified time.Time) bool {
+	return x != nil && strings.EqualFold(strings.Trim(x.ETag, `"`), strings.Trim(etag, `"`)) &&
+		x.LastModified.Truncate(time.Second).Equal(lastModified.Truncate(time.Second))
+}
+
+// Protected reports whether the link refuses to replace an existing
+// object (x-oss-forbid-overwrite), the default for every upload link.
+func (e Entry) Protected() bool { return e.Method != signing.MethodGet && !e.AllowOverwrite }
 
 // NewEntry records link, signed for req by profile, as issued at now. link
 // must be the result of signing req; its method and expiry win over req's

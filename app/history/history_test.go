@@ -568,3 +568,44 @@ func TestMoveTokens(t *testing.T) {
 		t.Errorf("second MoveTokens = %d, %v", n, err)
 	}
 }
+
+// TestExistingObject: what a key held when the link was made is kept in
+// the file and recognised again by its ETag and time, to the second that
+// HeadObject tells; another ETag or a later second is another object.
+func TestExistingObject(t *testing.T) {
+	at := t0.Add(500 * time.Millisecond)
+	x := &ExistingObject{ETag: "5D41402ABC4B2A76B9719D911017C592", Size: 5, LastModified: at}
+	tests := []struct {
+		name string
+		x    *ExistingObject
+		etag string
+		at   time.Time
+		want bool
+	}{
+		{"the same, as HeadObject tells it", x, `"5d41402abc4b2a76b9719d911017c592"`, t0, true},
+		{"stored again a second later", x, x.ETag, t0.Add(time.Second), false},
+		{"other bytes", x, "0CC175B9C0F1B6A831C399E269772661", at, false},
+		{"nothing was there", nil, x.ETag, at, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.x.SameObject(tt.etag, tt.at); got != tt.want {
+				t.Errorf("SameObject = %v, want %v", got, tt.want)
+			}
+		})
+	}
+
+	s := open(t)
+	e := entry("checked", 0, time.Hour)
+	e.KeyChecked, e.Existing = true, x
+	if err := s.Add(e); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.List()
+	if err != nil || len(got) != 1 || !got[0].KeyChecked || got[0].Existing == nil || *got[0].Existing != *x {
+		t.Fatalf("read back %+v, %v", got, err)
+	}
+	if !got[0].Protected() {
+		t.Error("an upload link without AllowOverwrite is protected")
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/ossdrop/ossdrop/app/filelock"
 )
 
 // ErrDirInUse says another sandbox holds the directory: two servers on one
@@ -21,7 +23,7 @@ var ErrDirInUse = errors.New("sandbox directory in use")
 const lockFileName = "sandbox.lock"
 
 // dirLock is an exclusive OS file lock on a sandbox directory (flock on
-// Unix, LockFileEx on Windows: dirlock_unix.go, dirlock_windows.go).
+// Unix, LockFileEx on Windows: app/filelock).
 type dirLock struct {
 	f *os.File
 }
@@ -53,7 +55,7 @@ func lockDir(dir string) (*dirLock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the directory lock: %w", err)
 	}
-	held, err := tryLock(f)
+	held, err := filelock.TryLock(f)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("lock the directory %s: %w", abs, err)
@@ -81,7 +83,7 @@ func (l *dirLock) describe(addr string) {
 
 // release gives the directory up (closing the file would too).
 func (l *dirLock) release() {
-	_ = unlockFile(l.f)
+	_ = filelock.Unlock(l.f)
 	l.f.Close()
 }
 

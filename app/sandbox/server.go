@@ -264,12 +264,28 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	hs := s.http
 	s.mu.Unlock()
 	if hs != nil {
-		if err := hs.Shutdown(ctx); err != nil {
+		err := hs.Shutdown(ctx)
+		s.closeListener()
+		if err != nil {
 			return fmt.Errorf("sandbox: shutdown: %w", err)
 		}
 	}
 	s.unlock()
 	return nil
+}
+
+// closeListener frees the address now. http.Server closes the listeners
+// its Serve goroutine has taken on; one that has not run yet would close
+// it only when it does, after Shutdown or Close returned, and a server
+// started at once on the same address (the app's sandbox, restarted)
+// would find it taken.
+func (s *Server) closeListener() {
+	s.mu.Lock()
+	ln := s.ln
+	s.mu.Unlock()
+	if ln != nil {
+		ln.Close() // an error says it was closed already
+	}
 }
 
 // Close stops at once, cutting requests in flight; their uploads are
@@ -281,6 +297,7 @@ func (s *Server) Close() error {
 	var err error
 	if hs != nil {
 		err = hs.Close()
+		s.closeListener()
 	}
 	s.unlock()
 	return err

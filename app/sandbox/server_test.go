@@ -22,6 +22,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -871,5 +872,42 @@ func TestV1OverHTTP(t *testing.T) {
 	resp, body := env.send(t, "GET", get.String(), nil, nil)
 	if resp.StatusCode != 200 || string(body) != "v1 body" || resp.Header.Get("x-oss-meta-from") != "v1" {
 		t.Fatalf("V1 GET %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+}
+
+// TestStopFreesTheAddressAtOnce: once Shutdown or Close returns, the
+// address is free for the next server (the app's sandbox takes its last
+// address again after a restart), even when the serving goroutine had not
+// run yet; with one processor it has not.
+func TestStopFreesTheAddressAtOnce(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	for _, stop := range []struct {
+		name string
+		do   func(*Server) error
+	}{
+		{"Shutdown", func(s *Server) error { return s.Shutdown(context.Background()) }},
+		{"Close", func(s *Server) error { return s.Close() }},
+	} {
+		t.Run(stop.name, func(t *testing.T) {
+			srv, err := New(Config{Dir: t.TempDir(), Keys: []Key{testKey}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := srv.StartOn(ln); err != nil {
+				t.Fatal(err)
+			}
+			if err := stop.do(srv); err != nil {
+				t.Fatal(err)
+			}
+			again, err := net.Listen("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatalf("the address after %s: %v", stop.name, err)
+			}
+			again.Close()
+		})
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"golang.org/x/net/http/httpguts"
 
@@ -67,13 +66,12 @@ func Prepare(req Request) (*Plan, error) {
 	if in == nil {
 		var err error
 		if in, err = signing.Inspect(req.LinkText, now()); err != nil {
-			sentence, hint := splitHint(strings.TrimPrefix(err.Error(), signing.ErrNotALink.Error()+": "))
-			return nil, &Error{Kind: ErrLink, Sentence: untranslated(sentence), Hint: untranslated(hint), Err: err}
+			return nil, linkError(err)
 		}
 	}
 	if at := now(); in.Expired(at) {
 		return nil, &Error{Kind: ErrExpired,
-			Sentence: message.New("This link expired at %s (%s ago).", message.Time(in.ExpiresAt), message.Duration(at.Sub(in.ExpiresAt))),
+			Sentence: signing.ExpiredText(in.ExpiresAt, at),
 			Hint:     message.New("Ask the sender for a new link.")}
 	}
 	if in.Request != nil {
@@ -94,30 +92,16 @@ func Prepare(req Request) (*Plan, error) {
 	return p, nil
 }
 
-// splitHint splits a signing error such as "the link's x-oss-date is
-// damaged: copy the whole link again" into a sentence and a hint.
-func splitHint(msg string) (sentence, hint string) {
-	if i := strings.LastIndex(msg, ": "); i > 0 {
-		return capitalize(msg[:i]) + ".", capitalize(msg[i+2:]) + "."
+// linkError is the upload error for a link that cannot be read: signing's
+// own sentence and hint (a *signing.LinkError), translated like every other.
+func linkError(err error) *Error {
+	e := &Error{Kind: ErrLink, Err: err}
+	if le, ok := signing.AsLinkError(err); ok {
+		e.Sentence, e.Hint = le.Sentence, le.Hint
+	} else {
+		e.Sentence, e.Hint = message.New("This is not a usable link: %s.", err.Error()), message.New("Copy the whole link again, or ask the sender for it.")
 	}
-	return capitalize(msg) + ".", ""
-}
-
-// untranslated carries English text that has no translation, such as
-// signing's reasons a link cannot be read: a translated UI shows its own
-// sentence for the kind of failure instead.
-func untranslated(s string) message.Text {
-	if s == "" {
-		return message.Text{}
-	}
-	return message.New("%s", s)
-}
-
-func capitalize(s string) string {
-	for i, r := range s {
-		return string(unicode.ToUpper(r)) + s[i+len(string(r)):]
-	}
-	return s
+	return e
 }
 
 // mergeHeaders applies the extra headers over the link's and collects the

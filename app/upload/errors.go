@@ -272,18 +272,29 @@ func (p *Plan) signatureSentence() (sentence, hint message.Text) {
 		return message.New("OSS refused the upload because the request link's signature does not match its policy: the link was changed after it was signed, or its AccessKey was replaced."),
 			message.New("Copy the whole link again, or ask the sender for a new one.")
 	}
+	// "Sent none" and "expects none" are sentences of their own: "no
+	// headers" as an argument reads badly in Chinese ("发送了 无请求头").
 	sent := formatHeaders(p.Headers)
 	if !p.Link.HeadersKnown {
-		return message.New("OSS refused the upload because it does not match the link's signature. This bare link does not say which headers it was signed with; the upload sent %s.", sent),
-			message.New("Ask the sender for the share link or the curl command: they carry the headers the upload must send.")
+		hint := message.New("Ask the sender for the share link or the curl command: they carry the headers the upload must send.")
+		if len(p.Headers) == 0 {
+			return message.New("OSS refused the upload because it does not match the link's signature. This bare link does not say which headers it was signed with, and the upload sent none."), hint
+		}
+		return message.New("OSS refused the upload because it does not match the link's signature. This bare link does not say which headers it was signed with; the upload sent %s.", sent), hint
 	}
 	want := formatHeaders(p.Link.Headers)
 	if want.String() == sent.String() {
 		return message.New("OSS refused the upload because it does not match the link's signature, although it sent exactly the headers the link expects (%s). The link was probably changed after it was signed.", want),
 			message.New("Copy the whole link again, or ask the sender for a new one.")
 	}
-	return message.New("OSS refused the upload because it does not match the link's signature: the link expects %s, but the upload sent %s.", want, sent),
-		message.New("Send exactly the headers the link expects (remove any you added), or ask the sender for a new link.")
+	hint = message.New("Send exactly the headers the link expects (remove any you added), or ask the sender for a new link.")
+	switch {
+	case len(p.Link.Headers) == 0:
+		return message.New("OSS refused the upload because it does not match the link's signature: the link expects no headers, but the upload sent %s.", sent), hint
+	case len(p.Headers) == 0:
+		return message.New("OSS refused the upload because it does not match the link's signature: the link expects %s, but the upload sent none.", want), hint
+	}
+	return message.New("OSS refused the upload because it does not match the link's signature: the link expects %s, but the upload sent %s.", want, sent), hint
 }
 
 // formatHeaders lists headers for a sentence, shortening long values such as

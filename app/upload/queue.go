@@ -152,26 +152,17 @@ type queueRun struct {
 func (q *Queue) Run(ctx context.Context, files []File) QueueStatus {
 	r := &queueRun{q: q}
 	r.status.Files = make([]FileStatus, len(files))
-	plans := make([]*Plan, len(files))
-	keys := map[string]string{}
+	plans, errs := q.Check(files)
 	for i, f := range files {
 		st := &r.status.Files[i]
 		st.File = f
-		plan, err := Prepare(Request{Link: q.Link, File: f.Path, Name: f.Name, Now: q.Now})
-		if err == nil {
-			if other, taken := keys[plan.Key]; taken {
-				err = &Error{Kind: ErrFile, Sentence: message.New("%s and %s would both be stored as %q.", other, f.Name, plan.Key), Hint: message.New("Rename one of them, then upload it on its own.")}
-			}
-		}
-		if err != nil {
-			st.State, st.Err = Failed, err
+		if errs[i] != nil {
+			st.State, st.Err = Failed, errs[i]
 			r.status.Failed++
 			continue
 		}
-		keys[plan.Key] = f.Name
-		st.Key, st.Size = plan.Key, plan.Size
-		r.status.Total += plan.Size
-		plans[i] = plan
+		st.Key, st.Size = plans[i].Key, plans[i].Size
+		r.status.Total += plans[i].Size
 	}
 	r.emit(true)
 
@@ -205,6 +196,31 @@ func (q *Queue) Run(ctx context.Context, files []File) QueueStatus {
 	r.mu.Unlock()
 	r.emit(true)
 	return r.snapshot()
+}
+
+// Check runs the checks Run runs before it sends anything, without
+// sending anything: each file against the link (Prepare), and no two files
+// stored under one key (the second would replace the first, or be refused).
+// For each file it returns its plan, or the *Error that keeps it out. The
+// GUI calls it as files are added, to say at once which cannot go.
+func (q *Queue) Check(files []File) (plans []*Plan, errs []error) {
+	plans, errs = make([]*Plan, len(files)), make([]error, len(files))
+	keys := map[string]string{}
+	for i, f := range files {
+		plan, err := Prepare(Request{Link: q.Link, File: f.Path, Name: f.Name, Now: q.Now})
+		if err == nil {
+			if other, taken := keys[plan.Key]; taken {
+				err = &Error{Kind: ErrFile, Sentence: message.New("%s and %s would both be stored as %q.", other, f.Name, plan.Key), Hint: message.New("Rename one of them, then upload it on its own.")}
+			}
+		}
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		keys[plan.Key] = f.Name
+		plans[i] = plan
+	}
+	return plans, errs
 }
 
 // send uploads one prepared file.

@@ -238,3 +238,39 @@ func TestQueueSameKeyTwice(t *testing.T) {
 		t.Errorf("final %+v", final)
 	}
 }
+
+// TestQueueCheck: Check says, before anything is sent, which files can go
+// through the link and why the others cannot, as Run would find them.
+func TestQueueCheck(t *testing.T) {
+	srv := startSandbox(t, 0)
+	in := requestLink(t, srv, nil) // 1 byte to 1 MiB
+	root := writeTree(t, map[string]int{"ok.txt": 3, "empty.txt": 0, "huge.bin": 2 << 20, "sub/ok.txt": 5})
+	files := []upload.File{
+		{Path: filepath.Join(root, "ok.txt"), Name: "ok.txt"},
+		{Path: filepath.Join(root, "empty.txt"), Name: "empty.txt"},
+		{Path: filepath.Join(root, "huge.bin"), Name: "huge.bin"},
+		{Path: filepath.Join(root, "sub", "ok.txt"), Name: "ok.txt"},
+		{Path: filepath.Join(root, "gone.txt"), Name: "gone.txt"},
+	}
+	plans, errs := (&upload.Queue{Link: in}).Check(files)
+	tests := []struct {
+		name string
+		kind error // nil: the file can go
+	}{
+		{"ok.txt", nil}, {"empty.txt", upload.ErrTooSmall}, {"huge.bin", upload.ErrTooLarge},
+		{"the second ok.txt", upload.ErrFile}, {"gone.txt", upload.ErrFile},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			switch {
+			case tt.kind == nil && (errs[i] != nil || plans[i] == nil || plans[i].Key != "in/acme/ok.txt"):
+				t.Errorf("plan %+v, error %v", plans[i], errs[i])
+			case tt.kind != nil && (!errors.Is(errs[i], tt.kind) || plans[i] != nil):
+				t.Errorf("error %v, want %v", errs[i], tt.kind)
+			}
+		})
+	}
+	if objs, _ := srv.Objects(); len(objs) != 0 {
+		t.Errorf("Check stored %+v", objs)
+	}
+}

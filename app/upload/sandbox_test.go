@@ -138,7 +138,7 @@ func TestSandboxRefusals(t *testing.T) {
 		{"header changed", 0, (*signing.Link).ShareLink, signing.Headers{{Name: "content-type", Value: "text/plain"}}, upload.ErrSignature,
 			"the link expects content-type: application/pdf, x-oss-forbid-overwrite: true, but the upload sent content-type: text/plain, x-oss-forbid-overwrite: true"},
 		{"bare URL without its headers", 0, func(l *signing.Link) string { return l.URL }, nil, upload.ErrSignature,
-			"This bare link does not say which headers it was signed with; the upload sent no headers."},
+			"This bare link does not say which headers it was signed with, and the upload sent none."},
 		{"expired by the server's clock", time.Hour, (*signing.Link).ShareLink, nil, upload.ErrExpired,
 			"OSS says this link has expired"},
 	}

@@ -537,7 +537,7 @@ func TestUploadErrorSentences(t *testing.T) {
 			"the link expects content-type: application/pdf, x-oss-forbid-overwrite: true, but the upload sent content-type: text/plain, x-oss-forbid-overwrite: true",
 			"Send exactly the headers the link expects"}},
 		{"signature, bare URL", 403, sig, true, ErrSignature, []string{
-			"This bare link does not say which headers it was signed with; the upload sent no headers",
+			"This bare link does not say which headers it was signed with, and the upload sent none",
 			"Ask the sender for the share link or the curl command"}},
 		{"expired", 403, xmlErr("AccessDenied", "Request has expired."), false, ErrExpired, []string{
 			"OSS says this link has expired: it was valid until", "clocks is wrong", "Ask the sender for a new link."}},

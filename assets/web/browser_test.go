@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -306,20 +307,100 @@ func TestBrowserUploadSameOrigin(t *testing.T) {
 	}
 	path, sum := writeFile(t, "report.bin", 3<<20+17, 1)
 	v = uploadFile(t, ctx, path)
-	if v.Title != "Uploaded" || v.Check != "Integrity verified (CRC-64)." {
+	// The file by its own name, where it went, and a time that reads.
+	if v.Title != "Uploaded" || v.Check != "Integrity verified (CRC-64)." || !strings.HasPrefix(v.Text, "report.bin (3.0 MiB) is stored as browser/same origin 报告.bin. Took ") ||
+		strings.Contains(v.Text, "Took 0 seconds") || !strings.Contains(v.Files, "report.bin (3.0 MiB) goes to browser/same origin 报告.bin.") {
 		t.Fatalf("upload: %+v", v)
 	}
 	if got := env.readBack(t, "browser/same origin 报告.bin"); got != sum {
 		t.Fatalf("SHA-256 read back %s, sent %s", got, sum)
 	}
-
-	// The same link again: the key is taken and protected.
-	if err := chromedp.Do(timed(t, ctx), chromedp.Click(chromedp.CSS("#again"))); err != nil {
-		t.Fatal(err)
+	// The link protects its key and has its file: Upload stays off, and
+	// the next step is another link.
+	if c := controls(t, ctx); !c.UploadDisabled || c.Again != "Use another link" {
+		t.Fatalf("after success: %+v", c)
 	}
+	if err := chromedp.Do(timed(t, ctx), chromedp.Click(chromedp.CSS("#again")),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === "no-link"`)); err != nil {
+		t.Fatalf("Use another link: %v", err)
+	}
+
+	// The same link opened again: the key is taken and protected.
+	open(t, ctx, pageLink(t, env.srv.PageURL(), link))
 	v = uploadFile(t, ctx, path)
 	if v.Title != "Upload failed" || !strings.Contains(v.Text, "already stored, and the sender protected it from being replaced") || v.Hint == "" {
 		t.Fatalf("second upload to a protected key: %+v", v)
+	}
+	if c := controls(t, ctx); !c.UploadDisabled || c.Again != "Use another link" {
+		t.Fatalf("after the taken key: %+v", c)
+	}
+}
+
+// pageControls are the page's buttons as they stand.
+type pageControls struct {
+	UploadDisabled bool   `json:"uploadDisabled"`
+	Again          string `json:"again"`
+	DropShown      bool   `json:"dropShown"`
+}
+
+func controls(t *testing.T, ctx context.Context) pageControls {
+	t.Helper()
+	c, err := chromedp.Run(timed(t, ctx), chromedp.Evaluate[pageControls](`({ uploadDisabled: document.getElementById("upload").disabled,
+		again: document.getElementById("again").textContent, dropShown: !document.getElementById("choose").hidden })`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestBrowserUploadAnotherOnAnOpenLink: a link without overwrite
+// protection takes another file (it replaces the first): Upload another
+// keeps the link, and Upload waits for a new file.
+func TestBrowserUploadAnotherOnAnOpenLink(t *testing.T) {
+	browser := newBrowser(t)
+	env := newPageEnv(t, nil)
+	ctx := tab(t, browser, "en-US")
+	link := env.link(t, "browser/open.txt", func(r *signing.Request) { r.AllowOverwrite = true })
+	open(t, ctx, pageLink(t, env.srv.PageURL(), link))
+	first, _ := writeFile(t, "first.txt", 100, 7)
+	if v := uploadFile(t, ctx, first); v.Title != "Uploaded" || !strings.Contains(v.Files, "OSS stores the file as application/octet-stream") {
+		t.Fatalf("first upload: %+v", v)
+	}
+	if c := controls(t, ctx); !c.UploadDisabled || c.Again != "Upload another" {
+		t.Fatalf("after success: %+v", c)
+	}
+	if err := chromedp.Do(timed(t, ctx), chromedp.Click(chromedp.CSS("#again"))); err != nil {
+		t.Fatal(err)
+	}
+	second, sum := writeFile(t, "second.txt", 200, 8)
+	if v := uploadFile(t, ctx, second); v.Title != "Uploaded" || !strings.HasPrefix(v.Text, "second.txt (200 bytes) is stored as browser/open.txt. Took less than a second.") {
+		t.Fatalf("second upload through the same link: %+v", v)
+	}
+	if got := env.readBack(t, "browser/open.txt"); got != sum {
+		t.Fatal("the second file did not replace the first")
+	}
+}
+
+// TestBrowserExpiredLinkHidesTheDropZone: a link this device's clock
+// says has expired shows when, and offers no file to choose.
+func TestBrowserExpiredLinkHidesTheDropZone(t *testing.T) {
+	browser := newBrowser(t)
+	env := newPageEnv(t, nil)
+	ctx := tab(t, browser, "en-US")
+	link := env.link(t, "browser/old.txt", nil)
+	// Signed in 2020 as far as the page can tell (the page reads the date
+	// from the link; no server is asked).
+	share := regexp.MustCompile(`x-oss-date=\d{8}T\d{6}Z`).ReplaceAllString(link.ShareLink(), "x-oss-date=20200101T000000Z")
+	page, err := signing.BuildPageLink(env.srv.PageURL(), signing.PageKindPut, share)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := open(t, ctx, page)
+	if !strings.HasPrefix(v.Expiry, "Expired at 2020-01-01") {
+		t.Fatalf("expired link: %+v", v)
+	}
+	if c := controls(t, ctx); c.DropShown {
+		t.Fatalf("the drop zone shows for an expired link: %+v", c)
 	}
 }
 
@@ -361,6 +442,42 @@ func TestBrowserUploadOtherOrigin(t *testing.T) {
 		t.Fatalf("SHA-256 read back %s, sent %s", got, sum)
 	}
 	env.screenshot(t, ctx, "upload-page-other-origin.png")
+}
+
+// TestBrowserFilePage opens the page as a file (file://), as a person does
+// who saves it and double-clicks it: the upload is blocked, and the page
+// says to open it from a web server (the sandbox's own page, here), not to
+// allow "file://" in a CORS rule, which no bucket can.
+func TestBrowserFilePage(t *testing.T) {
+	browser := newBrowser(t)
+	env := newPageEnv(t, nil)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "upload.html")
+	if err := os.WriteFile(file, web.UploadPage(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := env.link(t, "browser/from a file.bin", nil)
+	_, fragment, _ := strings.Cut(pageLink(t, "http://127.0.0.1:1/upload.html", link), "#")
+	path, _ := writeFile(t, "from a file.bin", 10<<10, 4)
+	for _, tt := range []struct{ language, sentence, hint string }{
+		{"en-US", "this page was opened as a file (file://)", "Open the sandbox's own page instead, with the same link after #: " + env.srv.URL() + "/_ossdrop/upload.html."},
+		{"zh-CN", "此页面是作为文件（file://）打开的", "请改为打开沙箱自己的页面，并在 # 之后带上同一个链接：" + env.srv.URL() + "/_ossdrop/upload.html。"},
+	} {
+		t.Run(tt.language, func(t *testing.T) {
+			ctx := tab(t, browser, tt.language)
+			open(t, ctx, "file://"+filepath.ToSlash(file)+"#"+fragment)
+			v := uploadFile(t, ctx, path)
+			if !strings.Contains(v.Text, tt.sentence) || !strings.Contains(v.Hint, tt.hint) || strings.Contains(v.Hint, "cors allow") {
+				t.Fatalf("upload from a file page: %+v", v)
+			}
+			if _, err := env.srv.Stat("demo", "browser/from a file.bin"); err == nil {
+				t.Fatal("a blocked upload stored the object")
+			}
+			if tt.language == "en-US" {
+				env.screenshot(t, ctx, "upload-page-file.png")
+			}
+		})
+	}
 }
 
 // TestBrowserContentType: the link binds a content type, and the browser
@@ -473,8 +590,13 @@ func TestBrowserPhoneAndLanguages(t *testing.T) {
 				t.Fatalf("navigator.language %s gave lang %q", tc.language, v.Lang)
 			}
 			path, _ := writeFile(t, "季度报告.pdf", 64<<10, 4)
-			if v = uploadFile(t, desktop, path); v.Title != tc.uploaded {
+			if v = uploadFile(t, desktop, path); v.Title != tc.uploaded || !strings.HasPrefix(v.Text, "季度报告.pdf (64.0 KiB)"[:len("季度报告.pdf")]) {
 				t.Fatalf("upload: %+v", v)
+			}
+			// Chinese sentences carry their own punctuation: no space is
+			// put between them, nor around the size.
+			if short == "zh" && (!strings.HasPrefix(v.Text, "季度报告.pdf（64.0 KiB）已保存为 "+key+"。用时") || strings.Contains(v.Text, "。 ")) {
+				t.Fatalf("Chinese result %q", v.Text)
 			}
 			env.screenshot(t, desktop, "upload-page-desktop-"+short+".png")
 

@@ -1,6 +1,6 @@
 //go:build unix
 
-package sandbox
+package filelock
 
 import (
 	"errors"
@@ -9,9 +9,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// tryLock takes an exclusive flock on f without waiting; held is false
+// TryLock takes an exclusive flock on f without waiting; held is false
 // when another open file (in any process, this one included) has it.
-func tryLock(f *os.File) (held bool, err error) {
+func TryLock(f *os.File) (held bool, err error) {
 	err = unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
 	if errors.Is(err, unix.EWOULDBLOCK) {
 		return false, nil
@@ -19,4 +19,5 @@ func tryLock(f *os.File) (held bool, err error) {
 	return err == nil, err
 }
 
-func unlockFile(f *os.File) error { return unix.Flock(int(f.Fd()), unix.LOCK_UN) }
+// Unlock gives the lock up (closing the file does too).
+func Unlock(f *os.File) error { return unix.Flock(int(f.Fd()), unix.LOCK_UN) }

@@ -1,6 +1,6 @@
 //go:build windows
 
-package sandbox
+package filelock
 
 import (
 	"errors"
@@ -9,16 +9,16 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// lockedRange is the byte range LockFileEx locks: far past the holder's
-// text, because a Windows lock is mandatory and the next server must still
-// read who holds the directory.
+// lockedRange is the byte range LockFileEx locks: far past any text the
+// holder writes into the file, because a Windows lock is mandatory and the
+// next process must still read who holds it.
 func lockedRange() *windows.Overlapped {
 	return &windows.Overlapped{Offset: 0, OffsetHigh: 0x7fffffff}
 }
 
-// tryLock takes an exclusive lock on f without waiting; held is false when
+// TryLock takes an exclusive lock on f without waiting; held is false when
 // another handle (in any process, this one included) has it.
-func tryLock(f *os.File) (held bool, err error) {
+func TryLock(f *os.File) (held bool, err error) {
 	err = windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, lockedRange())
 	if errors.Is(err, windows.ERROR_LOCK_VIOLATION) {
 		return false, nil
@@ -26,6 +26,7 @@ func tryLock(f *os.File) (held bool, err error) {
 	return err == nil, err
 }
 
-func unlockFile(f *os.File) error {
+// Unlock gives the lock up (closing the file does too).
+func Unlock(f *os.File) error {
 	return windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, lockedRange())
 }
