@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -135,6 +137,10 @@ func checkKey(probe keyProbe, key string) keyCheck {
 	return c
 }
 
+// numberedKey splits a name that ends in a counter (hello-2) into the
+// name and the number.
+var numberedKey = regexp.MustCompile(`^(.*[^/])-([2-9]|[1-9][0-9]+)$`)
+
 // freeKey is key, or the first of key-2, key-3… (the number before the
 // extension) that taken says is free; an error when taken fails or none
 // of maxFreeKeyTries is free.
@@ -145,8 +151,19 @@ func freeKey(taken func(string) (bool, error), key string) (string, error) {
 	} else {
 		ext = ""
 	}
+	start := 2
+	// A key this function numbered (hello-2.txt, whose hello.txt is taken
+	// too) goes on to hello-3.txt, not hello-2-2.txt. A number alone is no
+	// sign of a series (q3-26.csv with no q3.csv): it is left as it is.
+	if m := numberedKey.FindStringSubmatch(base); m != nil {
+		if n, err := strconv.Atoi(m[2]); err == nil && n < maxFreeKeyTries {
+			if t, err := taken(m[1] + ext); err == nil && t {
+				base, start = m[1], n+1
+			}
+		}
+	}
 	candidate := key
-	for i := 2; ; i++ {
+	for i := start; ; i++ {
 		t, err := taken(candidate)
 		if err != nil {
 			return "", err

@@ -101,10 +101,13 @@ func TestSandboxWithoutKeychain(t *testing.T) {
 }
 
 func TestFreeKey(t *testing.T) {
-	taken := map[string]bool{"hello.txt": true, "hello-2.txt": true, "notes": true, ".env": true, "in.v2/notes": true, "in/.env": true}
+	taken := map[string]bool{"hello.txt": true, "hello-2.txt": true, "notes": true, ".env": true, "in.v2/notes": true, "in/.env": true,
+		"photo.jpg": true, "photo-12.jpg": true, "q3-26.csv": true, "in/-2.txt": true}
 	exists := func(k string) (bool, error) { return taken[k], nil }
 	for in, want := range map[string]string{"hello.txt": "hello-3.txt", "notes": "notes-2", "new.pdf": "new.pdf", "in/a.b.txt": "in/a.b.txt",
-		".env": ".env-2", "in.v2/notes": "in.v2/notes-2", "in/.env": "in/.env-2"} {
+		".env": ".env-2", "in.v2/notes": "in.v2/notes-2", "in/.env": "in/.env-2",
+		// a key already numbered goes on counting, unless nothing says it was numbered
+		"hello-2.txt": "hello-3.txt", "photo-12.jpg": "photo-13.jpg", "q3-26.csv": "q3-26-2.csv", "in/-2.txt": "in/-2-2.txt"} {
 		t.Run(in, func(t *testing.T) {
 			if got, err := freeKey(exists, in); got != want || err != nil {
 				t.Errorf("freeKey(%q) = %q, %v; want %q", in, got, err, want)
