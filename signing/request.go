@@ -50,6 +50,10 @@ type Credentials struct {
 	SecurityToken string
 	// TokenExpires is when the STS token stops working; zero if unknown.
 	TokenExpires time.Time
+	// FromEnvironment says they were read from the OSS_ACCESS_KEY_*
+	// variables, not from a stored profile: a refused key is then fixed in
+	// those variables, and hints say so instead of naming a profile.
+	FromEnvironment bool
 }
 
 // String shows the AccessKey ID and whether a secret and token are present.

@@ -194,7 +194,7 @@ func loadTranslations() {
 // secrets in the OS keychain, the history beside them, the SDK signer and
 // the embedded sandbox.
 func defaultServices() *Services {
-	svc := &Services{Presign: signing.Presign, Now: time.Now, Bucket: newBucketAdmin, Reveal: revealFile, Keychain: credentials.SystemItems()}
+	svc := &Services{Presign: signing.Presign, Now: time.Now, Bucket: newBucketAdmin, Reveal: revealFile, Keychain: credentials.SystemItems(), Getenv: os.Getenv}
 	svc.StartSandbox = func() (*Sandbox, error) { return startSandbox(svc.Keychain) }
 	if store, err := credentials.OpenDefault(); err == nil {
 		svc.Profiles = store

@@ -135,9 +135,17 @@ func (a *arrivalWatch) profilesChanged() {
 }
 
 // lookup finds the account that signs for a profile: the sandbox's key
-// pair in memory, or a stored profile and its keychain secret. It runs off
-// the UI goroutine.
+// pair in memory, the OSS_ACCESS_KEY_* variables the app was started with,
+// or a stored profile and its keychain secret. It runs off the UI
+// goroutine.
 func (a *arrivalWatch) lookup(name string) (arrivals.Account, error) {
+	if name == credentials.EnvironmentProfile {
+		getenv := a.svc.Getenv
+		if getenv == nil {
+			getenv = func(string) string { return "" }
+		}
+		return arrivals.EnvironmentAccount(getenv)
+	}
 	if name == SandboxProfileName {
 		sb := a.sandbox.Load()
 		if sb == nil {

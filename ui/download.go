@@ -198,6 +198,8 @@ func checkFailure(err error) string {
 	switch {
 	case errors.Is(err, errSandboxStopped):
 		return lang.L("Start the local sandbox (Try it locally) first: its links are signed with a key that lives only while it runs.")
+	case errors.Is(err, arrivals.ErrNoEnvironment), errors.Is(err, arrivals.ErrNoEnvironmentSecret):
+		return lang.L("This link was signed with the variables OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET, which OSS Drop was not started with: start it from a shell where both are set, or use ossdrop download there.")
 	case errors.Is(err, arrivals.ErrProfileGone):
 		return lang.L("The profile that signed this link is gone: add it again to download.")
 	}

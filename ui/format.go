@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
+	"github.com/ossdrop/ossdrop/app/credentials"
 	"github.com/ossdrop/ossdrop/app/upload"
 )
 
@@ -74,13 +75,17 @@ func formatSize(n int64) string {
 	return upload.FormatSize(n)
 }
 
-// profileLabel is how a profile's name is shown: the sandbox's
-// pseudo-profile in the UI's language. Its name stays "Local sandbox"
-// wherever it is stored (the history records which profile signed a link),
-// so only what the user sees changes.
+// profileLabel is how a profile's name is shown: the pseudo-profiles of
+// the sandbox and of the OSS_ACCESS_KEY_* variables ('ossdrop presign'
+// records the latter as "environment") in the UI's language. Their names
+// stay as they are wherever they are stored (the history records which
+// profile signed a link), so only what the user sees changes.
 func profileLabel(name string) string {
-	if name == SandboxProfileName {
+	switch name {
+	case SandboxProfileName:
 		return lang.L("Local sandbox")
+	case credentials.EnvironmentProfile:
+		return lang.L("Environment variables")
 	}
 	return name
 }

@@ -234,6 +234,10 @@ func checkErrorText(err error) string {
 	switch {
 	case errors.Is(err, errSandboxStopped):
 		return lang.L("Not checked: start the local sandbox (Try it locally) to check its links.")
+	case errors.Is(err, arrivals.ErrNoEnvironment):
+		return lang.L("Not checked: this link was signed with the variables OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET, and OSS Drop was not started with them. Start OSS Drop from a shell where they are set, or check the link there with ossdrop status.")
+	case errors.Is(err, arrivals.ErrNoEnvironmentSecret):
+		return lang.L("Not checked: this link was signed with the variables OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET, and OSS Drop was started with OSS_ACCESS_KEY_SECRET empty. Start OSS Drop from a shell where both are set, or check the link there with ossdrop status.")
 	case errors.Is(err, arrivals.ErrProfileGone):
 		return lang.L("Not checked: the profile that signed this link is gone.")
 	}

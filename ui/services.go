@@ -36,6 +36,11 @@ type Services struct {
 	Arrivals *arrivals.Store
 	// Reveal shows a downloaded file in the system's file manager.
 	Reveal func(path string) error
+	// Getenv reads the environment the app was started with (os.Getenv in
+	// production; nil: none): links made with 'ossdrop presign' and the
+	// OSS_ACCESS_KEY_* variables are checked with those variables, as
+	// 'ossdrop status' checks them in its shell.
+	Getenv func(string) string
 	// Keychain keeps the secrets that belong to no profile: the sandbox's
 	// key pair and the share links of links signed with STS credentials
 	// (credentials.SystemItems() in production); nil keeps none.

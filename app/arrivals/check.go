@@ -17,6 +17,29 @@ import (
 // for the app's sandbox, is not running): its links are not checked.
 var ErrProfileGone = errors.New("the link's profile is gone")
 
+// Errors of EnvironmentAccount: the links signed with the OSS_ACCESS_KEY_*
+// variables cannot be checked by a process that was not given them. Both
+// wrap ErrProfileGone, so such links are listed as not checked.
+var (
+	ErrNoEnvironment       = fmt.Errorf("signed with %s, which is not set here: %w", credentials.EnvAccessKeyID, ErrProfileGone)
+	ErrNoEnvironmentSecret = fmt.Errorf("signed with %s, but %s is empty here: %w", credentials.EnvAccessKeyID, credentials.EnvAccessKeySecret, ErrProfileGone)
+)
+
+// EnvironmentAccount is the account of links signed with the OSS_ACCESS_KEY_*
+// variables (credentials.EnvironmentProfile), read through getenv: this
+// process's own variables, which the command line and the desktop app were
+// each started with or not.
+func EnvironmentAccount(getenv func(string) string) (Account, error) {
+	p, c, ok := credentials.FromEnv(getenv)
+	switch {
+	case !ok:
+		return Account{}, ErrNoEnvironment
+	case c.AccessKeySecret == "":
+		return Account{}, ErrNoEnvironmentSecret
+	}
+	return Account{Profile: p, Credentials: c}, nil
+}
+
 // Account is what the owner's requests about a profile's links are signed
 // with.
 type Account struct {

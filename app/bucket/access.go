@@ -38,5 +38,5 @@ func (c *Client) CheckAccess(ctx context.Context) (Access, error) {
 	if errors.As(err, &se) && se.StatusCode == http.StatusForbidden && se.Code == "AccessDenied" {
 		return Access{RequestID: se.RequestID}, nil
 	}
-	return Access{}, explain(message.New("list %s", c.bucket), err)
+	return Access{}, c.explain(message.New("list %s", c.bucket), err)
 }

@@ -120,7 +120,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // explainObject is explain for a request about one object: a missing
 // object is named, with what to do about it.
 func (c *Client) explainObject(what message.Text, key string, err error) error {
-	e := explain(what, err)
+	e := c.explain(what, err)
 	var be *Error
 	if errors.As(e, &be) && be.Status == http.StatusNotFound && be.Code != "NoSuchBucket" {
 		be.Sentence = message.New("There is no object %s in the bucket %s yet.", key, c.bucket)
@@ -130,8 +130,10 @@ func (c *Client) explainObject(what message.Text, key string, err error) error {
 }
 
 // explain turns an SDK error into an *Error; what says what was attempted,
-// as a verb phrase ("list reports/in/").
-func explain(what message.Text, err error) error {
+// as a verb phrase ("list reports/in/"). A refused key is fixed where the
+// credentials came from: the profile, or the OSS_ACCESS_KEY_* variables.
+func (c *Client) explain(what message.Text, err error) error {
+	fromEnv := c.target.Credentials.FromEnvironment
 	var se *oss.ServiceError
 	if errors.As(err, &se) {
 		e := &Error{Status: se.StatusCode, Code: se.Code, RequestID: se.RequestID, Err: err}
@@ -139,17 +141,28 @@ func explain(what message.Text, err error) error {
 		case se.StatusCode == http.StatusNotFound && se.Code == "NoSuchBucket":
 			e.Err = fmt.Errorf("%w: %w", ErrNotFound, err)
 			e.Sentence, e.Hint = message.New("The bucket does not exist."), message.New("Check the bucket name and region in the profile.")
+			if fromEnv {
+				e.Hint = message.New("Check the bucket name and region.")
+			}
 		case se.StatusCode == http.StatusNotFound:
 			e.Err = fmt.Errorf("%w: %w", ErrNotFound, err)
 			e.Sentence, e.Hint = message.New("There is no such object yet."), message.Text{}
+		case se.Code == "InvalidAccessKeyId" && fromEnv:
+			e.Sentence, e.Hint = message.New("OSS does not know the AccessKey ID in OSS_ACCESS_KEY_ID."), message.New("Set OSS_ACCESS_KEY_ID to an AccessKey ID of the bucket's account, and OSS_ACCESS_KEY_SECRET to its secret.")
 		case se.Code == "InvalidAccessKeyId":
 			e.Sentence, e.Hint = message.New("OSS does not know this AccessKey ID."), message.New("Check the profile's AccessKey, or rotate it.")
+		case se.Code == "SignatureDoesNotMatch" && fromEnv:
+			e.Sentence, e.Hint = message.New("OSS refused the AccessKey secret in OSS_ACCESS_KEY_SECRET."), message.New("Set OSS_ACCESS_KEY_SECRET to the current secret of the AccessKey in OSS_ACCESS_KEY_ID.")
 		case se.Code == "SignatureDoesNotMatch":
 			e.Sentence, e.Hint = message.New("OSS refused the profile's AccessKey secret."), message.New("Give the profile its current secret (Profiles… → New secret…, or ossdrop profile rotate).")
 		case se.Code == "RequestTimeTooSkewed":
 			e.Sentence, e.Hint = message.New("This computer's clock is more than 15 minutes off."), message.New("Set the date and time automatically, then try again.")
+		case se.StatusCode == http.StatusForbidden && fromEnv:
+			e.Sentence, e.Hint = message.New("The AccessKey in OSS_ACCESS_KEY_ID is not allowed to %s (%s).", what, se.Code), message.New("Grant it the permission in RAM, or use another AccessKey.")
 		case se.StatusCode == http.StatusForbidden:
 			e.Sentence, e.Hint = message.New("The profile's AccessKey is not allowed to %s (%s).", what, se.Code), message.New("Grant it the permission in RAM, or use another profile.")
+		case fromEnv:
+			e.Sentence, e.Hint = message.New("OSS refused to %s: %s (%s).", what, se.Message, se.Code), message.New("Try again later; if it persists, check the endpoint and the OSS_ACCESS_KEY_* variables.")
 		default:
 			e.Sentence, e.Hint = message.New("OSS refused to %s: %s (%s).", what, se.Message, se.Code), message.New("Try again later; if it persists, check the profile.")
 		}
@@ -164,6 +177,9 @@ func explain(what message.Text, err error) error {
 		e.Sentence, e.Hint = message.New("The endpoint did not answer in time to %s.", what), message.New("Check the network connection and the profile's endpoint.")
 	default:
 		e.Sentence, e.Hint = message.New("Could not %s: the endpoint is not reachable.", what), message.New("Check the network connection and the profile's endpoint.")
+	}
+	if fromEnv && !e.Hint.IsZero() {
+		e.Hint = message.New("Check the network connection and the endpoint.")
 	}
 	return e
 }

@@ -78,6 +78,40 @@ func TestHeadWithTheSDK(t *testing.T) {
 	}
 }
 
+// TestRefusedKeyHints: a refused key is fixed where the credentials came
+// from. Credentials read from OSS_ACCESS_KEY_* are fixed in those
+// variables: their hints never send the owner to a profile.
+func TestRefusedKeyHints(t *testing.T) {
+	_, target := startSandbox(t)
+	tests := []struct {
+		name       string
+		id, secret string
+		fromEnv    bool
+		code       string
+		hint, not  string
+	}{
+		{"profile, wrong secret", testKey.ID, "not-the-secret", false, "SignatureDoesNotMatch", "New secret", "OSS_ACCESS_KEY"},
+		{"environment, wrong secret", testKey.ID, "not-the-secret", true, "SignatureDoesNotMatch", "OSS_ACCESS_KEY_SECRET", "profile"},
+		{"profile, unknown ID", "SANDBOXNOSUCHKEY0001", testKey.Secret, false, "InvalidAccessKeyId", "profile", "OSS_ACCESS_KEY"},
+		{"environment, unknown ID", "SANDBOXNOSUCHKEY0001", testKey.Secret, true, "InvalidAccessKeyId", "OSS_ACCESS_KEY_ID", "profile"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tg := target
+			tg.Credentials = signing.Credentials{AccessKeyID: tt.id, AccessKeySecret: tt.secret, FromEnvironment: tt.fromEnv}
+			c, _ := New(tg)
+			_, err := c.Head(context.Background(), "in/anything.txt")
+			var e *Error
+			if !errors.As(err, &e) || e.Code != tt.code {
+				t.Fatalf("Head = %v, want %s", err, tt.code)
+			}
+			if text := e.Error(); !strings.Contains(text, tt.hint) || strings.Contains(text, tt.not) {
+				t.Errorf("error = %q: want %q in it and no %q", text, tt.hint, tt.not)
+			}
+		})
+	}
+}
+
 func TestUnreachableEndpoint(t *testing.T) {
 	_, target := startSandbox(t)
 	target.Endpoint = "http://127.0.0.1:1"

@@ -87,7 +87,7 @@ func (c *Client) corsConfig(ctx context.Context) ([]CORSRule, *bool, error) {
 		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, nil, explain(message.New("read the CORS rules of %s", c.bucket), err)
+		return nil, nil, c.explain(message.New("read the CORS rules of %s", c.bucket), err)
 	}
 	if res.CORSConfiguration == nil {
 		return nil, nil, nil
@@ -146,7 +146,7 @@ func (c *Client) AllowOrigin(ctx context.Context, origin string) (*AllowResult, 
 	put, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	if _, err := c.sdk.PutBucketCors(put, &oss.PutBucketCorsRequest{Bucket: oss.Ptr(c.bucket), CORSConfiguration: cfg}); err != nil {
-		return nil, explain(message.New("change the CORS rules of %s", c.bucket), err)
+		return nil, c.explain(message.New("change the CORS rules of %s", c.bucket), err)
 	}
 	back, _, err := c.corsConfig(ctx)
 	if err != nil {

@@ -30,7 +30,7 @@ func (c *Client) List(ctx context.Context, prefix string) (*Listing, error) {
 	for p.HasNext() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, explain(message.New("list %s/%s", c.bucket, prefix), err)
+			return nil, c.explain(message.New("list %s/%s", c.bucket, prefix), err)
 		}
 		for _, o := range page.Contents {
 			key := oss.ToString(o.Key)

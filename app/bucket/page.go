@@ -55,7 +55,7 @@ func (c *Client) PublishPage(ctx context.Context, page []byte, contentType strin
 		return nil, &Error{Sentence: message.New("The bucket %s already has an object named %s that OSS Drop did not put there, so it is left alone.", c.bucket, PageKey),
 			Hint: message.New("Move or delete that object if it is not needed, then publish again.")}
 	case err != nil && !(errors.As(err, &se) && se.StatusCode == 404):
-		return nil, explain(what, err)
+		return nil, c.explain(what, err)
 	}
 	_, err = c.sdk.PutObject(ctx, &oss.PutObjectRequest{
 		Bucket: oss.Ptr(c.bucket), Key: oss.Ptr(PageKey), Body: bytes.NewReader(page),
@@ -63,7 +63,7 @@ func (c *Client) PublishPage(ctx context.Context, page []byte, contentType strin
 		Acl: oss.ObjectACLPublicRead, Metadata: map[string]string{pageMarkerName: pageMarkerValue},
 	})
 	if err != nil {
-		return nil, explain(what, err)
+		return nil, c.explain(what, err)
 	}
 	t := c.target
 	t.Key = PageKey

@@ -103,16 +103,16 @@ func (e *notCheckedError) Unwrap() error { return arrivals.ErrProfileGone }
 // environmentAccount is the account of links signed with OSS_ACCESS_KEY_*:
 // this shell's variables, when they are set.
 func environmentAccount(env *Env) (arrivals.Account, error) {
-	p, c, ok := credentials.FromEnv(env.Getenv)
+	a, err := arrivals.EnvironmentAccount(env.Getenv)
 	switch {
-	case !ok:
-		return arrivals.Account{}, &notCheckedError{why: "signed with " + envAccessKeyID + ", which is not set in this shell",
+	case errors.Is(err, arrivals.ErrNoEnvironment):
+		return a, &notCheckedError{why: "signed with " + envAccessKeyID + ", which is not set in this shell",
 			hint: "set " + envAccessKeyID + " and " + envAccessKeySecret + " as when the link was made, then run 'ossdrop status' again"}
-	case c.AccessKeySecret == "":
-		return arrivals.Account{}, &notCheckedError{why: "signed with " + envAccessKeyID + ", but " + envAccessKeySecret + " is empty in this shell",
+	case errors.Is(err, arrivals.ErrNoEnvironmentSecret):
+		return a, &notCheckedError{why: "signed with " + envAccessKeyID + ", but " + envAccessKeySecret + " is empty in this shell",
 			hint: "set " + envAccessKeySecret + " too"}
 	}
-	return arrivals.Account{Profile: p, Credentials: c}, nil
+	return a, err
 }
 
 // appSandboxConnectTimeout bounds the look for the app's sandbox on

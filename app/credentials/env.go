@@ -18,6 +18,7 @@ func FromEnv(getenv func(string) string) (p Profile, c signing.Credentials, ok b
 		AccessKeyID:     getenv(EnvAccessKeyID),
 		AccessKeySecret: getenv(EnvAccessKeySecret),
 		SecurityToken:   getenv(EnvSessionToken),
+		FromEnvironment: true,
 	}
 	if c.AccessKeyID == "" {
 		return Profile{}, signing.Credentials{}, false

@@ -504,7 +504,7 @@ func TestFromEnv(t *testing.T) {
 			if ok != tt.ok || p.Kind != tt.kind {
 				t.Fatalf("FromEnv = %v, %v", p, ok)
 			}
-			if ok && (p.Name != EnvironmentProfile || c.AccessKeySecret != canarySecret || c.SecurityToken != tt.env[EnvSessionToken]) {
+			if ok && (p.Name != EnvironmentProfile || c.AccessKeySecret != canarySecret || c.SecurityToken != tt.env[EnvSessionToken] || !c.FromEnvironment) {
 				t.Errorf("FromEnv = %v, %v", p, c)
 			}
 		})
