@@ -96,8 +96,12 @@ func runDownload(args []string, env *Env) int {
 	case req.Bucket == "" && fromLink != nil:
 		return invalid(env, fmt.Sprintf("the link is on the custom domain %s, which does not say which bucket it serves", fromLink.Endpoint),
 			"add --bucket with the bucket bound to that domain")
+	case req.Bucket == "" && req.Credentials.FromEnvironment: // no profile to set it in
+		return invalid(env, fmt.Sprintf("no bucket to download %s from", termSafe(req.Key)), "add --bucket B")
 	case req.Bucket == "":
 		return invalid(env, fmt.Sprintf("no bucket to download %s from", termSafe(req.Key)), "add --bucket B, or set the profile's bucket ('ossdrop profile add … --bucket B')")
+	case signing.NormalizeRegion(req.Region) == "" && req.Credentials.FromEnvironment:
+		return invalid(env, "no region to sign the download with", "add --region, such as cn-hangzhou")
 	case signing.NormalizeRegion(req.Region) == "":
 		return invalid(env, "no region to sign the download with", "add --region, such as cn-hangzhou, or set the profile's region")
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"os"
@@ -188,7 +189,9 @@ func TestStatusCommandErrors(t *testing.T) {
 	for _, o := range out {
 		switch o.Key {
 		case "in/q3.pdf":
-			if o.State != "unknown" || !strings.Contains(o.Error, "refused the profile's AccessKey secret") || o.Hint == "" {
+			// Signed with OSS_ACCESS_KEY_*: the fix is there, not in a profile.
+			if o.State != "unknown" || o.Error != "OSS refused the AccessKey secret in OSS_ACCESS_KEY_SECRET." ||
+				o.Hint != "Set OSS_ACCESS_KEY_SECRET to the current secret of the AccessKey in OSS_ACCESS_KEY_ID." {
 				t.Errorf("wrong secret: %+v", o)
 			}
 		case "in/old.pdf":
@@ -275,14 +278,16 @@ func TestDownloadCommand(t *testing.T) {
 		code         int
 		says         string
 	}{
-		{name: "wrong secret", secret: "wrong", args: []string{share, filepath.Join(dir, "x")}, code: ExitFailed, says: "error: OSS refused the profile's AccessKey secret."},
+		{name: "wrong secret", secret: "wrong", args: []string{share, filepath.Join(dir, "x")}, code: ExitFailed,
+			says: "error: OSS refused the AccessKey secret in OSS_ACCESS_KEY_SECRET.\nhint: Set OSS_ACCESS_KEY_SECRET to the current secret of the AccessKey in OSS_ACCESS_KEY_ID.\n"},
 		{name: "missing bucket", args: []string{"--endpoint", w.srv.URL(), "--path-style", "--region", "cn-hangzhou", "--bucket", "nobody-here", "k.txt", filepath.Join(dir, "y")}, code: ExitFailed, says: "error: The bucket does not exist."},
 		{name: "missing object", args: []string{strings.Replace(share, "q3.pdf", "q4.pdf", 1), filepath.Join(dir, "z")}, code: ExitFailed,
 			says: "error: There is no object in/报告 q4.pdf in the bucket demo yet.\nhint: Check the key; an object appears once its upload has finished.\n"},
 		{name: "a folder", args: []string{"--bucket", "demo", "in/"}, code: ExitInvalid, says: "names a folder"},
 		{name: "not a link", args: []string{"ftp://x/y"}, code: ExitInvalid, says: "error: "},
-		{name: "no region", args: []string{"--bucket", "demo", "k"}, code: ExitInvalid, says: "error: No region to sign the download with."},
-		{name: "no bucket for a key", args: []string{"--region", "cn-hangzhou", "k"}, code: ExitInvalid, says: "error: No bucket to download k from.\nhint: Add --bucket B"},
+		// Signed with OSS_ACCESS_KEY_*: there is no profile to set a region or bucket in.
+		{name: "no region", args: []string{"--bucket", "demo", "k"}, code: ExitInvalid, says: "error: No region to sign the download with.\nhint: Add --region, such as cn-hangzhou.\n"},
+		{name: "no bucket for a key", args: []string{"--region", "cn-hangzhou", "k"}, code: ExitInvalid, says: "error: No bucket to download k from.\nhint: Add --bucket B.\n"},
 		{name: "custom domain", args: []string{"https://files.example.com/in/q3.pdf?x=1"}, code: ExitInvalid,
 			says: "error: The link is on the custom domain https://files.example.com, which does not say which bucket it serves."},
 		{name: "a request link", args: []string{requestShare}, code: ExitInvalid,
@@ -356,4 +361,34 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestEnvironmentHints: with the credentials in OSS_ACCESS_KEY_*, every
+// command that reaches the bucket says to fix those variables (or give a
+// flag), never to change a profile that is not in use.
+func TestEnvironmentHints(t *testing.T) {
+	w := newOwnerWorld(t)
+	share := w.presign("in/q3.pdf")
+	at := []string{"--endpoint", w.srv.URL(), "--path-style", "--region", "cn-hangzhou", "--bucket", "demo"}
+	const wrongSecret = "error: OSS refused the AccessKey secret in OSS_ACCESS_KEY_SECRET.\nhint: Set OSS_ACCESS_KEY_SECRET to the current secret of the AccessKey in OSS_ACCESS_KEY_ID.\n"
+	tests := []struct {
+		name, secret string
+		args         []string
+		says         string
+	}{
+		{"cors show, wrong secret", "wrong", append([]string{"cors", "show"}, at...), wrongSecret},
+		{"cors allow, wrong secret", "wrong", append([]string{"cors", "allow", "https://files.example.com"}, at...), wrongSecret},
+		{"page publish, wrong secret", "wrong", append([]string{"page", "publish"}, at...), wrongSecret},
+		{"download, wrong secret", "wrong", []string{"download", share, filepath.Join(t.TempDir(), "x")}, wrongSecret},
+		{"cors show, no bucket", "", []string{"cors", "show", "--endpoint", w.srv.URL(), "--region", "cn-hangzhou"}, "hint: Give --region and --bucket.\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w.vars[envAccessKeySecret] = cmp.Or(tc.secret, ownerKey.Secret)
+			code, stdout, stderr := w.run(tc.args...)
+			if code == ExitOK || !strings.Contains(stderr, tc.says) || strings.Contains(stderr, "profile") {
+				t.Errorf("exit %d, want %q and no profile\n%s%s", code, tc.says, stdout, stderr)
+			}
+		})
+	}
 }

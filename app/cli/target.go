@@ -68,10 +68,14 @@ func (f *targetFlags) client(env *Env, command string) (c *bucket.Client, code i
 		return nil, credentialFailure(env, err), false
 	}
 	req.Key, req.Expires = "ossdrop-target-check", signing.DefaultExpiry
+	hint := "give --region and --bucket, or set them in the profile"
+	if req.Credentials.FromEnvironment { // no profile to set them in
+		hint = "give --region and --bucket"
+	}
 	for _, fe := range signing.FieldErrors(req.Validate(env.Now())) {
 		switch fe.Field {
 		case signing.FieldRegion, signing.FieldEndpoint, signing.FieldBucket, signing.FieldCredentials:
-			return nil, invalid(env, fe.Msg, "give --region and --bucket, or set them in the profile"), false
+			return nil, invalid(env, fe.Msg, hint), false
 		}
 	}
 	req.Key, req.Expires = "", 0
