@@ -223,18 +223,24 @@ func report(env *Env, msg, hint string) {
 	}
 }
 
+// commandWords are the programs a hint may begin with, as a command to
+// type: asSentence keeps them lower-case.
+var commandWords = map[string]bool{"ossdrop": true, "curl": true}
+
 // asSentence writes s the way every error: and hint: line reads: a
 // capital first letter and a closing full stop, as the sentences of
 // signing, app/upload and app/bucket (most of what the command line
 // prints) already are. The command line's own messages and the profile
 // store's are written as clauses, in Go's error style; a first word such
-// as "--interval" or "x-oss-date" is left as it is.
+// as "--interval" or "x-oss-date", or a command to type ("ossdrop upload
+// …"), is left as it is: capitalised, it would no longer run.
 func asSentence(s string) string {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return s
 	}
-	if r, n := utf8.DecodeRuneInString(s); unicode.IsLower(r) && !strings.ContainsAny(strings.SplitN(s, " ", 2)[0], "-./_:") {
+	first, _, _ := strings.Cut(s, " ")
+	if r, n := utf8.DecodeRuneInString(s); unicode.IsLower(r) && !strings.ContainsAny(first, "-./_:") && !commandWords[first] {
 		s = string(unicode.ToUpper(r)) + s[n:]
 	}
 	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {

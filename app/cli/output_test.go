@@ -336,3 +336,47 @@ func TestStatusShowsPartnerKeysSafely(t *testing.T) {
 		}
 	}
 }
+
+// TestAsSentence: error: and hint: lines read as sentences, but a first
+// word the user types as it is (a flag, a header, a command) keeps its
+// case.
+func TestAsSentence(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"the link expired", "The link expired."},
+		{"  ask the sender?  ", "Ask the sender?"},
+		{"--interval 5s goes with --watch", "--interval 5s goes with --watch."},
+		{"x-oss-date is missing", "x-oss-date is missing."},
+		{"ossdrop upload 'https://…' report.pdf, or pipe the link", "ossdrop upload 'https://…' report.pdf, or pipe the link."},
+		{"curl -T q3.pdf 'https://…'", "curl -T q3.pdf 'https://…'."},
+		{"ossdropping is not a word", "Ossdropping is not a word."},
+		{"OSS_ACCESS_KEY_ID is not set", "OSS_ACCESS_KEY_ID is not set."},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := asSentence(tt.in); got != tt.want {
+				t.Errorf("asSentence(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCommandHintsAsTyped: a hint that is a command line is printed as it
+// is typed, not capitalised as if it began a sentence.
+func TestCommandHintsAsTyped(t *testing.T) {
+	tests := []struct {
+		args []string
+		hint string
+	}{
+		{[]string{"upload"}, "hint: ossdrop upload 'https://…' report.pdf, or pipe the link: … | ossdrop upload - report.pdf.\n"},
+		{[]string{"download"}, "hint: ossdrop download 'https://…' [DEST], or ossdrop download --bucket B in/q3.pdf [DEST].\n"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, _, stderr := runCLI(t, "", tt.args...)
+			if code != ExitInvalid || !strings.Contains(stderr, tt.hint) {
+				t.Errorf("exit %d, want %q in\n%s", code, tt.hint, stderr)
+			}
+		})
+	}
+}

@@ -80,7 +80,7 @@ func runPage(args []string, env *Env) int {
 func savePage(env *Env, path string) int {
 	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, os.ErrExist) {
-		return failed(env, path+" already exists", "choose another file name, or remove the file")
+		return failed(env, "the file "+path+" already exists", "choose another file name, or remove the file")
 	}
 	if err != nil {
 		return failed(env, fmt.Sprintf("cannot write the page: %v", err), "")

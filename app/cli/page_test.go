@@ -229,3 +229,16 @@ func TestProfilePage(t *testing.T) {
 		t.Fatalf("profile add with a bad page URL: exit %d %s", code, stderr)
 	}
 }
+
+// TestPageSaveExistingBareName: a file name the user typed keeps its case
+// in the error, even when it starts the sentence would.
+func TestPageSaveExistingBareName(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := os.WriteFile("mypage", []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "", "page", "save", "mypage")
+	if got, _ := os.ReadFile("mypage"); code != ExitFailed || !strings.Contains(stderr, "error: The file mypage already exists.\n") || string(got) != "mine" {
+		t.Errorf("exit %d, file %q\n%s", code, got, stderr)
+	}
+}
