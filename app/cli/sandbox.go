@@ -66,13 +66,12 @@ func runSandbox(args []string, env *Env) int {
 	if fs.NArg() > 0 {
 		return invalid(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "'ossdrop sandbox' takes flags only; run 'ossdrop sandbox --help'")
 	}
-	if !*public {
-		if err := sandbox.CheckLoopback(*addr); errors.Is(err, sandbox.ErrNotLoopback) {
-			return invalid(env, fmt.Sprintf("--addr %s is reachable from other machines", *addr),
-				"the sandbox accepts uploads from anyone holding its key and has no TLS; use 127.0.0.1:PORT, or add --public if you really mean to share it on your network")
-		} else if err != nil {
-			return invalid(env, fmt.Sprintf("--addr %q is not host:port", *addr), "for example --addr 127.0.0.1:9000")
-		}
+	if err := sandbox.ValidateAddr(*addr); err != nil {
+		return invalid(env, "--addr "+err.Error(), "write a host:port, such as 127.0.0.1:9000 (port 0 picks a free one)")
+	}
+	if !*public && sandbox.CheckLoopback(*addr) != nil { // valid, so not loopback
+		return invalid(env, fmt.Sprintf("--addr %s is reachable from other machines", *addr),
+			"the sandbox accepts uploads from anyone holding its key and has no TLS; use 127.0.0.1:PORT, or add --public if you really mean to share it on your network")
 	}
 
 	key, generated, code := sandboxKey(env, *keyID, *secretStdin)

@@ -163,7 +163,16 @@ func TestSandboxCommandInvalid(t *testing.T) {
 	}{
 		{name: "public address", args: []string{"--addr", "0.0.0.0:9000", "--dir", dir}, want: "--public"},
 		{name: "lan address", args: []string{"--addr", "192.168.0.10:9000", "--dir", dir}, want: "reachable from other machines"},
-		{name: "bad address", args: []string{"--addr", "nowhere", "--dir", dir}, want: "host:port"},
+		{name: "no port", args: []string{"--addr", "nohost", "--dir", dir},
+			want: "error: --addr nohost is not a valid address: it has no port.\nhint: Write a host:port, such as 127.0.0.1:9000 (port 0 picks a free one).\n"},
+		// Invalid addresses are called invalid, not reachable from other machines.
+		{name: "no IP address", args: []string{"--addr", "999.1.1.1:1", "--dir", dir},
+			want: "error: --addr 999.1.1.1:1 is not a valid address: 999.1.1.1 is not an IPv4 address, which is four numbers from 0 to 255 without leading zeros.\nhint: Write a host:port, such as 127.0.0.1:9000"},
+		{name: "port too high", args: []string{"--addr", "localhost:99999", "--dir", dir},
+			want: "error: --addr localhost:99999 is not a valid address: the port 99999 is above 65535.\nhint: Write a host:port"},
+		{name: "port not a number", args: []string{"--addr", ":abc", "--dir", dir},
+			want: "error: --addr :abc is not a valid address: the port \"abc\" is not a number.\nhint: Write a host:port"},
+		{name: "invalid even with --public", args: []string{"--addr", "999.1.1.1:1", "--public", "--dir", dir}, want: "is not a valid address"},
 		{name: "id without secret", args: []string{"--access-key-id", "SANDBOXX", "--dir", dir}, want: "--access-key-secret-stdin"},
 		{name: "secret without id", args: []string{"--access-key-secret-stdin", "--dir", dir}, want: "needs --access-key-id"},
 		{name: "empty secret", stdin: "\n", args: []string{"--addr", "127.0.0.1:0", "--access-key-id", "SANDBOXX", "--access-key-secret-stdin", "--dir", dir}, want: "empty"},
@@ -178,6 +187,23 @@ func TestSandboxCommandInvalid(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %d mentioning %q", code, errOut.String(), ExitInvalid, tc.want)
 			}
 		})
+	}
+}
+
+// TestSandboxIPv6Loopback: [::1] is loopback, so the sandbox listens there
+// without --public, and says where.
+func TestSandboxIPv6Loopback(t *testing.T) {
+	if ln, err := net.Listen("tcp", "[::1]:0"); err != nil {
+		t.Skipf("this machine has no IPv6 loopback: %v", err)
+	} else {
+		ln.Close()
+	}
+	stdout, stderr, stop := runningSandbox(t, "", "--addr", "[::1]:0", "--dir", t.TempDir())
+	if endpoint := field(t, stdout.String(), "Endpoint"); !strings.HasPrefix(endpoint, "http://[::1]:") || strings.HasSuffix(endpoint, ":0") {
+		t.Errorf("endpoint %q\n%s", endpoint, stderr.String())
+	}
+	if code := stop(); code != ExitOK {
+		t.Errorf("exit %d", code)
 	}
 }
 

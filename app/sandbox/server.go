@@ -127,6 +127,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Addr == "" {
 		cfg.Addr = DefaultAddr
 	}
+	if err := ValidateAddr(cfg.Addr); err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
 	if !cfg.Public {
 		if err := CheckLoopback(cfg.Addr); err != nil {
 			return nil, fmt.Errorf("sandbox: %w", err)
@@ -168,12 +171,13 @@ func New(cfg Config) (*Server, error) {
 
 // CheckLoopback reports (as ErrNotLoopback) whether addr would listen on
 // anything but the loopback interface. An empty host (":9000") means every
-// interface.
+// interface. An address that is not valid at all is an *AddrError
+// (ErrInvalidAddr) instead.
 func CheckLoopback(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("address %q: %w", addr, err)
+	if err := ValidateAddr(addr); err != nil {
+		return err
 	}
+	host, _, _ := net.SplitHostPort(addr) // valid: it splits
 	if host == "localhost" {
 		return nil
 	}
