@@ -21,7 +21,9 @@ type AddrError struct {
 	Why  string
 }
 
-func (e *AddrError) Error() string { return fmt.Sprintf("%s is not a valid address: %s", e.Addr, e.Why) }
+func (e *AddrError) Error() string {
+	return fmt.Sprintf("%s is not a valid address: %s", e.Addr, e.Why)
+}
 
 // Unwrap lets errors.Is find ErrInvalidAddr.
 func (e *AddrError) Unwrap() error { return ErrInvalidAddr }
