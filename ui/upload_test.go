@@ -409,3 +409,44 @@ func TestStoredNote(t *testing.T) {
 		t.Errorf("after the upload: %q", note)
 	}
 }
+
+// TestHandOverClearsTheLastResult: a second start hands over the link
+// already shown with a file that cannot be read: the old result goes, and
+// a link already used up says so instead of asking for a file.
+func TestHandOverClearsTheLastResult(t *testing.T) {
+	sb := newTestSandbox(t)
+	first := sb.link(t, "", "hand/over.txt", nil)
+	u := newTestUploadTab(t, time.Now)
+	u.handOver(first.ShareLink(), tempFile(t, "first.txt", "first"))
+	test.Tap(u.upload)
+	waitFor(t, "the result", func() bool { return u.result.Visible() })
+	// A second protected link for the same key: refused, already stored.
+	taken := sb.link(t, "", "hand/over.txt", func(r *signing.Request) { r.Expires = 2 * time.Hour })
+	u.handOver(taken.ShareLink(), tempFile(t, "second.txt", "second"))
+	if u.result.Visible() {
+		t.Fatal("a new link kept the old result")
+	}
+	test.Tap(u.upload)
+	waitFor(t, "the failure", func() bool { return u.result.Visible() })
+	if u.result.Title != "Upload failed" || !u.usedUp {
+		t.Fatalf("%s: %s (used up %v)", u.result.Title, u.resultText.Text, u.usedUp)
+	}
+	for _, file := range []string{filepath.Join(t.TempDir(), "nonexistent.bin"), t.TempDir()} {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			u.handOver(taken.ShareLink(), file)
+			if u.result.Visible() {
+				t.Errorf("the same link handed over again kept the old result %q", u.result.Title)
+			}
+			if !u.fileWarning.Visible() || !strings.Contains(u.blocked.Text, "takes no more files") || strings.Contains(u.blocked.Text, "choose the file") {
+				t.Errorf("file warning %q, blocked %q", u.fileWarning.Text, u.blocked.Text)
+			}
+		})
+	}
+	// A file dropped that cannot be read is a new file too.
+	u.handOver(first.ShareLink(), "")
+	u.result.Show()
+	u.onDropped(dropped(filepath.Join(t.TempDir(), "gone.txt")))
+	if u.result.Visible() {
+		t.Error("an unreadable file kept the old result")
+	}
+}
