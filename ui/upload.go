@@ -268,8 +268,12 @@ func (u *uploadTab) fillCard() {
 			lines = append(lines, "    "+h.Name+": "+shorten(h.Value, 80))
 		}
 	}
+	// Either way the partner learns what happens to a file already there;
+	// a bare link does not say which headers it was signed with.
 	if v, _ := in.Headers.Get("x-oss-forbid-overwrite"); v == "true" {
 		lines = append(lines, lang.L("Overwrite protection: an existing object with this name is never replaced."))
+	} else if in.HeadersKnown {
+		lines = append(lines, lang.L("No overwrite protection: the upload replaces an object already stored under this name."))
 	}
 	if urls := in.CallbackURLs(); len(urls) > 0 {
 		lines = append(lines, fmt.Sprintf(lang.L("After the upload OSS notifies the sender's server (%s)."), callbackHosts(urls)))

@@ -91,13 +91,15 @@ func TestUploadTabReadsEveryKindOfLink(t *testing.T) {
 		r.ContentType = "text/csv"
 		r.Callback = &signing.Callback{URLs: []string{"https://cb.example.com/done"}, Body: "o=${object}"}
 	})
+	open := sb.link(t, "", "in/报告.csv", func(r *signing.Request) { r.AllowOverwrite = true })
 	tests := []struct {
 		name, text string
-		says       []string
+		says, not  []string
 	}{
-		{"share link", link.ShareLink(), []string{"content-type: text/csv", "Overwrite protection", "cb.example.com"}},
-		{"curl command", link.Curl("report.csv"), []string{"content-type: text/csv", "cb.example.com"}},
-		{"bare URL", link.URL, []string{"unknown (a bare link)"}},
+		{"share link", link.ShareLink(), []string{"content-type: text/csv", "Overwrite protection: an existing object", "cb.example.com"}, []string{"replaces"}},
+		{"curl command", link.Curl("report.csv"), []string{"content-type: text/csv", "cb.example.com"}, nil},
+		{"bare URL", link.URL, []string{"unknown (a bare link)"}, []string{"overwrite protection", "Overwrite protection"}},
+		{"no overwrite protection", open.ShareLink(), []string{"Headers: none needed.", "the upload replaces an object already stored under this name"}, []string{"never replaced"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,6 +114,11 @@ func TestUploadTabReadsEveryKindOfLink(t *testing.T) {
 			for _, s := range tt.says {
 				if !strings.Contains(u.details.Text+u.warnings.Text, s) {
 					t.Errorf("card lacks %q:\n%s\n%s", s, u.details.Text, u.warnings.Text)
+				}
+			}
+			for _, s := range tt.not {
+				if strings.Contains(u.details.Text, s) {
+					t.Errorf("card says %q:\n%s", s, u.details.Text)
 				}
 			}
 			if !u.upload.Disabled() || !strings.Contains(u.blocked.Text, "choose the file") {
