@@ -173,13 +173,8 @@ func (m *mainWindow) start(opts Options) {
 
 // open puts a link and a file from the command line on the Upload tab.
 func (m *mainWindow) open(opts Options) {
-	if opts.Link != "" {
-		m.upload.setLink(opts.Link)
-	}
-	if opts.File != "" {
-		m.upload.setFile(opts.File)
-	}
 	if opts.Link != "" || opts.File != "" {
+		m.upload.handOver(opts.Link, opts.File)
 		m.tabs.SelectIndex(1)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ossdrop/ossdrop/app/arrivals"
@@ -235,7 +236,7 @@ func TestHistoryRowViews(t *testing.T) {
 			says: []string{"start the local sandbox"}, importance: widget.LowImportance},
 		{name: "download link", entry: get, says: []string{"A download link"}, importance: widget.LowImportance},
 		{name: "key taken when made", entry: taken, status: &arrivals.Status{State: arrivals.Taken},
-			says: []string{"Key already taken when the link was made (a file of 12 bytes, stored " + formatDate(fakeNow, fakeNow), "can store nothing"}, importance: widget.WarningImportance},
+			says: []string{"Key already taken when the link was made", "can store nothing"}, importance: widget.WarningImportance},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -490,5 +491,38 @@ func TestLinksFromTheCommandLineCheckedAtOnce(t *testing.T) {
 	m.history.fillRow(gone, row)
 	if !strings.Contains(row.state.Text, "the profile that signed this link is gone") {
 		t.Fatalf("row says %q", row.state.Text)
+	}
+}
+
+// TestHistoryRowStateFits: the row's state line is whole in a window 800
+// pixels wide (the narrowest the app allows), English and Chinese; what it
+// leaves out is in the link's details.
+func TestHistoryRowStateFits(t *testing.T) {
+	test.NewTempApp(t)
+	taken := history.Entry{ID: "t", Profile: "work", Bucket: "demo", Key: "hello.txt", Method: "PUT", Created: fakeNow, Expires: fakeNow.Add(time.Hour),
+		KeyChecked: true, Existing: &history.ExistingObject{ETag: "E", Size: 12, LastModified: fakeNow.Add(-time.Minute)}}
+	for _, chinese := range []bool{false, true} {
+		t.Run(map[bool]string{false: "en", true: "zh-Hans"}[chinese], func(t *testing.T) {
+			if chinese {
+				useChinese(t)
+				loadTranslations()
+				defer func() {
+					os.Setenv("LC_ALL", "C")
+					loadTranslations()
+				}()
+			}
+			v := viewOf(taken, &arrivals.Status{State: arrivals.Taken}, fakeNow)
+			r := newHistoryRow(nil)
+			w := test.NewTempWindow(t, r)
+			w.Resize(fyne.NewSize(800, 100))
+			r.show(v)
+			need := fyne.MeasureText(v.state, theme.TextSize(), r.state.TextStyle).Width + 2*theme.InnerPadding()
+			if got := r.state.Size().Width; need > got {
+				t.Errorf("state %q needs %.0f px, the row gives it %.0f", v.state, need, got)
+			}
+			if !strings.Contains(v.fullState, "12") || v.fullState == v.state {
+				t.Errorf("details say %q", v.fullState)
+			}
+		})
 	}
 }

@@ -30,8 +30,11 @@ func (h *historyTab) showDetails(e history.Entry) {
 	grid.add(lang.L("Profile"), wrap(profileLabel(e.Profile)))
 	grid.add(lang.L("Made"), wrap(formatDateTimeSeconds(e.Created, now)))
 	grid.add(lang.L("Expires"), wrap(formatDateTimeSeconds(e.Expires, now)+" ("+untilText(e.Expires, now)+")"))
-	if v.state != "" {
-		state := wrap(v.state)
+	if v.fullState == "" {
+		v.fullState = v.state
+	}
+	if v.fullState != "" {
+		state := wrap(v.fullState)
 		state.Importance = v.stateImportance
 		grid.add(lang.L("State"), state)
 	}

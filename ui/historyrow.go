@@ -81,9 +81,13 @@ func (r *historyRow) show(v rowView) {
 // rowView is what a row shows for one link, worked out without widgets
 // so that tests can read it.
 type rowView struct {
-	icon            fyne.Resource
-	title, detail   string
-	state           string
+	icon          fyne.Resource
+	title, detail string
+	state         string
+	// fullState is the state with every detail, for the link's details
+	// dialog, where it wraps; empty: the same as state. The row's own
+	// line must fit a row at 800 pixels, whole.
+	fullState       string
 	stateImportance widget.Importance
 	// dim greys out a link that no longer works.
 	dim bool
@@ -126,12 +130,13 @@ func viewOf(e history.Entry, st *arrivals.Status, now time.Time) rowView {
 	case arrivals.Expired:
 		v.icon, v.state = theme.NewDisabledResource(theme.CancelIcon()), lang.L("Expired with nothing received.")
 	case arrivals.Taken:
-		v.icon, v.state, v.stateImportance = theme.NewWarningThemedResource(theme.WarningIcon()), takenText(e, now), widget.WarningImportance
+		v.icon, v.stateImportance = theme.NewWarningThemedResource(theme.WarningIcon()), widget.WarningImportance
+		v.state, v.fullState = lang.L("Key already taken when the link was made: it can store nothing."), takenText(e, now)
 	default:
 		v.icon = theme.QuestionIcon()
 	}
 	if st.Err != nil {
-		v.state, v.stateImportance = checkErrorText(st.Err), widget.DangerImportance
+		v.state, v.fullState, v.stateImportance = checkErrorText(st.Err), "", widget.DangerImportance
 		v.icon = theme.NewErrorThemedResource(theme.ErrorIcon())
 		if errors.Is(st.Err, arrivals.ErrProfileGone) {
 			v.stateImportance, v.icon = widget.LowImportance, theme.QuestionIcon()
@@ -220,8 +225,8 @@ func receivedText(e history.Entry, st *arrivals.Status, now time.Time) string {
 	return count + " · " + formatSize(total) + " · " + strings.Join(names, ", ")
 }
 
-// takenText says why a link can store nothing: its key held a file when
-// it was made, and it may not replace it.
+// takenText says why a link can store nothing, in full (the row says it
+// short): its key held a file when it was made, and it may not replace it.
 func takenText(e history.Entry, now time.Time) string {
 	if x := e.Existing; x != nil {
 		return fmt.Sprintf(lang.L("Key already taken when the link was made (a file of %s, stored %s): the link may not replace it, so it can store nothing."), formatSize(x.Size), formatDateTime(x.LastModified, now))

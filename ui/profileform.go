@@ -270,6 +270,8 @@ func (f *profileForm) problems() map[string]string {
 			out[pfExpires] = lang.L("Write when the token expires: a duration such as 2h, or the Expiration of the AssumeRole response, such as 2026-12-01T18:00:00+08:00.")
 		case !at.After(f.d.svc.Now()):
 			out[pfExpires] = lang.L("This time has passed: the token has expired. Get new temporary credentials.")
+		case credentials.CheckSTSExpires(p.Name, at, f.d.svc.Now()) != nil:
+			out[pfExpires] = lang.L("An STS token lasts at most 12 hours (the role's MaxSessionDuration, 1 hour by default): write the Expiration of the AssumeRole response, or a duration of 12h or less.")
 		}
 	}
 	if f.mode == formRotate {

@@ -35,7 +35,13 @@ type profilesDialog struct {
 	profiles []credentials.Profile
 	list     *widget.List
 	status   *widget.Label
-	dialog   dialog.Dialog
+	// note says where secrets go, or that they cannot go anywhere: with
+	// the keychain away, Add waits (away) instead of opening a form
+	// that can only fail at Save.
+	note   *widget.Label
+	addBtn *widget.Button
+	away   bool
+	dialog dialog.Dialog
 }
 
 func showProfilesDialog(win fyne.Window, svc *Services, onChanged func()) *profilesDialog {
@@ -60,9 +66,10 @@ func showProfilesDialog(win fyne.Window, svc *Services, onChanged func()) *profi
 			buttons[1].(*widget.Button).OnTapped = func() { d.rotate(p) }
 			buttons[2].(*widget.Button).OnTapped = func() { d.remove(p) }
 		})
-	add := &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: func() { d.add() }}
-	note := &widget.Label{Text: lang.L("Secrets are kept only in the OS keychain, never in a file."), Importance: widget.LowImportance, Wrapping: textWrap()}
-	content := container.NewBorder(container.NewVBox(note, d.status), container.NewHBox(add), nil, nil, d.list)
+	d.addBtn = &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: func() { d.add() }}
+	d.note = &widget.Label{Importance: widget.LowImportance, Wrapping: textWrap()}
+	d.showKeychain(false)
+	content := container.NewBorder(container.NewVBox(d.note, d.status), container.NewHBox(d.addBtn), nil, nil, d.list)
 	d.dialog = dialog.NewCustom(lang.L("Profiles"), lang.L("Close"), content, win)
 	d.dialog.Resize(fyne.NewSize(640, 420))
 	d.dialog.Show()
@@ -70,9 +77,27 @@ func showProfilesDialog(win fyne.Window, svc *Services, onChanged func()) *profi
 	return d
 }
 
-// add opens the form for a new profile.
+// add opens the form for a new profile; none while the keychain is away
+// (nil), as its Save could only fail.
 func (d *profilesDialog) add() *profileForm {
+	if d.away {
+		return nil
+	}
 	return d.edit(credentials.Profile{Kind: credentials.KindPermanent, Region: "cn-hangzhou"}, true)
+}
+
+// showKeychain says where secrets go, or, with the keychain away, why
+// none can be added and what to do; Add waits for a keychain.
+func (d *profilesDialog) showKeychain(away bool) {
+	d.away = away
+	if away {
+		d.note.Text, d.note.Importance = keychainAwayText(), widget.WarningImportance
+		d.addBtn.Disable()
+	} else {
+		d.note.Text, d.note.Importance = lang.L("Secrets are kept only in the OS keychain, never in a file."), widget.LowImportance
+		d.addBtn.Enable()
+	}
+	d.note.Refresh()
 }
 
 func profileLine(p credentials.Profile, now time.Time) string {
@@ -93,7 +118,11 @@ func profileLine(p credentials.Profile, now time.Time) string {
 func (d *profilesDialog) reload() {
 	go func() {
 		ps, err := d.svc.Profiles.List()
-		toUI(func() { d.showProfiles(ps, err) })
+		away := keychainAway(d.svc.Keychain)
+		toUI(func() {
+			d.showKeychain(away)
+			d.showProfiles(ps, err)
+		})
 	}()
 }
 
@@ -102,7 +131,7 @@ func (d *profilesDialog) showProfiles(ps []credentials.Profile, err error) {
 	d.profiles = ps
 	d.list.Refresh()
 	d.showStatus(err)
-	if err == nil && len(ps) == 0 {
+	if err == nil && len(ps) == 0 && !d.away {
 		d.status.Importance = widget.LowImportance
 		setOrHide(d.status, lang.L("No profiles yet: add an AccessKey to sign links for your buckets."))
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/ossdrop/ossdrop/app/arrivals"
 	"github.com/ossdrop/ossdrop/app/bucket"
@@ -52,6 +53,25 @@ type Keychain interface {
 	Get(name string) (string, error)
 	Set(name, value string) error
 	Delete(name string) error
+}
+
+// keychainAway reports whether the OS keychain cannot be reached, so
+// that no form asks for a secret it cannot keep. As the sandbox's key
+// does, it takes any answer but "not found" to mean the keychain is away
+// (on Linux: no Secret Service). Off the UI goroutine; a nil keychain
+// (tests) is never away.
+func keychainAway(k Keychain) bool {
+	if k == nil {
+		return false
+	}
+	_, err := k.Get(credentials.ProbeItem)
+	return err != nil && !errors.Is(err, credentials.ErrItemNotFound)
+}
+
+// keychainAwayText says, where an AccessKey would be added, why it cannot
+// be and what to do.
+func keychainAwayText() string {
+	return lang.L("The OS keychain is not available (on Linux, no Secret Service such as GNOME Keyring or KWallet is running), so an AccessKey cannot be saved. Start a keyring and open Profiles… again, or use Try it locally, which needs none.")
 }
 
 // BucketAdmin is the part of bucket.Client the app uses for the owner's

@@ -12,7 +12,8 @@ import (
 
 // TestProfileFormSTSExpiry: the STS expiry takes what the command line's
 // --sts-expires takes (signing.ParseExpiry): a duration counted from Save,
-// or an RFC 3339 time; anything else, or a time past, is a sentence.
+// or an RFC 3339 time; anything else, a time past, or one further than an
+// STS token lives (12 hours), is a sentence.
 func TestProfileFormSTSExpiry(t *testing.T) {
 	tests := []struct {
 		typed string
@@ -21,7 +22,10 @@ func TestProfileFormSTSExpiry(t *testing.T) {
 	}{
 		{typed: "2h", want: fakeNow.Add(2 * time.Hour)},
 		{typed: " 90m ", want: fakeNow.Add(90 * time.Minute)},
-		{typed: "1d12h", want: fakeNow.Add(36 * time.Hour)},
+		{typed: "12h", want: fakeNow.Add(12 * time.Hour)},
+		{typed: "9d", says: "at most 12 hours"},
+		{typed: "1d12h", says: "at most 12 hours"},
+		{typed: "13h", says: "at most 12 hours"},
 		{typed: "2026-11-24T20:00:00+08:00", want: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)},
 		{typed: "soon", says: "a duration such as 2h"},
 		{typed: "", says: "a duration such as 2h"},

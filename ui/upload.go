@@ -196,6 +196,22 @@ func (u *uploadTab) fitPaste() {
 // setLink fills the paste box, as "Test upload" and a link argument do.
 func (u *uploadTab) setLink(text string) { u.paste.SetText(text) }
 
+// handOver takes a link and a file from the command line (this start's or
+// a second one's): a new start, so the last result goes even when the
+// link is the one already shown, which the paste box does not report as a
+// change. What the tab knows about that link (used up) stays.
+func (u *uploadTab) handOver(link, file string) {
+	if u.cancel == nil {
+		u.reset()
+	}
+	if link != "" {
+		u.setLink(link)
+	}
+	if file != "" {
+		u.setFile(file)
+	}
+}
+
 // onLinkChanged inspects the pasted text and fills the card.
 func (u *uploadTab) onLinkChanged() {
 	if u.cancel != nil {
@@ -252,8 +268,12 @@ func (u *uploadTab) fillCard() {
 			lines = append(lines, "    "+h.Name+": "+shorten(h.Value, 80))
 		}
 	}
+	// Either way the partner learns what happens to a file already there;
+	// a bare link does not say which headers it was signed with.
 	if v, _ := in.Headers.Get("x-oss-forbid-overwrite"); v == "true" {
 		lines = append(lines, lang.L("Overwrite protection: an existing object with this name is never replaced."))
+	} else if in.HeadersKnown {
+		lines = append(lines, lang.L("No overwrite protection: the upload replaces an object already stored under this name."))
 	}
 	if urls := in.CallbackURLs(); len(urls) > 0 {
 		lines = append(lines, fmt.Sprintf(lang.L("After the upload OSS notifies the sender's server (%s)."), callbackHosts(urls)))
@@ -328,15 +348,16 @@ func (u *uploadTab) refreshUploadButton() {
 		return
 	}
 	reason := ""
+	// A used-up link says so before asking for a file it would refuse.
 	switch {
 	case u.link == nil:
 		reason = lang.L("Paste a link to start.")
-	case u.file == "":
-		reason = lang.L("Now choose the file to upload.")
 	case u.usedUp && u.sent:
 		reason = lang.L("Done: this file is uploaded. The link keeps it from being replaced, so it takes no other file: paste another link for the next one.")
 	case u.usedUp:
 		reason = lang.L("This link takes no more files: a file of its name is stored, and the link keeps it from being replaced. Paste another link.")
+	case u.file == "":
+		reason = lang.L("Now choose the file to upload.")
 	case u.sent:
 		reason = lang.L("Done: this file is uploaded. Another file through this link replaces it: drop or choose one, or paste another link.")
 	case u.taken:
@@ -420,8 +441,11 @@ func (u *uploadTab) fileText(path string, size int64) string {
 	return fmt.Sprintf(lang.L("%s (%s) goes to %s."), name, formatSize(size), u.link.Key)
 }
 
+// showFileProblem says why a file cannot be taken. It is a new file all
+// the same: the last result (about another file) goes.
 func (u *uploadTab) showFileProblem(msg string) {
-	u.file = ""
+	u.file, u.sent, u.taken = "", false, false
+	u.result.Hide()
 	u.typeNote.Hide()
 	u.fileInfo.SetText(lang.L("Drop a file anywhere on this window, or choose one."))
 	u.fileWarning.SetText(msg)

@@ -91,13 +91,15 @@ func TestUploadTabReadsEveryKindOfLink(t *testing.T) {
 		r.ContentType = "text/csv"
 		r.Callback = &signing.Callback{URLs: []string{"https://cb.example.com/done"}, Body: "o=${object}"}
 	})
+	open := sb.link(t, "", "in/报告.csv", func(r *signing.Request) { r.AllowOverwrite = true })
 	tests := []struct {
 		name, text string
-		says       []string
+		says, not  []string
 	}{
-		{"share link", link.ShareLink(), []string{"content-type: text/csv", "Overwrite protection", "cb.example.com"}},
-		{"curl command", link.Curl("report.csv"), []string{"content-type: text/csv", "cb.example.com"}},
-		{"bare URL", link.URL, []string{"unknown (a bare link)"}},
+		{"share link", link.ShareLink(), []string{"content-type: text/csv", "Overwrite protection: an existing object", "cb.example.com"}, []string{"replaces"}},
+		{"curl command", link.Curl("report.csv"), []string{"content-type: text/csv", "cb.example.com"}, nil},
+		{"bare URL", link.URL, []string{"unknown (a bare link)"}, []string{"overwrite protection", "Overwrite protection"}},
+		{"no overwrite protection", open.ShareLink(), []string{"Headers: none needed.", "the upload replaces an object already stored under this name"}, []string{"never replaced"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,6 +114,11 @@ func TestUploadTabReadsEveryKindOfLink(t *testing.T) {
 			for _, s := range tt.says {
 				if !strings.Contains(u.details.Text+u.warnings.Text, s) {
 					t.Errorf("card lacks %q:\n%s\n%s", s, u.details.Text, u.warnings.Text)
+				}
+			}
+			for _, s := range tt.not {
+				if strings.Contains(u.details.Text, s) {
+					t.Errorf("card says %q:\n%s", s, u.details.Text)
 				}
 			}
 			if !u.upload.Disabled() || !strings.Contains(u.blocked.Text, "choose the file") {
@@ -407,5 +414,46 @@ func TestStoredNote(t *testing.T) {
 	}
 	if note := storedNote(get, link); !strings.Contains(note, "later.txt is stored (7 bytes)") {
 		t.Errorf("after the upload: %q", note)
+	}
+}
+
+// TestHandOverClearsTheLastResult: a second start hands over the link
+// already shown with a file that cannot be read: the old result goes, and
+// a link already used up says so instead of asking for a file.
+func TestHandOverClearsTheLastResult(t *testing.T) {
+	sb := newTestSandbox(t)
+	first := sb.link(t, "", "hand/over.txt", nil)
+	u := newTestUploadTab(t, time.Now)
+	u.handOver(first.ShareLink(), tempFile(t, "first.txt", "first"))
+	test.Tap(u.upload)
+	waitFor(t, "the result", func() bool { return u.result.Visible() })
+	// A second protected link for the same key: refused, already stored.
+	taken := sb.link(t, "", "hand/over.txt", func(r *signing.Request) { r.Expires = 2 * time.Hour })
+	u.handOver(taken.ShareLink(), tempFile(t, "second.txt", "second"))
+	if u.result.Visible() {
+		t.Fatal("a new link kept the old result")
+	}
+	test.Tap(u.upload)
+	waitFor(t, "the failure", func() bool { return u.result.Visible() })
+	if u.result.Title != "Upload failed" || !u.usedUp {
+		t.Fatalf("%s: %s (used up %v)", u.result.Title, u.resultText.Text, u.usedUp)
+	}
+	for _, file := range []string{filepath.Join(t.TempDir(), "nonexistent.bin"), t.TempDir()} {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			u.handOver(taken.ShareLink(), file)
+			if u.result.Visible() {
+				t.Errorf("the same link handed over again kept the old result %q", u.result.Title)
+			}
+			if !u.fileWarning.Visible() || !strings.Contains(u.blocked.Text, "takes no more files") || strings.Contains(u.blocked.Text, "choose the file") {
+				t.Errorf("file warning %q, blocked %q", u.fileWarning.Text, u.blocked.Text)
+			}
+		})
+	}
+	// A file dropped that cannot be read is a new file too.
+	u.handOver(first.ShareLink(), "")
+	u.result.Show()
+	u.onDropped(dropped(filepath.Join(t.TempDir(), "gone.txt")))
+	if u.result.Visible() {
+		t.Error("an unreadable file kept the old result")
 	}
 }

@@ -32,7 +32,13 @@ type mainWindow struct {
 	upload    *uploadTab
 	history   *historyTab
 	welcome   *fyne.Container
-	status    *widget.Label
+	// The welcome card's text and buttons: without a keychain, Try it
+	// locally leads and Add an AccessKey waits, saying why.
+	welcomeText              *widget.Label
+	welcomeAdd, welcomeLocal *widget.Button
+	// keychainAway: the OS keychain did not answer at the last look.
+	keychainAway bool
+	status       *widget.Label
 	// tryLocally is the toolbar's Try it locally, hidden beside the
 	// welcome card's own.
 	tryLocally *widget.Button
@@ -134,24 +140,39 @@ func (m *mainWindow) buildUI() {
 // buildWelcome is the first-run card: with no profile yet, the two ways
 // to start.
 func (m *mainWindow) buildWelcome() *fyne.Container {
-	text := &widget.Label{
-		Text:     lang.L("Create upload links for Alibaba Cloud OSS. Add an AccessKey to sign links for your buckets, or try the whole flow on this computer first, with no account."),
-		Wrapping: textWrap(),
-	}
-	add := &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.AccountIcon(), Importance: widget.HighImportance, OnTapped: func() {
+	m.welcomeText = &widget.Label{Wrapping: textWrap()}
+	m.welcomeAdd = &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.AccountIcon(), OnTapped: func() {
 		if m.svc.Profiles != nil {
 			showProfilesDialog(m.win, m.svc, m.loadProfiles).add()
 		}
 	}}
-	local := &widget.Button{Text: lang.L("Try it locally"), Icon: theme.ComputerIcon(), OnTapped: m.onTryLocally}
-	card := widget.NewCard(lang.L("Welcome to OSS Drop"), "", container.NewVBox(text, container.NewHBox(add, local)))
+	m.welcomeLocal = &widget.Button{Text: lang.L("Try it locally"), Icon: theme.ComputerIcon(), OnTapped: m.onTryLocally}
+	m.refreshWelcome()
+	card := widget.NewCard(lang.L("Welcome to OSS Drop"), "", container.NewVBox(m.welcomeText, container.NewHBox(m.welcomeAdd, m.welcomeLocal)))
 	c := container.NewVBox(card)
 	c.Hide()
 	return c
 }
 
-// loadProfiles reads the profiles off the UI goroutine and refreshes the
-// form and the welcome card.
+// refreshWelcome words the welcome card for what can be done: with the
+// keychain away, an AccessKey cannot be saved, so the card says so and
+// Try it locally is the way in.
+func (m *mainWindow) refreshWelcome() {
+	text := lang.L("Create upload links for Alibaba Cloud OSS. Add an AccessKey to sign links for your buckets, or try the whole flow on this computer first, with no account.")
+	m.welcomeAdd.Importance, m.welcomeLocal.Importance = widget.HighImportance, widget.MediumImportance
+	m.welcomeAdd.Enable()
+	if m.keychainAway {
+		text = joinSentences(text, keychainAwayText())
+		m.welcomeAdd.Importance, m.welcomeLocal.Importance = widget.MediumImportance, widget.HighImportance
+		m.welcomeAdd.Disable()
+	}
+	m.welcomeText.SetText(text)
+	m.welcomeAdd.Refresh()
+	m.welcomeLocal.Refresh()
+}
+
+// loadProfiles reads the profiles, and whether the keychain answers, off
+// the UI goroutine and refreshes the form and the welcome card.
 func (m *mainWindow) loadProfiles() {
 	if m.svc.Profiles == nil {
 		setOrHide(m.status, lang.L("Profiles are unavailable: the config directory cannot be found. Set HOME, or try the local sandbox."))
@@ -160,7 +181,12 @@ func (m *mainWindow) loadProfiles() {
 	}
 	go func() {
 		ps, err := m.svc.Profiles.List()
-		toUI(func() { m.showProfiles(ps, err) })
+		away := keychainAway(m.svc.Keychain)
+		toUI(func() {
+			m.keychainAway = away
+			m.refreshWelcome()
+			m.showProfiles(ps, err)
+		})
 	}()
 }
 

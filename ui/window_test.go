@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -159,5 +160,47 @@ func TestAboutShowsFyneAppVersion(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(texts, "\n"), "OSS Drop "+version+"\n") {
 		t.Errorf("the About dialog does not say version %s: %q", version, texts)
+	}
+}
+
+// TestNoKeychainWelcome: with no OS keychain (no Secret Service), the
+// welcome card says so and leads with Try it locally; Profiles… says it
+// too and opens no form whose Save can only fail. A keychain that comes
+// back gives Add back.
+func TestNoKeychainWelcome(t *testing.T) {
+	svc, profiles, _ := newFakeServices()
+	profiles.profiles = nil
+	keychain := &memKeychain{items: map[string]string{}, err: errors.New("the name org.freedesktop.secrets was not provided by any .service files")}
+	svc.Keychain = keychain
+	m := newSandboxWindow(t, svc)
+	m.start(Options{})
+	waitFor(t, "the welcome card", func() bool { return m.welcome.Visible() && m.keychainAway })
+	if !strings.Contains(m.welcomeText.Text, "keychain is not available") || !strings.Contains(m.welcomeText.Text, "Try it locally") ||
+		!m.welcomeAdd.Disabled() || m.welcomeLocal.Importance != widget.HighImportance || m.welcomeAdd.Importance == widget.HighImportance {
+		t.Fatalf("welcome %q, Add disabled %v (importance %v), Try it locally importance %v",
+			m.welcomeText.Text, m.welcomeAdd.Disabled(), m.welcomeAdd.Importance, m.welcomeLocal.Importance)
+	}
+	d := showProfilesDialog(m.win, svc, m.loadProfiles)
+	waitFor(t, "the keychain check", func() bool { return d.away })
+	if !d.addBtn.Disabled() || !strings.Contains(d.note.Text, "GNOME Keyring") || d.add() != nil {
+		t.Fatalf("Profiles: Add disabled %v, note %q", d.addBtn.Disabled(), d.note.Text)
+	}
+	if strings.Contains(d.status.Text, "add an AccessKey") && d.status.Visible() {
+		t.Errorf("Profiles invites an AccessKey it cannot keep: %q", d.status.Text)
+	}
+
+	// A keyring started: Profiles… again finds it, and so does the card.
+	keychain.mu.Lock()
+	keychain.err = nil
+	keychain.mu.Unlock()
+	d.dialog.Hide()
+	d = showProfilesDialog(m.win, svc, m.loadProfiles)
+	waitFor(t, "the keychain", func() bool { return !d.away && !d.addBtn.Disabled() })
+	waitFor(t, "the welcome card", func() bool { return !m.keychainAway && !m.welcomeAdd.Disabled() })
+	if strings.Contains(m.welcomeText.Text, "not available") || m.welcomeAdd.Importance != widget.HighImportance {
+		t.Errorf("welcome with a keychain: %q", m.welcomeText.Text)
+	}
+	if f := d.add(); f == nil {
+		t.Error("Add opens no form with a keychain")
 	}
 }

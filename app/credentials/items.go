@@ -29,6 +29,11 @@ const SandboxProfile = "Local sandbox"
 // working while they are valid.
 const SandboxSecretItem = "Local sandbox/secret"
 
+// ProbeItem names an item OSS Drop never stores: reading it asks whether
+// the keychain answers (not found: it does) without unlocking an item or
+// handing out a secret.
+const ProbeItem = "keychain check"
+
 // LinkItem names the item that holds the share link of the history entry
 // with the given ID.
 func LinkItem(historyID string) string { return "link " + historyID + "/share-link" }

@@ -8,12 +8,14 @@
 package credentials
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
 	"time"
 
 	"github.com/ossdrop/ossdrop/signing"
+	"github.com/ossdrop/ossdrop/signing/message"
 )
 
 // Kind says whether a profile holds a long-lived AccessKey or temporary STS
@@ -153,10 +155,38 @@ func (p Profile) Validate() error {
 		if p.STSExpires.IsZero() {
 			return bad("an STS profile needs the time its token expires", "give the Expiration from the AssumeRole response, for example 2026-12-01T18:00:00Z")
 		}
+		if err := CheckSTSExpires(p.Name, p.STSExpires, time.Now()); err != nil {
+			return err
+		}
 	default:
 		return bad(fmt.Sprintf("%q is not a profile kind", p.Kind), "use permanent or sts")
 	}
 	return validateSettings(p)
+}
+
+// MaxSTSLifetime is the longest an STS token lives: AssumeRole's
+// DurationSeconds may not exceed the role's MaxSessionDuration, which is
+// at most 12 hours (1 hour unless raised).
+const MaxSTSLifetime = 12 * time.Hour
+
+// ErrSTSTooLong: an STS expiry further away than MaxSTSLifetime, which no
+// token from AssumeRole has; it is a typing slip (9d for 9h), and a
+// profile that believed it would say its token still works when it does
+// not.
+var ErrSTSTooLong = errors.New("STS expiry beyond the longest STS session")
+
+// CheckSTSExpires refuses an STS expiry more than MaxSTSLifetime after
+// now with an *Error matching ErrInvalidProfile and ErrSTSTooLong; a
+// minute of slack lets a token's own Expiration through however the
+// clocks differ. Validate uses it, so the command line and the app's form
+// (which says it as the field is typed) refuse the same.
+func CheckSTSExpires(name string, at, now time.Time) error {
+	if at.Sub(now) <= MaxSTSLifetime+time.Minute {
+		return nil
+	}
+	return newError(name, ErrInvalidProfile, ErrSTSTooLong,
+		fmt.Sprintf("the STS token would expire at %s, more than 12 hours from now, but a token from AssumeRole lasts at most 12 hours (the role's MaxSessionDuration, 1 hour by default)", message.Time(at)),
+		"give the Expiration from the AssumeRole response, or a duration of 12h or less")
 }
 
 // validate checks a profile and its secrets before anything is stored.

@@ -77,6 +77,9 @@ func TestAddValidation(t *testing.T) {
 		{"no secret", permanent("x"), Secrets{}, "secret is empty"},
 		{"token on permanent", permanent("x"), Secrets{AccessKeySecret: canarySecret, SecurityToken: canaryToken}, "has no STS token"},
 		{"sts without token", sts("x", future), Secrets{AccessKeySecret: canarySecret}, "needs its security token"},
+		{"sts for 12 hours", sts("x", time.Now().Add(12*time.Hour)), Secrets{AccessKeySecret: canarySecret, SecurityToken: canaryToken}, ""},
+		{"sts for 9 days", sts("x", time.Now().Add(9*24*time.Hour)), Secrets{AccessKeySecret: canarySecret, SecurityToken: canaryToken}, "lasts at most 12 hours"},
+		{"sts for 13 hours", sts("x", time.Now().Add(13*time.Hour)), Secrets{AccessKeySecret: canarySecret, SecurityToken: canaryToken}, "12h or less"},
 		{"sts without expiry", sts("x", time.Time{}), Secrets{AccessKeySecret: canarySecret, SecurityToken: canaryToken}, "time its token expires"},
 		{"bad kind", Profile{Name: "x", AccessKeyID: "LTAI5tUnitTest0001abcd", Kind: "forever", Region: "cn-hangzhou"}, Secrets{AccessKeySecret: canarySecret}, "not a profile kind"},
 		{"bad region", Profile{Name: "x", AccessKeyID: "LTAI5tUnitTest0001abcd", Kind: KindPermanent, Region: "Hangzhou!"}, Secrets{AccessKeySecret: canarySecret}, "not an OSS region"},
@@ -422,7 +425,7 @@ func TestFakeKeychainContract(t *testing.T) {
 func TestProfileFile(t *testing.T) {
 	s := mockStore(t)
 	mustAdd(t, s, permanent("work"), Secrets{AccessKeySecret: canarySecret})
-	mustAdd(t, s, sts("temp", time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)), Secrets{AccessKeySecret: canarySecret, SecurityToken: canaryToken})
+	mustAdd(t, s, sts("temp", time.Now().Add(2*time.Hour).Truncate(time.Second).UTC()), Secrets{AccessKeySecret: canarySecret, SecurityToken: canaryToken})
 
 	for _, p := range []string{s.Path(), filepath.Dir(s.Path())} {
 		if err := privatefile.Check(p); err != nil {

@@ -340,13 +340,14 @@ func TestBrowserUploadSameOrigin(t *testing.T) {
 type pageControls struct {
 	UploadDisabled bool   `json:"uploadDisabled"`
 	Again          string `json:"again"`
+	AgainShown     bool   `json:"againShown"`
 	DropShown      bool   `json:"dropShown"`
 }
 
 func controls(t *testing.T, ctx context.Context) pageControls {
 	t.Helper()
 	c, err := chromedp.Run(timed(t, ctx), chromedp.Evaluate[pageControls](`({ uploadDisabled: document.getElementById("upload").disabled,
-		again: document.getElementById("again").textContent, dropShown: !document.getElementById("choose").hidden })`))
+		again: document.getElementById("again").textContent, againShown: !document.getElementById("again").hidden, dropShown: !document.getElementById("choose").hidden })`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -433,8 +434,19 @@ func TestBrowserUploadOtherOrigin(t *testing.T) {
 	if _, err := c.AllowOrigin(context.Background(), origin); err != nil {
 		t.Fatal(err)
 	}
-	open(t, ctx, pageLink(t, page, link))
-	v = uploadFile(t, ctx, path)
+	// Nothing was stored: the card offers the same file again, not
+	// another one, and Try again sends it.
+	if c := controls(t, ctx); c.Again != "Try again" || !c.AgainShown {
+		t.Fatalf("after a blocked upload the card offers %+v", c)
+	}
+	err = chromedp.Do(timed(t, ctx),
+		chromedp.Evaluate[chromedp.Void](`document.body.dataset.state = "picked"`),
+		chromedp.Click(chromedp.CSS("#again")),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === "done"`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v = look(t, ctx)
 	if v.Title != "Uploaded" || v.Check != "Integrity verified (CRC-64)." {
 		t.Fatalf("upload from another origin with a rule: %+v", v)
 	}
@@ -459,9 +471,9 @@ func TestBrowserFilePage(t *testing.T) {
 	link := env.link(t, "browser/from a file.bin", nil)
 	_, fragment, _ := strings.Cut(pageLink(t, "http://127.0.0.1:1/upload.html", link), "#")
 	path, _ := writeFile(t, "from a file.bin", 10<<10, 4)
-	for _, tt := range []struct{ language, sentence, hint string }{
-		{"en-US", "this page was opened as a file (file://)", "Open the sandbox's own page instead, with the same link after #: " + env.srv.URL() + "/_ossdrop/upload.html."},
-		{"zh-CN", "此页面是作为文件（file://）打开的", "请改为打开沙箱自己的页面，并在 # 之后带上同一个链接：" + env.srv.URL() + "/_ossdrop/upload.html。"},
+	for _, tt := range []struct{ language, sentence, hint, again string }{
+		{"en-US", "this page was opened as a file (file://)", "Open the sandbox's own page instead, with the same link after #: " + env.srv.URL() + "/_ossdrop/upload.html.", "Try again"},
+		{"zh-CN", "此页面是作为文件（file://）打开的", "请改为打开沙箱自己的页面，并在 # 之后带上同一个链接：" + env.srv.URL() + "/_ossdrop/upload.html。", "重试"},
 	} {
 		t.Run(tt.language, func(t *testing.T) {
 			ctx := tab(t, browser, tt.language)
@@ -472,6 +484,9 @@ func TestBrowserFilePage(t *testing.T) {
 			}
 			if _, err := env.srv.Stat("demo", "browser/from a file.bin"); err == nil {
 				t.Fatal("a blocked upload stored the object")
+			}
+			if c := controls(t, ctx); c.Again != tt.again || !c.AgainShown {
+				t.Errorf("after a blocked upload the card offers %+v, want %q", c, tt.again)
 			}
 			if tt.language == "en-US" {
 				env.screenshot(t, ctx, "upload-page-file.png")
