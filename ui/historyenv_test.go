@@ -1,12 +1,16 @@
 package ui
 
 import (
+	"cmp"
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ossdrop/ossdrop/app/arrivals"
@@ -43,14 +47,16 @@ func TestEnvironmentLinks(t *testing.T) {
 		name       string
 		getenv     func(string) string
 		state      arrivals.State
-		says, not  string
+		row        string // the row's line
+		says, not  string // the details' state
 		importance widget.Importance
 	}{
-		{"app started without the variables", nil, arrivals.Unknown,
+		{"app started without the variables", nil, arrivals.Unknown, "Not checked: OSS Drop was started without OSS_ACCESS_KEY_ID.",
 			"OSS Drop was not started with them. Start OSS Drop from a shell where they are set, or check the link there with ossdrop status.", "gone", widget.LowImportance},
-		{"app started with an empty secret", vars(key.ID, ""), arrivals.Unknown, "OSS_ACCESS_KEY_SECRET empty", "gone", widget.LowImportance},
-		{"app started with them", vars(key.ID, key.Secret), arrivals.Waiting, "Waiting for the upload.", "Not checked", widget.LowImportance},
-		{"app started with a wrong secret", vars(key.ID, "not-the-secret"), arrivals.Unknown,
+		{"app started with an empty secret", vars(key.ID, ""), arrivals.Unknown, "Not checked: OSS Drop was started with OSS_ACCESS_KEY_SECRET empty.",
+			"Start OSS Drop from a shell where both are set", "gone", widget.LowImportance},
+		{"app started with them", vars(key.ID, key.Secret), arrivals.Waiting, "Waiting for the upload.", "Waiting for the upload.", "Not checked", widget.LowImportance},
+		{"app started with a wrong secret", vars(key.ID, "not-the-secret"), arrivals.Unknown, "OSS refused the AccessKey secret in OSS_ACCESS_KEY_SECRET.",
 			"OSS refused the AccessKey secret in OSS_ACCESS_KEY_SECRET.", "profile", widget.DangerImportance},
 	}
 	for _, tt := range tests {
@@ -68,8 +74,11 @@ func TestEnvironmentLinks(t *testing.T) {
 				t.Fatalf("status %+v, want %s", st, tt.state)
 			}
 			v := viewOf(e, &st, now)
-			if !strings.Contains(v.state, tt.says) || strings.Contains(v.state, tt.not) || v.stateImportance != tt.importance {
-				t.Errorf("row says %q (importance %v): want %q, no %q", v.state, v.stateImportance, tt.says, tt.not)
+			if v.state != tt.row || v.stateImportance != tt.importance {
+				t.Errorf("row says %q (importance %v), want %q", v.state, v.stateImportance, tt.row)
+			}
+			if full := cmp.Or(v.fullState, v.state); !strings.Contains(full, tt.says) || strings.Contains(full, tt.not) {
+				t.Errorf("details say %q: want %q, no %q", full, tt.says, tt.not)
 			}
 			if !strings.HasPrefix(v.detail, "Environment variables · ") {
 				t.Errorf("row's detail %q does not name the variables", v.detail)
@@ -87,6 +96,39 @@ func TestEnvironmentLinkDownload(t *testing.T) {
 	got := checkFailure(err)
 	if !strings.Contains(got, "OSS Drop was not started with") || !strings.Contains(got, "ossdrop download") || strings.Contains(got, "gone") {
 		t.Errorf("download failure says %q", got)
+	}
+}
+
+// TestEnvironmentRowFits: the row's line for such a link is whole in a
+// window 800 pixels wide, English and Chinese; the details say the rest.
+func TestEnvironmentRowFits(t *testing.T) {
+	test.NewTempApp(t)
+	e := history.Entry{ID: "e", Profile: credentials.EnvironmentProfile, Bucket: "demo", Key: "env/q3-report.pdf", Method: "PUT", Created: fakeNow, Expires: fakeNow.Add(time.Hour)}
+	for _, chinese := range []bool{false, true} {
+		t.Run(map[bool]string{false: "en", true: "zh-Hans"}[chinese], func(t *testing.T) {
+			if chinese {
+				useChinese(t)
+				loadTranslations()
+				defer func() {
+					os.Setenv("LC_ALL", "C")
+					loadTranslations()
+				}()
+			}
+			for _, err := range []error{arrivals.ErrNoEnvironment, arrivals.ErrNoEnvironmentSecret} {
+				v := viewOf(e, &arrivals.Status{State: arrivals.Unknown, Err: err}, fakeNow)
+				r := newHistoryRow(nil)
+				w := test.NewTempWindow(t, r)
+				w.Resize(fyne.NewSize(800, 100))
+				r.show(v)
+				need := fyne.MeasureText(v.state, theme.TextSize(), r.state.TextStyle).Width + 2*theme.InnerPadding()
+				if got := r.state.Size().Width; need > got {
+					t.Errorf("state %q needs %.0f px, the row gives it %.0f", v.state, need, got)
+				}
+				if !strings.Contains(v.fullState, "ossdrop status") {
+					t.Errorf("details say %q", v.fullState)
+				}
+			}
+		})
 	}
 }
 

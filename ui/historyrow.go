@@ -136,7 +136,7 @@ func viewOf(e history.Entry, st *arrivals.Status, now time.Time) rowView {
 		v.icon = theme.QuestionIcon()
 	}
 	if st.Err != nil {
-		v.state, v.fullState, v.stateImportance = checkErrorText(st.Err), "", widget.DangerImportance
+		v.state, v.fullState, v.stateImportance = checkErrorShort(st.Err), checkErrorText(st.Err), widget.DangerImportance
 		v.icon = theme.NewErrorThemedResource(theme.ErrorIcon())
 		if errors.Is(st.Err, arrivals.ErrProfileGone) {
 			v.stateImportance, v.icon = widget.LowImportance, theme.QuestionIcon()
@@ -234,7 +234,20 @@ func takenText(e history.Entry, now time.Time) string {
 	return lang.L("Key already taken when the link was made: the link may not replace that file, so it can store nothing.")
 }
 
-// checkErrorText is a failed check on its row: why, in a sentence.
+// checkErrorShort is checkErrorText cut to what fits the row's line at
+// 800 pixels, where the whole one would not; the details say it all.
+func checkErrorShort(err error) string {
+	switch {
+	case errors.Is(err, arrivals.ErrNoEnvironment):
+		return lang.L("Not checked: OSS Drop was started without OSS_ACCESS_KEY_ID.")
+	case errors.Is(err, arrivals.ErrNoEnvironmentSecret):
+		return lang.L("Not checked: OSS Drop was started with OSS_ACCESS_KEY_SECRET empty.")
+	}
+	return checkErrorText(err)
+}
+
+// checkErrorText is a failed check on its row: why, in a sentence; for the
+// links of the OSS_ACCESS_KEY_* variables also what to do, in the details.
 func checkErrorText(err error) string {
 	switch {
 	case errors.Is(err, errSandboxStopped):
