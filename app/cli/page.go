@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 
 	"github.com/ossdrop/ossdrop/app/bucket"
 	"github.com/ossdrop/ossdrop/app/credentials"
@@ -78,6 +79,9 @@ func runPage(args []string, env *Env) int {
 }
 
 func savePage(env *Env, path string) int {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return failed(env, path+" is a folder", "give a file name in it, such as "+filepath.Join(path, "upload.html"))
+	}
 	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, os.ErrExist) {
 		return failed(env, "the file "+path+" already exists", "choose another file name, or remove the file")

@@ -242,3 +242,14 @@ func TestPageSaveExistingBareName(t *testing.T) {
 		t.Errorf("exit %d, file %q\n%s", code, got, stderr)
 	}
 }
+
+// A folder is no file to save the page as: the sentence says so and names a
+// file in it, rather than calling the folder an existing file.
+func TestPageSaveIntoFolder(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runCLI(t, "", "page", "save", dir)
+	want := "error: " + dir + " is a folder.\nhint: Give a file name in it, such as " + filepath.Join(dir, "upload.html") + ".\n"
+	if code != ExitFailed || stderr != want {
+		t.Errorf("exit %d\n%s\nwant\n%s", code, stderr, want)
+	}
+}
