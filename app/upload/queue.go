@@ -158,6 +158,11 @@ func (q *Queue) Run(ctx context.Context, files []File) QueueStatus {
 		st.File = f
 		if errs[i] != nil {
 			st.State, st.Err = Failed, errs[i]
+			// The size of a file refused before sending says why (too
+			// large, empty), here and in upload --json.
+			if fi, err := os.Stat(f.Path); err == nil && fi.Mode().IsRegular() {
+				st.Size = fi.Size()
+			}
 			r.status.Failed++
 			continue
 		}

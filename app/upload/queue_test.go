@@ -184,7 +184,8 @@ func TestQueue(t *testing.T) {
 	for _, f := range final.Files {
 		switch f.Name {
 		case "too big.bin":
-			if f.State != upload.Failed || !errors.Is(f.Err, upload.ErrTooLarge) || f.Result != nil {
+			// Its size says why it was refused (--json's "size").
+			if f.State != upload.Failed || !errors.Is(f.Err, upload.ErrTooLarge) || f.Result != nil || f.Size != 2<<20 {
 				t.Errorf("%s: %+v", f.Name, f)
 			}
 		case "taken.txt":
