@@ -36,8 +36,8 @@ type profilesDialog struct {
 	list     *widget.List
 	status   *widget.Label
 	// note says where secrets go, or that they cannot go anywhere: with
-	// the keychain away, Add waits (away) instead of opening a form
-	// that can only fail at Save.
+	// the keychain away, Add and New secret… wait (away) instead of
+	// opening a form that can only fail at Save.
 	note   *widget.Label
 	addBtn *widget.Button
 	away   bool
@@ -50,20 +50,33 @@ func showProfilesDialog(win fyne.Window, svc *Services, onChanged func()) *profi
 	d.list = widget.NewList(
 		func() int { return len(d.profiles) },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, nil,
+			// The names end in "…" when the row is narrow; the line under
+			// them, what kind of key it is and until when, spans the row.
+			return container.NewBorder(nil, &widget.Label{}, nil,
 				container.NewHBox(
 					&widget.Button{Icon: theme.DocumentCreateIcon(), Importance: widget.LowImportance},
 					&widget.Button{Text: lang.L("New secret…"), Importance: widget.LowImportance},
 					&widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance}),
-				widget.NewLabel(""))
+				&widget.Label{Truncation: fyne.TextTruncateEllipsis})
 		},
 		func(i widget.ListItemID, obj fyne.CanvasObject) {
 			p := d.profiles[i]
 			row := obj.(*fyne.Container)
-			row.Objects[0].(*widget.Label).SetText(profileLine(p, svc.Now()))
-			buttons := row.Objects[1].(*fyne.Container).Objects
+			row.Objects[0].(*widget.Label).SetText(profileLine(p))
+			kind := row.Objects[1].(*widget.Label)
+			kind.Text, kind.Importance = profileKindLine(p, svc.Now())
+			kind.Refresh()
+			buttons := row.Objects[2].(*fyne.Container).Objects
 			buttons[0].(*widget.Button).OnTapped = func() { d.edit(p, false) }
-			buttons[1].(*widget.Button).OnTapped = func() { d.rotate(p) }
+			rotate := buttons[1].(*widget.Button)
+			rotate.OnTapped = func() { d.rotate(p) }
+			// Without a keychain a new secret cannot be saved: the note
+			// above the rows says so once.
+			if d.away {
+				rotate.Disable()
+			} else {
+				rotate.Enable()
+			}
 			buttons[2].(*widget.Button).OnTapped = func() { d.remove(p) }
 		})
 	d.addBtn = &widget.Button{Text: lang.L("Add an AccessKey"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: func() { d.add() }}
@@ -71,7 +84,9 @@ func showProfilesDialog(win fyne.Window, svc *Services, onChanged func()) *profi
 	d.showKeychain(false)
 	content := container.NewBorder(container.NewVBox(d.note, d.status), container.NewHBox(d.addBtn), nil, nil, d.list)
 	d.dialog = dialog.NewCustom(lang.L("Profiles"), lang.L("Close"), content, win)
-	d.dialog.Resize(fyne.NewSize(640, 420))
+	// Wide enough for a row's line about its STS token beside nothing but
+	// the dialog's edges, in the smallest window (800 pixels).
+	d.dialog.Resize(fyne.NewSize(720, 440))
 	d.dialog.Show()
 	d.reload()
 	return d
@@ -87,8 +102,12 @@ func (d *profilesDialog) add() *profileForm {
 }
 
 // showKeychain says where secrets go, or, with the keychain away, why
-// none can be added and what to do; Add waits for a keychain.
+// none can be added and what to do; Add and every row's New secret… wait
+// for a keychain.
 func (d *profilesDialog) showKeychain(away bool) {
+	if d.away != away {
+		defer d.list.Refresh()
+	}
 	d.away = away
 	if away {
 		d.note.Text, d.note.Importance = keychainAwayText(), widget.WarningImportance
@@ -100,7 +119,9 @@ func (d *profilesDialog) showKeychain(away bool) {
 	d.note.Refresh()
 }
 
-func profileLine(p credentials.Profile, now time.Time) string {
+// profileLine names a profile: its name, AccessKey ID (masked), region,
+// default bucket, and whether it is the default.
+func profileLine(p credentials.Profile) string {
 	parts := []string{profileLabel(p.Name), credentials.MaskAccessKeyID(p.AccessKeyID), p.Region}
 	if p.Bucket != "" {
 		parts = append(parts, p.Bucket)
@@ -108,10 +129,22 @@ func profileLine(p credentials.Profile, now time.Time) string {
 	if p.Default {
 		parts = append(parts, lang.L("default"))
 	}
-	if p.Expired(now) {
-		parts = append(parts, lang.L("STS token expired"))
-	}
 	return strings.Join(parts, " · ")
+}
+
+// profileKindLine says what kind of AccessKey a profile holds and, for
+// STS, until when its token signs, as 'ossdrop profile list' does; an
+// expired token in red, with what to do.
+func profileKindLine(p credentials.Profile, now time.Time) (string, widget.Importance) {
+	switch {
+	case p.Kind != credentials.KindSTS:
+		return lang.L("Permanent AccessKey"), widget.LowImportance
+	case p.STSExpires.IsZero():
+		return lang.L("STS (temporary) · expiry unknown"), widget.LowImportance
+	case p.Expired(now):
+		return fmt.Sprintf(lang.L("STS token expired %s: New secret… takes new temporary credentials."), formatDateTime(p.STSExpires, now)), widget.DangerImportance
+	}
+	return fmt.Sprintf(lang.L("STS (temporary) · expires %s (%s)"), formatDateTime(p.STSExpires, now), untilText(p.STSExpires, now)), widget.LowImportance
 }
 
 // reload reads the profiles off the UI goroutine.
@@ -173,8 +206,12 @@ func (d *profilesDialog) edit(p credentials.Profile, adding bool) *profileForm {
 	return d.openProfileForm(p, formEdit)
 }
 
-// rotate opens the form for a new secret (and token) of a profile.
+// rotate opens the form for a new secret (and token) of a profile; none
+// while the keychain is away (nil), as its Save could only fail.
 func (d *profilesDialog) rotate(p credentials.Profile) *profileForm {
+	if d.away {
+		return nil
+	}
 	return d.openProfileForm(p, formRotate)
 }
 

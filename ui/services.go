@@ -71,7 +71,7 @@ func keychainAway(k Keychain) bool {
 // keychainAwayText says, where an AccessKey would be added, why it cannot
 // be and what to do.
 func keychainAwayText() string {
-	return lang.L("The OS keychain is not available (on Linux, no Secret Service such as GNOME Keyring or KWallet is running), so an AccessKey cannot be saved. Start a keyring and open Profiles… again, or use Try it locally, which needs none.")
+	return lang.L("The OS keychain is not available (on Linux, no Secret Service such as GNOME Keyring or KWallet is running), so no AccessKey or new secret can be saved. Start a keyring and open Profiles… again, or use Try it locally, which needs none.")
 }
 
 // BucketAdmin is the part of bucket.Client the app uses for the owner's

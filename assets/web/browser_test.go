@@ -132,6 +132,16 @@ func newPageEnv(t *testing.T, now func() time.Time) *pageEnv {
 		_, _ = w.Write(web.UploadPage())
 	}))
 	t.Cleanup(other.Close)
+	return &pageEnv{srv: srv, other: other, shots: artifacts(t), target: signing.Request{
+		Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: srv.URL(), PathStyle: true, Bucket: "demo",
+		Credentials: signing.Credentials{AccessKeyID: browserKey.ID, AccessKeySecret: browserKey.Secret},
+	}}
+}
+
+// artifacts is where screenshots go: $OSSDROP_ARTIFACTS, or the
+// worktree's artifacts folder.
+func artifacts(t *testing.T) string {
+	t.Helper()
 	shots := os.Getenv("OSSDROP_ARTIFACTS")
 	if shots == "" {
 		shots = filepath.Join("..", "..", "artifacts")
@@ -139,10 +149,7 @@ func newPageEnv(t *testing.T, now func() time.Time) *pageEnv {
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return &pageEnv{srv: srv, other: other, shots: shots, target: signing.Request{
-		Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: srv.URL(), PathStyle: true, Bucket: "demo",
-		Credentials: signing.Credentials{AccessKeyID: browserKey.ID, AccessKeySecret: browserKey.Secret},
-	}}
+	return shots
 }
 
 func (e *pageEnv) link(t *testing.T, key string, change func(*signing.Request)) *signing.Link {
@@ -744,4 +751,163 @@ func TestBrowserRequestLink(t *testing.T) {
 	if got := env.readBack(t, "in/acme/photo.jpg"); got != sumP {
 		t.Errorf("SHA-256 read back %s, sent %s", got, sumP)
 	}
+}
+
+// fakeOSS serves the page and answers every upload to it as answers says
+// for the object's key, so the page meets refusals the sandbox never
+// gives (a server failure, a timeout, a stored object whose checksum
+// differs, a dropped connection). The page and the links share its
+// origin: no CORS rule is involved.
+func fakeOSS(t *testing.T, answers map[string]func(w http.ResponseWriter)) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			w.Header().Set("Content-Type", web.ContentType)
+			_, _ = w.Write(web.UploadPage())
+			return
+		}
+		key := strings.TrimPrefix(r.URL.Path, "/demo/")
+		if r.Method == http.MethodPost {
+			if err := r.ParseMultipartForm(1 << 20); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			key = r.FormValue("key")
+		}
+		_, _ = io.Copy(io.Discard, r.Body)
+		answer, ok := answers[key]
+		if !ok {
+			t.Errorf("no answer for %s %q", r.Method, key)
+			answer = ossError(500, "InternalError", "no answer")
+		}
+		answer(w)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// ossError answers as OSS refuses: an XML error document.
+func ossError(status int, code, message string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/xml")
+		w.Header().Set("x-oss-request-id", "6551FAKE")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>`+code+`</Code><Message>`+message+`</Message><RequestId>6551FAKE</RequestId></Error>`)
+	}
+}
+
+// TestBrowserWhatComesNext: after each outcome the result card offers
+// only a way on that can work, as the app's Upload tab decides (retryable
+// in ui/queue.go, usedUp in ui/uploadresult.go): Try again only where a
+// retry can succeed (no answer, a server failure, a timeout); for a
+// refusal a retry cannot change, what to do instead and Use another link
+// (the link is at fault) or nothing (the file is), with Upload disabled
+// for that file; a stored file whose checksum differs, on a link that
+// protects its key, never Upload another.
+func TestBrowserWhatComesNext(t *testing.T) {
+	browser := newBrowser(t)
+	ctx := tab(t, browser, "en-US")
+	srv := fakeOSS(t, map[string]func(http.ResponseWriter){
+		"sig.txt":   ossError(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."),
+		"late.txt":  ossError(403, "AccessDenied", "Request has expired."),
+		"taken.txt": ossError(409, "FileAlreadyExists", "The object you specified already exists and can not be overwritten."),
+		"busy.txt":  ossError(503, "ServiceUnavailable", "Please reduce your request rate."),
+		"slow.txt":  ossError(400, "RequestTimeout", "Your socket connection to the server was not read from or written to within the timeout period."),
+		"in/big.txt": ossError(403, "AccessDenied",
+			`Invalid according to Policy: Policy Condition failed: ["content-length-range", 0, 10]`),
+		"drop.txt": func(w http.ResponseWriter) {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+		},
+		"crc.txt": func(w http.ResponseWriter) {
+			w.Header().Set("x-oss-hash-crc64ecma", "1")
+			w.Header().Set("ETag", `"00000000000000000000000000000000"`)
+			w.WriteHeader(200)
+		},
+		"in/crc.txt": func(w http.ResponseWriter) {
+			w.Header().Set("x-oss-hash-crc64ecma", "1")
+			w.WriteHeader(204)
+		},
+	})
+	page := srv.URL + "/upload.html"
+	target := signing.Request{Region: "cn-hangzhou", EndpointKind: signing.EndpointCustom, Endpoint: srv.URL, PathStyle: true, Bucket: "demo",
+		Credentials: signing.Credentials{AccessKeyID: browserKey.ID, AccessKeySecret: browserKey.Secret}, Expires: time.Hour}
+	putLink := func(key string, protect bool) string {
+		req := target
+		req.Key, req.AllowOverwrite = key, !protect
+		l, err := signing.Presign(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pageLink(t, page, l)
+	}
+	requestLink := func(key, prefix string) string {
+		req := target
+		req.Key, req.Prefix = key, prefix
+		l, err := signing.NewRequestLink(req, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := l.PageLink(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	tests := []struct {
+		name, link, file string
+		title, says      string // the card's title, and what its text and hint say
+		again            string // the card's button; "" none
+		uploadDisabled   bool
+	}{
+		{"signature", putLink("sig.txt", true), "a.txt", "Upload failed", "ask the sender for a new one", "Use another link", true},
+		{"expired", putLink("late.txt", true), "a.txt", "Upload failed", "Ask the sender for a new link.", "Use another link", true},
+		{"key taken", putLink("taken.txt", true), "a.txt", "Upload failed", "Ask the sender for a new link", "Use another link", true},
+		{"policy", requestLink("", "in/"), "big.txt", "Upload failed", "ask the sender for another link", "", true},
+		{"server failure", putLink("busy.txt", true), "a.txt", "Upload failed", "try again in a few minutes", "Try again", false},
+		{"timeout", putLink("slow.txt", true), "a.txt", "Upload failed", "try again", "Try again", false},
+		{"no answer", putLink("drop.txt", true), "a.txt", "Upload failed", "try again", "Try again", false},
+		{"checksum, protected", putLink("crc.txt", true), "a.txt", "Stored, with a problem", "tell the sender", "Use another link", true},
+		{"checksum, open", putLink("crc.txt", false), "a.txt", "Stored, with a problem", "upload it again", "Upload another", true},
+		{"checksum, protected request link", requestLink("in/crc.txt", ""), "crc.txt", "Stored, with a problem", "tell the sender", "Use another link", true},
+	}
+	shots := &pageEnv{shots: artifacts(t)}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			open(t, ctx, tt.link)
+			path, _ := writeFile(t, tt.file, 100, 11)
+			v := uploadFile(t, ctx, path)
+			c := controls(t, ctx)
+			shown := ""
+			if c.AgainShown {
+				shown = c.Again
+			}
+			all := v.Text + " " + v.Hint + " " + v.Check + " " + v.Files
+			if v.Title != tt.title || !strings.Contains(all, tt.says) || shown != tt.again || c.UploadDisabled != tt.uploadDisabled {
+				t.Errorf("card %+v, controls %+v: want %q saying %q, button %q, Upload disabled %v", v, c, tt.title, tt.says, tt.again, tt.uploadDisabled)
+			}
+			switch tt.name {
+			case "signature", "policy", "checksum, protected request link":
+				shots.screenshot(t, ctx, "upload-page-next-"+strings.ReplaceAll(strings.ReplaceAll(tt.name, ",", ""), " ", "-")+".png")
+			}
+			if tt.again == "" || tt.again == "Try again" {
+				return
+			}
+			if strings.Contains(all, "try again") || strings.Contains(all, "Try again") {
+				t.Errorf("a refusal a retry cannot change says to try again: %q", all)
+			}
+		})
+	}
+
+	// In Chinese, the refused link's card says the same, with its button.
+	zh := tab(t, browser, "zh-CN")
+	open(t, zh, tests[0].link)
+	path, _ := writeFile(t, "a.txt", 100, 11)
+	v := uploadFile(t, zh, path)
+	if c := controls(t, zh); v.Title != "上传失败" || c.Again != "换一个链接" || !c.AgainShown || !c.UploadDisabled {
+		t.Errorf("in Chinese: card %+v, controls %+v", v, c)
+	}
+	shots.screenshot(t, zh, "upload-page-next-signature-zh.png")
 }
