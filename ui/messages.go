@@ -209,6 +209,7 @@ var uploadSentences = []struct {
 	{upload.ErrNotAnswering, "The sender's endpoint is not answering: nothing accepts connections at the link's address. If the link points at this computer, start the local sandbox (Try it locally) and upload again."},
 	{upload.ErrNetwork, "The network connection failed, even after retrying: check the connection and try again."},
 	{upload.ErrServer, "The server failed, even after retrying: try again later."},
+	{upload.ErrClock, "OSS says a clock is wrong: set the date and time automatically, then try again."},
 	{upload.ErrRefused, "The server refused the upload: send the details to the sender."},
 }
 

@@ -172,14 +172,6 @@ func isCheckProblem(err error) bool {
 	return errors.As(err, &e) && e.Attempts == 0 && !errors.Is(err, upload.ErrCanceled)
 }
 
-// retryable reports whether an upload that failed with err may succeed
-// when tried again: the network or the server failed, or it was
-// cancelled. A file too big, of a type the link does not take, already
-// stored or refused fails again, and is not offered.
-func retryable(err error) bool {
-	return errors.Is(err, upload.ErrNetwork) || errors.Is(err, upload.ErrServer) || errors.Is(err, upload.ErrCanceled)
-}
-
 // ready are the rows whose files the next Upload sends.
 func (q *queueView) ready() []*queueRow {
 	var rows []*queueRow
@@ -280,8 +272,9 @@ func (q *queueView) show(s upload.QueueStatus) {
 
 // finish shows the end of a run; the files stay listed with their results.
 // What is stored must not be sent twice, and what failed for a reason a
-// retry cannot change is not offered again: the next Upload counts only
-// the files a network or server failure (or Cancel) stopped.
+// retry cannot change is not offered again (upload.NextStep decides, as
+// it does for the one-file tab): the next Upload counts only the files a
+// network, server or clock failure (or Cancel) stopped.
 func (q *queueView) finish(s upload.QueueStatus) {
 	q.cancel = nil
 	q.stop.Hide()
@@ -294,7 +287,7 @@ func (q *queueView) finish(s upload.QueueStatus) {
 		switch {
 		case f.State == upload.Stored:
 			r.stored = true
-		case f.Err != nil && !retryable(f.Err):
+		case f.Err != nil && !upload.Retryable(f.Err):
 			r.problem = f.Err
 		}
 	}

@@ -60,6 +60,13 @@ type uploadTab struct {
 	// key now holds a file (stored through it, or found there): no file
 	// can go through it any more, only through another link.
 	usedUp bool
+	// refused is set when the last upload failed in a way a retry cannot
+	// change (upload.NextStep): NextLink, the link is at fault and no file
+	// goes through it any more; NextFile, this file is, and another may go.
+	refused upload.Next
+	// way is the result card's way on (the another button): Try again,
+	// another link, or another file.
+	way upload.Next
 	// owns reports whether an AccessKey ID is the app's own (a profile's or
 	// the sandbox's): the uploader is then the link's owner too.
 	owns func(accessKeyID string) bool
@@ -223,7 +230,7 @@ func (u *uploadTab) onLinkChanged() {
 	u.linkError.Hide()
 	u.card.Hide()
 	// Another link is moving on: the last result was about the old one.
-	u.sent, u.taken, u.usedUp = false, false, false
+	u.sent, u.taken, u.usedUp, u.refused = false, false, false, upload.NextNone
 	u.result.Hide()
 	if text != "" {
 		in, err := signing.Inspect(text, u.svc.Now())
@@ -356,12 +363,16 @@ func (u *uploadTab) refreshUploadButton() {
 		reason = lang.L("Done: this file is uploaded. The link keeps it from being replaced, so it takes no other file: paste another link for the next one.")
 	case u.usedUp:
 		reason = lang.L("This link takes no more files: a file of its name is stored, and the link keeps it from being replaced. Paste another link.")
+	case u.refused == upload.NextLink && !u.taken:
+		reason = lang.L("OSS refused this link (below), and would refuse any file through it the same way: paste another link.")
 	case u.file == "":
 		reason = lang.L("Now choose the file to upload.")
 	case u.sent:
 		reason = lang.L("Done: this file is uploaded. Another file through this link replaces it: drop or choose one, or paste another link.")
 	case u.taken:
 		reason = lang.L("This link cannot store this file: a file of its name is already there (below).")
+	case u.refused == upload.NextFile:
+		reason = lang.L("OSS refused this file (below), and would refuse it again: drop or choose another file.")
 	default:
 		if err := upload.Check(u.request()); err != nil {
 			reason = uploadErrorText(err)
@@ -423,12 +434,21 @@ func (u *uploadTab) setFile(path string) {
 		u.showFileProblem(fmt.Sprintf(lang.L("%s is a folder, but one link uploads one file: zip the folder and drop the zip."), filepath.Base(path)))
 		return
 	}
-	u.file, u.sent, u.taken = path, false, false
+	u.newFile(path)
 	u.fileInfo.SetText(u.fileText(path, st.Size()))
 	u.fileWarning.Hide()
 	u.result.Hide()
 	u.checkContentType()
 	u.refreshUploadButton()
+}
+
+// newFile makes path (or none) the file: what happened to the last one
+// goes, except what it taught about the link (used up, refused).
+func (u *uploadTab) newFile(path string) {
+	u.file, u.sent, u.taken = path, false, false
+	if u.refused == upload.NextFile {
+		u.refused = upload.NextNone
+	}
 }
 
 // fileText names the chosen file by its own name and says where it goes:
@@ -444,7 +464,7 @@ func (u *uploadTab) fileText(path string, size int64) string {
 // showFileProblem says why a file cannot be taken. It is a new file all
 // the same: the last result (about another file) goes.
 func (u *uploadTab) showFileProblem(msg string) {
-	u.file, u.sent, u.taken = "", false, false
+	u.newFile("")
 	u.result.Hide()
 	u.typeNote.Hide()
 	u.fileInfo.SetText(lang.L("Drop a file anywhere on this window, or choose one."))
@@ -568,7 +588,7 @@ func (u *uploadTab) onCancel() {
 
 // reset clears the file and the result for the next upload with the same link.
 func (u *uploadTab) reset() {
-	u.file, u.sent, u.taken = "", false, false
+	u.newFile("")
 	u.fileInfo.SetText(lang.L("Drop a file anywhere on this window, or choose one."))
 	u.fileWarning.Hide()
 	u.typeWarning.Hide()
@@ -577,17 +597,21 @@ func (u *uploadTab) reset() {
 	u.refreshUploadButton()
 }
 
-// onAnother is the result card's next step: a link that took its one file
-// for good (usedUp) makes way for another link, and the file goes with
-// it; any other keeps its link and asks for a file.
+// onAnother is the result card's next step (u.way): the same file again
+// where a retry can succeed; another link where this one took its one
+// file for good (usedUp) or was refused, and the file goes with it;
+// otherwise the link stays and asks for a file.
 func (u *uploadTab) onAnother() {
-	if u.usedUp {
+	switch u.way {
+	case upload.NextRetry:
+		u.onUpload()
+	case upload.NextLink:
 		u.reset()
 		u.setLink("")
 		u.win.Canvas().Focus(u.paste)
-		return
+	default:
+		u.reset()
 	}
-	u.reset()
 }
 
 // hostOf is the host of a URL, or "" when it has none.

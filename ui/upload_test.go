@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -455,5 +457,92 @@ func TestHandOverClearsTheLastResult(t *testing.T) {
 	u.onDropped(dropped(filepath.Join(t.TempDir(), "gone.txt")))
 	if u.result.Visible() {
 		t.Error("an unreadable file kept the old result")
+	}
+}
+
+// TestUploadTabOffersOnlyWhatCanWork: after a failure, Upload and the
+// result card offer only a step that can succeed (upload.NextStep, as
+// the upload page decides): Try again where a retry can (RequestTimeout,
+// cancelled), another link where the link is at fault (signature,
+// expired, access denied), and nothing but another file where the file
+// is (a policy refusal, too large).
+func TestUploadTabOffersOnlyWhatCanWork(t *testing.T) {
+	sb := newTestSandbox(t)
+	// A stand-in for OSS that answers each key with the error it names.
+	answers := map[string]struct {
+		status    int
+		code, msg string
+	}{
+		"timeout.txt":   {400, "RequestTimeout", "Your socket connection to the server was not read from or written to within the timeout period."},
+		"signature.txt": {403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."},
+		"expired.txt":   {403, "AccessDenied", "Request has expired."},
+		"denied.txt":    {403, "AccessDenied", "You have no right to access this object because of bucket acl."},
+		"policy.txt":    {403, "AccessDenied", "Invalid according to Policy: Policy Condition failed: [\"content-length-range\", 1, 10]"},
+		"large.txt":     {400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size."},
+	}
+	oss := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		a := answers[filepath.Base(r.URL.Path)]
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(a.status)
+		fmt.Fprintf(w, "<Error><Code>%s</Code><Message>%s</Message><RequestId>R1</RequestId></Error>", a.code, a.msg)
+	}))
+	defer oss.Close()
+	tests := []struct {
+		key         string
+		way         string // the result card's button; "" for none
+		uploadOn    bool
+		blockedSays string
+	}{
+		{"timeout.txt", "Try again", true, ""},
+		{"signature.txt", "Use another link", false, "paste another link"},
+		{"expired.txt", "Use another link", false, "paste another link"},
+		{"denied.txt", "Use another link", false, "paste another link"},
+		{"policy.txt", "", false, "choose another file"},
+		{"large.txt", "", false, "choose another file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			u := newTestUploadTab(t, time.Now)
+			link := sb.link(t, oss.URL, "in/"+tt.key, nil).ShareLink()
+			u.setLink(link)
+			u.setFile(tempFile(t, tt.key, "content"))
+			test.Tap(u.upload)
+			waitFor(t, "the failure", func() bool { return u.result.Visible() })
+			way := ""
+			if u.another.Visible() {
+				way = u.another.Text
+			}
+			if u.result.Title != "Upload failed" || way != tt.way || u.upload.Disabled() == tt.uploadOn || !strings.Contains(u.blocked.Text, tt.blockedSays) {
+				t.Fatalf("%s: %s\nway %q, Upload disabled %v, %q", u.result.Title, u.resultText.Text, way, u.upload.Disabled(), u.blocked.Text)
+			}
+			switch tt.way {
+			case "Try again":
+				test.Tap(u.another)
+				if !u.cancelButton.Visible() && !u.result.Visible() {
+					t.Fatal("Try again did not send the file again")
+				}
+				waitFor(t, "the second failure", func() bool { return u.result.Visible() && u.cancel == nil })
+				if u.another.Text != "Try again" || u.file == "" {
+					t.Errorf("after trying again: way %q, file %q", u.another.Text, u.file)
+				}
+			case "Use another link":
+				// Another file would be refused the same way.
+				u.setFile(tempFile(t, "other.txt", "other"))
+				if !u.upload.Disabled() || !strings.Contains(u.blocked.Text, "paste another link") {
+					t.Errorf("another file through a refused link: Upload disabled %v, %q", u.upload.Disabled(), u.blocked.Text)
+				}
+				test.Tap(u.another)
+				if u.paste.Text != "" || u.link != nil || u.result.Visible() {
+					t.Errorf("Use another link: paste %q, result %v", u.paste.Text, u.result.Visible())
+				}
+			case "":
+				// Another file may go.
+				u.setFile(tempFile(t, "other.txt", "other"))
+				if u.upload.Disabled() || u.result.Visible() {
+					t.Errorf("another file after a refused one: Upload disabled %v (%q), old result shown %v", u.upload.Disabled(), u.blocked.Text, u.result.Visible())
+				}
+			}
+		})
 	}
 }

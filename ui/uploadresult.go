@@ -28,17 +28,22 @@ func (u *uploadTab) finish(res *upload.Result, err error) {
 	// step is another link.
 	u.sent, u.taken = res != nil, errors.Is(err, upload.ErrExists)
 	u.usedUp = (u.sent || u.taken) && u.protects()
+	// A failure a retry cannot change keeps Upload off (the same file, or
+	// any file through a refused link, fails the same way) and offers
+	// only what can do better, as the upload page does.
+	u.way, u.refused = upload.NextStep(err), upload.NextNone
+	switch {
+	case u.usedUp:
+		u.way = upload.NextLink
+	case u.sent:
+		u.way = upload.NextFile // stored: the next file, through the same link
+	case u.way == upload.NextLink || u.way == upload.NextFile:
+		u.refused = u.way
+	}
 	u.refreshUploadButton()
 	u.callbackText.Hide()
 	u.details4Owner = u.detailsForSender(res, err)
-	u.another.Importance = widget.MediumImportance
-	if u.sent || u.taken {
-		u.another.Importance = widget.HighImportance
-	}
-	u.another.SetText(lang.L("Upload another"))
-	if u.usedUp {
-		u.another.SetText(lang.L("Use another link"))
-	}
+	u.showWay()
 	u.copyDetails.Hide()
 	u.copyOwn.Hide()
 	owner := u.owns != nil && u.owns(u.link.AccessKeyID)
@@ -80,6 +85,24 @@ func (u *uploadTab) finish(res *upload.Result, err error) {
 	if res != nil && u.onStored != nil {
 		u.onStored(u.link)
 	}
+}
+
+// showWay labels the result card's way on, or hides it where there is
+// none: a refused file leaves the choice of another file to the tab.
+func (u *uploadTab) showWay() {
+	u.another.Importance = widget.HighImportance
+	switch {
+	case u.way == upload.NextRetry:
+		u.another.SetText(lang.L("Try again"))
+	case u.way == upload.NextLink:
+		u.another.SetText(lang.L("Use another link"))
+	case u.sent:
+		u.another.SetText(lang.L("Upload another"))
+	default:
+		u.another.Hide()
+		return
+	}
+	u.another.Show()
 }
 
 // protects reports whether the link refuses to replace a stored file

@@ -147,6 +147,7 @@ var uploadKinds = []struct {
 	{upload.ErrUnverified, "unverified"},
 	{upload.ErrNetwork, "network"},
 	{upload.ErrServer, "server"},
+	{upload.ErrClock, "clock"},
 	{upload.ErrRefused, "refused"},
 	{upload.ErrCanceled, "canceled"},
 }

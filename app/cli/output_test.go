@@ -309,7 +309,7 @@ func FuzzTermSafe(f *testing.F) {
 func TestEveryUploadKindHasAName(t *testing.T) {
 	kinds := []error{upload.ErrLink, upload.ErrExpired, upload.ErrMethod, upload.ErrHeader, upload.ErrFile, upload.ErrTooLarge,
 		upload.ErrTooSmall, upload.ErrType, upload.ErrPolicy, upload.ErrSignature, upload.ErrDenied, upload.ErrExists,
-		upload.ErrCallback, upload.ErrChecksum, upload.ErrUnverified, upload.ErrNetwork, upload.ErrServer, upload.ErrRefused, upload.ErrCanceled}
+		upload.ErrCallback, upload.ErrChecksum, upload.ErrUnverified, upload.ErrNetwork, upload.ErrServer, upload.ErrClock, upload.ErrRefused, upload.ErrCanceled}
 	seen := map[string]bool{}
 	for _, k := range kinds {
 		name := uploadErrorOutput(&upload.Error{Kind: k, Sentence: message.New("x")}).Kind

@@ -37,9 +37,55 @@ var (
 	// a failure where nothing accepts connections at the link's address.
 	ErrNotAnswering = errors.New("endpoint not answering")
 	ErrServer       = errors.New("server failure")
-	ErrRefused      = errors.New("request refused")
-	ErrCanceled     = errors.New("upload canceled")
+	// ErrClock: OSS found the request's time too far from its own
+	// (RequestTimeTooSkewed); once a clock is set right it succeeds.
+	ErrClock    = errors.New("clock skewed")
+	ErrRefused  = errors.New("request refused")
+	ErrCanceled = errors.New("upload canceled")
 )
+
+// Next is what can follow a failed upload: the step a person is offered.
+type Next int
+
+const (
+	// NextNone: no failure (nil error).
+	NextNone Next = iota
+	// NextRetry: sending the same file again can succeed (the network or
+	// the server failed or timed out, a clock was off, it was cancelled).
+	NextRetry
+	// NextLink: the link is at fault (expired, signature, access denied,
+	// the key taken, no such bucket): every file fails the same way until
+	// another link is used.
+	NextLink
+	// NextFile: the file is at fault (too big or small, a type or a policy
+	// the link refuses, unreadable) or it is stored with a problem:
+	// sending it again changes nothing, another file may go.
+	NextFile
+)
+
+// NextStep says what can follow a failure, from its kind alone, so every
+// front end (the desktop tab, its queue, the upload page's twin in
+// assets/web/upload.html) offers the same way on.
+func NextStep(err error) Next {
+	var e *Error
+	switch {
+	case err == nil:
+		return NextNone
+	case errors.Is(err, ErrNetwork), errors.Is(err, ErrServer), errors.Is(err, ErrCanceled), errors.Is(err, ErrClock):
+		return NextRetry
+	case errors.Is(err, ErrLink), errors.Is(err, ErrExpired), errors.Is(err, ErrMethod), errors.Is(err, ErrHeader),
+		errors.Is(err, ErrSignature), errors.Is(err, ErrDenied), errors.Is(err, ErrExists):
+		return NextLink
+	case errors.As(err, &e) && e.Kind == ErrRefused && (e.Code == "NoSuchBucket" || e.Status >= 300 && e.Status < 400):
+		// Refused because of where the link points: no bucket there, or
+		// not OSS's own endpoint.
+		return NextLink
+	}
+	return NextFile
+}
+
+// Retryable reports whether sending the same file again can succeed.
+func Retryable(err error) bool { return NextStep(err) == NextRetry }
 
 // Error is every failure Check and Upload report. Unlike ordinary Go errors
 // its text is meant for the person uploading: a capitalised Sentence saying
@@ -213,6 +259,16 @@ func (p *Plan) explain(f responseFailure, attempts int, retried bool) *Error {
 		e.Kind = ErrRefused
 		e.Sentence = message.New("The bucket this link uploads to does not exist (%s).", f.xml.Message)
 		e.Hint = message.New("Ask the sender for a new link.")
+	case f.xml.Code == "RequestTimeout":
+		// OSS stopped reading because the body came too slowly: the
+		// connection, not the link or the file, and a retry can succeed.
+		e.Kind = ErrNetwork
+		e.Sentence = message.New("OSS stopped waiting for the file: the upload stalled or went too slowly.")
+		e.Hint = message.New("Check the connection and try again.")
+	case f.xml.Code == "RequestTimeTooSkewed":
+		e.Kind = ErrClock
+		e.Sentence = message.New("OSS says the time of the upload is too far from its own: a clock is wrong, on this computer or on the one that made the link.")
+		e.Hint = message.New("Set the date and time automatically, then try again.")
 	case f.xml.Code == "AccessDenied" || f.status == 403:
 		e.Kind = ErrDenied
 		e.Sentence = message.New("OSS refused the upload: %s%s.", orStatus(f), ref)
