@@ -34,13 +34,15 @@ type Options struct {
 	Sandbox bool
 	// Link is a link or curl command to open in the Upload tab.
 	Link string
-	// File is a file to upload through Link ("ossdrop LINK FILE").
-	File string
+	// Files are the files and folders to upload through Link, in the
+	// order given ("ossdrop LINK FILE…").
+	Files []string
 }
 
-// ParseArgs reads the GUI's own arguments: --sandbox, a link, and a file.
-// An existing file that does not read as a link is the file, whichever
-// comes first; anything else fills the link first.
+// ParseArgs reads the GUI's own arguments: --sandbox, a link, and files.
+// A path that exists (a file or a folder) and does not read as a link is
+// a file, wherever it comes; anything else is the link, and after the
+// link a file that the Upload tab says it cannot read.
 func ParseArgs(args []string) Options {
 	var o Options
 	for _, a := range args {
@@ -48,20 +50,20 @@ func ParseArgs(args []string) Options {
 		case a == "--sandbox" || a == "-sandbox":
 			o.Sandbox = true
 		case strings.HasPrefix(a, "-"):
-		case o.File == "" && !signing.LooksLikeLink(a) && isFile(a):
-			o.File = a
+		case !signing.LooksLikeLink(a) && exists(a):
+			o.Files = append(o.Files, a)
 		case o.Link == "":
 			o.Link = a
-		case o.File == "":
-			o.File = a
+		default:
+			o.Files = append(o.Files, a)
 		}
 	}
 	return o
 }
 
-func isFile(path string) bool {
-	st, err := os.Stat(path)
-	return err == nil && !st.IsDir()
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // Run starts the desktop app and blocks until its window closes. Without a
@@ -87,7 +89,7 @@ func Run(args []string) {
 	m.start(opts)
 	if primary != nil {
 		go primary.Serve(func(r instance.Request) {
-			fyne.Do(func() { m.handOver(Options{Sandbox: r.Sandbox, Link: r.Link, File: r.File}) })
+			fyne.Do(func() { m.handOver(Options{Sandbox: r.Sandbox, Link: r.Link, Files: r.Paths()}) })
 		})
 	}
 	w.Resize(fyne.NewSize(1000, 760))
@@ -103,7 +105,7 @@ func Run(args []string) {
 }
 
 // claimInstance makes this process the one OSS Drop window of its user,
-// or hands the command line's link and file to the window already open and
+// or hands the command line's link and files to the window already open and
 // exits. Without a config directory there is nothing to share, and the app
 // runs on its own.
 func claimInstance(opts Options) *instance.Primary {
@@ -111,12 +113,15 @@ func claimInstance(opts Options) *instance.Primary {
 	if err != nil {
 		return nil
 	}
-	p, err := instance.Claim(dir, instance.Request{Link: opts.Link, File: opts.File, Sandbox: opts.Sandbox})
+	p, err := instance.Claim(dir, instance.Request{Link: opts.Link, Files: opts.Files, Sandbox: opts.Sandbox})
 	switch {
 	case errors.Is(err, instance.ErrHandedOff):
-		if opts.Link != "" || opts.File != "" {
+		switch {
+		case len(opts.Files) > 0:
+			fmt.Fprintln(os.Stderr, "OSS Drop is already open: the link and the files are now on its Upload tab.")
+		case opts.Link != "":
 			fmt.Fprintln(os.Stderr, "OSS Drop is already open: the link is now on its Upload tab.")
-		} else {
+		default:
 			fmt.Fprintln(os.Stderr, "OSS Drop is already open: its window is brought to the front.")
 		}
 		os.Exit(0)
@@ -130,7 +135,7 @@ func claimInstance(opts Options) *instance.Primary {
 	return p
 }
 
-// handOver shows what a later start of the app asked for (a link, a file,
+// handOver shows what a later start of the app asked for (a link, files,
 // the sandbox) in this window, and brings the window to the front.
 func (m *mainWindow) handOver(opts Options) {
 	if opts.Sandbox {
@@ -171,10 +176,10 @@ func (m *mainWindow) start(opts Options) {
 	m.open(opts)
 }
 
-// open puts a link and a file from the command line on the Upload tab.
+// open puts a link and files from the command line on the Upload tab.
 func (m *mainWindow) open(opts Options) {
-	if opts.Link != "" || opts.File != "" {
-		m.upload.handOver(opts.Link, opts.File)
+	if opts.Link != "" || len(opts.Files) > 0 {
+		m.upload.handOver(opts.Link, opts.Files)
 		m.tabs.SelectIndex(1)
 	}
 }

@@ -203,19 +203,20 @@ func (u *uploadTab) fitPaste() {
 // setLink fills the paste box, as "Test upload" and a link argument do.
 func (u *uploadTab) setLink(text string) { u.paste.SetText(text) }
 
-// handOver takes a link and a file from the command line (this start's or
+// handOver takes a link and files from the command line (this start's or
 // a second one's): a new start, so the last result goes even when the
 // link is the one already shown, which the paste box does not report as a
-// change. What the tab knows about that link (used up) stays.
-func (u *uploadTab) handOver(link, file string) {
+// change. What the tab knows about that link (used up) stays. The files
+// go as a drop of them would, in the order given.
+func (u *uploadTab) handOver(link string, files []string) {
 	if u.cancel == nil {
 		u.reset()
 	}
 	if link != "" {
 		u.setLink(link)
 	}
-	if file != "" {
-		u.setFile(file)
+	if len(files) > 0 {
+		u.addPaths(files)
 	}
 }
 
@@ -392,19 +393,26 @@ func (u *uploadTab) request() upload.Request {
 
 // onDropped receives files dropped anywhere on the window.
 func (u *uploadTab) onDropped(uris []fyne.URI) {
+	paths := make([]string, len(uris))
+	for i, uri := range uris {
+		paths[i] = uri.Path()
+	}
+	u.addPaths(paths)
+}
+
+// addPaths takes files and folders dropped on the window or named on the
+// command line: all of them into a request link's queue, or the one file
+// a one-file link uploads (several, or a folder, are explained).
+func (u *uploadTab) addPaths(paths []string) {
 	if u.isRequestLink() {
-		var paths []string
-		for _, uri := range uris {
-			paths = append(paths, uri.Path())
-		}
 		u.queue.add(paths)
 		return
 	}
-	if len(uris) != 1 {
-		u.showFileProblem(fmt.Sprintf(lang.L("%d files were dropped, but one link uploads one object: drop a single file (zip several into one first)."), len(uris)))
+	if len(paths) != 1 {
+		u.showFileProblem(fmt.Sprintf(lang.L("%d files were dropped, but one link uploads one object: drop a single file (zip several into one first)."), len(paths)))
 		return
 	}
-	u.setFile(uris[0].Path())
+	u.setFile(paths[0])
 }
 
 func (u *uploadTab) onChooseFile() {

@@ -426,12 +426,12 @@ func TestHandOverClearsTheLastResult(t *testing.T) {
 	sb := newTestSandbox(t)
 	first := sb.link(t, "", "hand/over.txt", nil)
 	u := newTestUploadTab(t, time.Now)
-	u.handOver(first.ShareLink(), tempFile(t, "first.txt", "first"))
+	u.handOver(first.ShareLink(), []string{tempFile(t, "first.txt", "first")})
 	test.Tap(u.upload)
 	waitFor(t, "the result", func() bool { return u.result.Visible() })
 	// A second protected link for the same key: refused, already stored.
 	taken := sb.link(t, "", "hand/over.txt", func(r *signing.Request) { r.Expires = 2 * time.Hour })
-	u.handOver(taken.ShareLink(), tempFile(t, "second.txt", "second"))
+	u.handOver(taken.ShareLink(), []string{tempFile(t, "second.txt", "second")})
 	if u.result.Visible() {
 		t.Fatal("a new link kept the old result")
 	}
@@ -442,7 +442,7 @@ func TestHandOverClearsTheLastResult(t *testing.T) {
 	}
 	for _, file := range []string{filepath.Join(t.TempDir(), "nonexistent.bin"), t.TempDir()} {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			u.handOver(taken.ShareLink(), file)
+			u.handOver(taken.ShareLink(), []string{file})
 			if u.result.Visible() {
 				t.Errorf("the same link handed over again kept the old result %q", u.result.Title)
 			}
@@ -452,7 +452,7 @@ func TestHandOverClearsTheLastResult(t *testing.T) {
 		})
 	}
 	// A file dropped that cannot be read is a new file too.
-	u.handOver(first.ShareLink(), "")
+	u.handOver(first.ShareLink(), nil)
 	u.result.Show()
 	u.onDropped(dropped(filepath.Join(t.TempDir(), "gone.txt")))
 	if u.result.Visible() {

@@ -1,15 +1,15 @@
 // Package instance keeps the desktop app to one running instance per user.
 // Two windows on the same preferences, profiles and history would each
 // rewrite what the other just wrote (Fyne read a half-written preferences
-// file as "EOF"), and "ossdrop LINK FILE" while the app runs should show
-// the link in the window the person already has.
+// file as "EOF"), and "ossdrop LINK FILE…" while the app runs should show
+// the link and the files in the window the person already has.
 //
 // The first start claims the instance: an OS lock (app/filelock) on a
 // file in the user's config directory, which the kernel releases when the
 // process ends, however it ends. It listens on a loopback port and writes
 // the port and a random token to a file only its user may read
 // (app/privatefile). A later start finds the lock held, reads that file and
-// hands its request (the link, the file, --sandbox) over that connection
+// hands its request (the link, the files, --sandbox) over that connection
 // with the token, then exits. A local process of another user cannot read
 // the token, so it cannot put a link into someone else's window.
 //
@@ -46,8 +46,10 @@ const (
 )
 
 // maxMessage bounds one handed-over request: a link is read up to 1 MiB
-// (as the command line reads one from stdin), plus a path.
-const maxMessage = 1<<20 + 64<<10
+// (as the command line reads one from stdin), plus the paths, which are
+// no longer than a command line (2 MiB of arguments on Linux, 32 K
+// characters on Windows), twice over for JSON's escapes.
+const maxMessage = 1<<20 + 4<<20
 
 // handOverTimeout bounds the wait for a running instance that has the lock
 // but does not answer yet (it is starting: the info file comes after the
@@ -66,11 +68,24 @@ var ErrNotAnswering = errors.New("the running OSS Drop does not answer")
 type Request struct {
 	// Link is a link or curl command for the Upload tab.
 	Link string `json:"link,omitempty"`
-	// File is a file to upload through it: an absolute path, since the
-	// running instance has another working directory.
+	// Files are the files and folders to upload through it, in the order
+	// given: absolute paths, since the running instance has another
+	// working directory.
+	Files []string `json:"files,omitempty"`
+	// File is the first of Files, for a window of an older OSS Drop that
+	// reads this one only (and ignores files); Claim sets it.
 	File string `json:"file,omitempty"`
 	// Sandbox asks for the local sandbox (--sandbox).
 	Sandbox bool `json:"sandbox,omitempty"`
+}
+
+// Paths are the files and folders a request names: Files, or File from
+// an older start that sent one.
+func (r Request) Paths() []string {
+	if len(r.Files) == 0 && r.File != "" {
+		return []string{r.File}
+	}
+	return r.Files
 }
 
 // info is the InfoFile: where the running instance listens.
@@ -126,12 +141,18 @@ type Primary struct {
 
 // Claim makes this process the running instance for dir (the user's
 // config directory), or hands req to the one already running and returns
-// ErrHandedOff. A relative req.File is made absolute first.
+// ErrHandedOff. Relative paths are made absolute first.
 func Claim(dir string, req Request) (*Primary, error) {
-	if req.File != "" {
-		if abs, err := filepath.Abs(req.File); err == nil {
-			req.File = abs
+	paths := req.Paths()
+	req.Files, req.File = make([]string, len(paths)), ""
+	for i, p := range paths {
+		req.Files[i] = p
+		if abs, err := filepath.Abs(p); err == nil {
+			req.Files[i] = abs
 		}
+	}
+	if len(req.Files) > 0 {
+		req.File = req.Files[0]
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("claim the instance: %w", err)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,8 +27,8 @@ func serve(t *testing.T, p *Primary) <-chan Request {
 }
 
 // TestSecondStartHandsOver: the first start is the instance; a second one
-// hands its link and file (made absolute) to it and is told so; after the
-// first closes, the next start is the instance again.
+// hands its link and every file (made absolute, in order) to it and is
+// told so; after the first closes, the next start is the instance again.
 func TestSecondStartHandsOver(t *testing.T) {
 	dir := t.TempDir()
 	first, err := Claim(dir, Request{})
@@ -40,12 +41,14 @@ func TestSecondStartHandsOver(t *testing.T) {
 	}
 
 	const link = "https://demo.oss-cn-hangzhou.aliyuncs.com/in/q3.pdf?x-oss-signature=abc#ossdrop=1&method=PUT"
-	second, err := Claim(dir, Request{Link: link, File: "q3.pdf", Sandbox: true})
+	abs := filepath.Join(t.TempDir(), "notes.txt")
+	second, err := Claim(dir, Request{Link: link, Files: []string{"q3.pdf", abs, "scans"}, Sandbox: true})
 	if !errors.Is(err, ErrHandedOff) || second != nil {
 		t.Fatalf("second start: %v, %v", second, err)
 	}
 	wd, _ := os.Getwd()
-	if r := <-got; r.Link != link || r.File != filepath.Join(wd, "q3.pdf") || !r.Sandbox {
+	want := []string{filepath.Join(wd, "q3.pdf"), abs, filepath.Join(wd, "scans")}
+	if r := <-got; r.Link != link || !slices.Equal(r.Paths(), want) || r.File != want[0] || !r.Sandbox {
 		t.Fatalf("handed over %+v", r)
 	}
 
@@ -200,4 +203,44 @@ func FuzzHandOver(f *testing.F) {
 			t.Fatalf("accepted %+v without the token", req)
 		}
 	})
+}
+
+// TestOlderAndNewerStarts: the request on the wire between a start and a
+// window of another OSS Drop version. An older window reads only "file":
+// it gets the first file of a newer start (and ignores "files"); a newer
+// window reads an older start's one file.
+func TestOlderAndNewerStarts(t *testing.T) {
+	tests := []struct {
+		name string
+		wire string
+		want []string
+	}{
+		{"newer start", `{"link":"L","files":["/a","/b"],"file":"/a"}`, []string{"/a", "/b"}},
+		{"older start", `{"link":"L","file":"/a"}`, []string{"/a"}},
+		{"no file", `{"link":"L"}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r Request
+			if err := json.Unmarshal([]byte(tt.wire), &r); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(r.Paths(), tt.want) || r.Link != "L" {
+				t.Errorf("%s read as %+v, paths %q", tt.wire, r, r.Paths())
+			}
+		})
+	}
+	// What a newer start sends, as an older window's Request reads it.
+	b, _ := json.Marshal(message{Token: "t", Request: Request{Link: "L", Files: []string{"/a", "/b"}, File: "/a"}})
+	var older struct {
+		Token   string `json:"token"`
+		Request struct {
+			Link    string `json:"link,omitempty"`
+			File    string `json:"file,omitempty"`
+			Sandbox bool   `json:"sandbox,omitempty"`
+		} `json:"request"`
+	}
+	if err := json.Unmarshal(b, &older); err != nil || older.Request.Link != "L" || older.Request.File != "/a" {
+		t.Errorf("an older window reads %s as %+v, %v", b, older, err)
+	}
 }
