@@ -107,7 +107,7 @@ func register(c command) {
 // IsCommand reports whether args are for the command line rather than the
 // desktop app. The app takes no arguments, --sandbox, or a first argument
 // that is a link, a curl command or an existing file ("ossdrop LINK
-// [FILE]" opens it on the Upload tab); everything else is the command
+// [FILE|DIR…]" opens them on the Upload tab); everything else is the command
 // line's, where Run reports an unknown command instead of opening a window.
 func IsCommand(args []string) bool {
 	if len(args) == 0 {
@@ -151,7 +151,7 @@ func Run(args []string, env *Env) int {
 	c := lookup(args[0])
 	if c == nil {
 		report(env, fmt.Sprintf("unknown command %q", termSafe(args[0])),
-			"the commands are listed below; 'ossdrop LINK [FILE]' opens the app with a link, and 'ossdrop' alone opens it empty")
+			"the commands are listed below; 'ossdrop LINK [FILE|DIR...]' opens the app with a link, and 'ossdrop' alone opens it empty")
 		fmt.Fprintln(env.Stderr)
 		commandList(env.Stderr)
 		return ExitInvalid
@@ -161,7 +161,7 @@ func Run(args []string, env *Env) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "ossdrop makes and uses presigned upload links for Alibaba Cloud OSS.")
-	fmt.Fprintln(w, "\nUsage:\n  ossdrop [--sandbox]         start the desktop app\n  ossdrop LINK [FILE]         start it on the Upload tab with a link (and a file)\n  ossdrop COMMAND [flags]")
+	fmt.Fprintln(w, "\nUsage:\n  ossdrop [--sandbox]         start the desktop app\n  ossdrop LINK [FILE|DIR...]  start it on the Upload tab with a link and files\n  ossdrop COMMAND [flags]")
 	fmt.Fprintln(w)
 	commandList(w)
 	fmt.Fprintln(w, "\nRun 'ossdrop COMMAND --help' for a command's flags.")
