@@ -605,23 +605,6 @@ func (u *uploadTab) reset() {
 	u.refreshUploadButton()
 }
 
-// onAnother is the result card's next step (u.way): the same file again
-// where a retry can succeed; another link where this one took its one
-// file for good (usedUp) or was refused, and the file goes with it;
-// otherwise the link stays and asks for a file.
-func (u *uploadTab) onAnother() {
-	switch u.way {
-	case upload.NextRetry:
-		u.onUpload()
-	case upload.NextLink:
-		u.reset()
-		u.setLink("")
-		u.win.Canvas().Focus(u.paste)
-	default:
-		u.reset()
-	}
-}
-
 // hostOf is the host of a URL, or "" when it has none.
 func hostOf(raw string) string {
 	u, err := url.Parse(raw)

@@ -105,6 +105,23 @@ func (u *uploadTab) showWay() {
 	u.another.Show()
 }
 
+// onAnother is the result card's next step (u.way): the same file again
+// where a retry can succeed; another link where this one took its one
+// file for good (usedUp) or was refused, and the file goes with it;
+// otherwise the link stays and asks for a file.
+func (u *uploadTab) onAnother() {
+	switch u.way {
+	case upload.NextRetry:
+		u.onUpload()
+	case upload.NextLink:
+		u.reset()
+		u.setLink("")
+		u.win.Canvas().Focus(u.paste)
+	default:
+		u.reset()
+	}
+}
+
 // protects reports whether the link refuses to replace a stored file
 // (x-oss-forbid-overwrite: true): once its key holds a file, it takes
 // no other.
