@@ -137,7 +137,7 @@ func runPresign(args []string, env *Env) int {
 	}
 	if f.qr != "" {
 		if err := writeQR(f.qr, cmp.Or(pageLink, link.ShareLink())); err != nil {
-			return failed(env, err.Error(), "")
+			return qrFailure(env, err)
 		}
 	}
 	if !*noHistory {
@@ -265,6 +265,19 @@ func signFailure(env *Env, err error) int {
 	return failed(env, err.Error(), "")
 }
 
+// errQRExists: the --qr path names a file already there, which is never
+// replaced (it may be another link's code).
+var errQRExists = errors.New("already exists")
+
+// qrFailure reports a failed --qr: an existing file gets the way on as a
+// hint line of its own, like every other failure.
+func qrFailure(env *Env, err error) int {
+	if errors.Is(err, errQRExists) {
+		return failed(env, err.Error(), "choose another --qr path, or remove the file")
+	}
+	return failed(env, err.Error(), "")
+}
+
 // writeQR writes the QR PNG without replacing an existing file.
 func writeQR(path, shareLink string) error {
 	qr, err := signing.EncodeQR(shareLink)
@@ -278,7 +291,7 @@ func writeQR(path, shareLink string) error {
 	// 0600 like every private file: the code is a live upload link.
 	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, os.ErrExist) {
-		return fmt.Errorf("%s already exists: choose another --qr path or remove the file", path)
+		return fmt.Errorf("the file %s %w", path, errQRExists)
 	}
 	if err != nil {
 		return fmt.Errorf("cannot write the QR code: %w", err)

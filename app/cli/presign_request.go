@@ -117,7 +117,6 @@ func presignRequest(env *Env, req signing.Request, f *presignFlags, sh signing.S
 	if err != nil {
 		return signFailure(env, err)
 	}
-	record(l)
 	pageLink := ""
 	if f.pageURL != "" {
 		if pageLink, err = l.PageLink(f.pageURL); err != nil {
@@ -126,9 +125,12 @@ func presignRequest(env *Env, req signing.Request, f *presignFlags, sh signing.S
 	}
 	if f.qr != "" {
 		if err := writeQR(f.qr, cmp.Or(pageLink, l.ShareLink())); err != nil {
-			return failed(env, err.Error(), "")
+			return qrFailure(env, err)
 		}
 	}
+	// Recorded only once it is certain to be printed: a link that failed
+	// here was never handed to anyone, and would wait in History for ever.
+	record(l)
 	if f.asJSON {
 		out := requestJSON(l, f.file, sh)
 		out.PageLink = pageLink

@@ -120,6 +120,43 @@ func TestPresignRecordsHistory(t *testing.T) {
 	}
 }
 
+// TestPresignFailureRecordsNothing: a link whose --qr file already exists
+// is refused before it is printed, so it is never handed to anyone and must
+// not wait in the history (a request link was recorded before its QR code
+// was written); the failure says what to do on a hint line.
+func TestPresignFailureRecordsNothing(t *testing.T) {
+	w := newOwnerWorld(t)
+	qr := filepath.Join(t.TempDir(), "taken.png")
+	if err := os.WriteFile(qr, []byte("another link's code"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	common := []string{"presign", "--endpoint", w.srv.URL(), "--path-style", "--region", "cn-hangzhou", "--bucket", "demo", "--qr", qr}
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"PUT link", []string{"--key", "in/q3.pdf"}},
+		{"request link", []string{"--request", "--prefix", "in/acme/"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := w.run(append(common, tt.args...)...)
+			if code != ExitFailed || stdout != "" || stderr != "error: The file "+qr+" already exists.\nhint: Choose another --qr path, or remove the file.\n" {
+				t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+			}
+			h, err := openHistory()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if entries, _ := h.List(); len(entries) != 0 {
+				t.Fatalf("a link that was never printed is in the history: %+v", entries)
+			}
+			if got, _ := os.ReadFile(qr); string(got) != "another link's code" {
+				t.Fatal("the existing file was changed")
+			}
+		})
+	}
+}
+
 // TestStatusCommand walks a link from waiting to received, and another to
 // expired, as 'ossdrop status --json' reports them.
 func TestStatusCommand(t *testing.T) {
