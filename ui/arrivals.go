@@ -167,7 +167,7 @@ func (a *arrivalWatch) lookup(name string) (arrivals.Account, error) {
 }
 
 // arrivalNotification is the desktop notification for one arrival:
-// "q3.pdf arrived" / "12.4 MB, from the link for in/acme/".
+// "q3.pdf arrived" / "12.4 MiB, from the link for in/acme/".
 func arrivalNotification(x arrivals.Arrival) *fyne.Notification {
 	from := x.Entry.Key
 	if x.Entry.Prefix != "" {
