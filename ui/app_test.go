@@ -89,7 +89,7 @@ func TestHandOverFillsTheQueue(t *testing.T) {
 	// A one-file link: several files are explained, as for a drop.
 	put := sb.link(t, "", "in/one.txt", nil).ShareLink()
 	m.handOver(ParseArgs([]string{put, photo, notes}))
-	if m.upload.file != "" || !strings.Contains(m.upload.fileWarning.Text, "2 files were dropped, but one link uploads one object") {
+	if m.upload.file != "" || !strings.Contains(m.upload.fileWarning.Text, "2 files, but this link uploads one object") {
 		t.Errorf("two files for a one-file link: file %q, %q", m.upload.file, m.upload.fileWarning.Text)
 	}
 }

@@ -409,7 +409,7 @@ func (u *uploadTab) addPaths(paths []string) {
 		return
 	}
 	if len(paths) != 1 {
-		u.showFileProblem(fmt.Sprintf(lang.L("%d files were dropped, but one link uploads one object: drop a single file (zip several into one first)."), len(paths)))
+		u.showFileProblem(fmt.Sprintf(lang.L("%d files, but this link uploads one object: use a single file (zip several into one first)."), len(paths)))
 		return
 	}
 	u.setFile(paths[0])

@@ -321,7 +321,7 @@ func TestUploadTabDropProblems(t *testing.T) {
 	u := newTestUploadTab(t, time.Now)
 	a, b := tempFile(t, "a.txt", "a"), tempFile(t, "b.txt", "b")
 	u.onDropped(dropped(a, b))
-	if !u.fileWarning.Visible() || !strings.Contains(u.fileWarning.Text, "2 files were dropped, but one link uploads one object") {
+	if !u.fileWarning.Visible() || !strings.Contains(u.fileWarning.Text, "2 files, but this link uploads one object") {
 		t.Errorf("two files: %q", u.fileWarning.Text)
 	}
 	u.onDropped(dropped(t.TempDir()))
