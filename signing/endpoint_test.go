@@ -61,7 +61,7 @@ func TestLinkEndpointOfSignedLinks(t *testing.T) {
 		{Region: "cn-hangzhou", EndpointKind: EndpointCustom, Endpoint: "http://127.0.0.1:9000", PathStyle: true, Bucket: "demo", Key: "k"},
 		{Region: "cn-hangzhou", EndpointKind: EndpointCustom, Endpoint: "https://files.example.com", Bucket: "reports", Key: "k/报告 1+1.pdf"},
 	} {
-		req.Credentials = Credentials{AccessKeyID: "LTAI5tEndpointTest01", AccessKeySecret: "s"}
+		req.Credentials = Credentials{AccessKeyID: "TESTKYEndpointTest01", AccessKeySecret: "s"}
 		link, err := Presign(t.Context(), req)
 		if err != nil {
 			t.Fatal(err)
@@ -101,7 +101,7 @@ func TestLinkEndpointOfARequestLink(t *testing.T) {
 		{Region: "cn-shanghai", Bucket: "reports", Prefix: "in/acme/"},
 		{Region: "cn-hangzhou", EndpointKind: EndpointCustom, Endpoint: "http://127.0.0.1:9000", PathStyle: true, Bucket: "demo", Prefix: "in/"},
 	} {
-		req.Credentials = Credentials{AccessKeyID: "LTAI5tEndpointTest01", AccessKeySecret: "s"}
+		req.Credentials = Credentials{AccessKeyID: "TESTKYEndpointTest01", AccessKeySecret: "s"}
 		req.Expires = time.Hour
 		l, err := NewRequestLink(req, time.Now())
 		if err != nil {

@@ -296,7 +296,7 @@ func TestRequestLinkQRVersion(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req := requestLinkRequest()
-			req.Credentials.AccessKeyID = "LTAI5tAbCdEfGhIjKlMnOpQr"
+			req.Credentials.AccessKeyID = "TESTKYAbCdEfGhIjKlMnOpQr"
 			req.Bucket = "acme-reports"
 			tt.change(&req)
 			l, err := NewRequestLink(req, testNow)

@@ -27,8 +27,8 @@ func TestProfileFormAccessKeyID(t *testing.T) {
 		id, says string
 	}{
 		{"has space", "a space or line break at character 4"},
-		{"LTAI5t/EXAMPLE", `"/" at character 7`},
-		{"LTAI5tEXAMPLE", ""},
+		{"TESTKY/EXAMPLE", `"/" at character 7`},
+		{"TESTKYEXAMPLE", ""},
 		{"STS.NTestAccessKeyID", ""},
 	}
 	for _, tt := range tests {

@@ -208,7 +208,7 @@ func TestProfileForm(t *testing.T) {
 		t.Errorf("a taken name: %q", msg.Text)
 	}
 	f.name.SetText("home")
-	test.Type(f.keyID, "LTAI5tEXAMPLE")
+	test.Type(f.keyID, "TESTKYEXAMPLE")
 	test.Type(f.secret, "pasted-secret")
 	if f.save.Disabled() || len(red()) > 0 {
 		t.Fatalf("a complete form: Save enabled %v, red %v, pending %q", !f.save.Disabled(), red(), f.pending.Text)
@@ -232,7 +232,7 @@ func TestProfileForm(t *testing.T) {
 	test.Tap(f.save)
 	waitFor(t, "the new profile", func() bool { ps, _ := profiles.List(); return len(ps) == 2 })
 	ps, _ := profiles.List()
-	if p := ps[1]; p.Name != "home" || p.AccessKeyID != "LTAI5tEXAMPLE" || profiles.secrets["home"].AccessKeySecret != "pasted-secret" {
+	if p := ps[1]; p.Name != "home" || p.AccessKeyID != "TESTKYEXAMPLE" || profiles.secrets["home"].AccessKeySecret != "pasted-secret" {
 		t.Errorf("saved %+v", p)
 	}
 }

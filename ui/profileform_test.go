@@ -46,7 +46,7 @@ func TestProfileFormLayout(t *testing.T) {
 				checkDialog(t, w, f, "a bad name")
 
 				// Every message the form can show at once.
-				f.keyID.SetText("LTAI5tEXAMPLE")
+				f.keyID.SetText("TESTKYEXAMPLE")
 				f.secret.SetText("x")
 				f.sts.SetChecked(true)
 				f.expires.SetText("tomorrow")

@@ -65,7 +65,7 @@ func runTour(m *mainWindow, dir string) {
 	step("add-key", func() { form = showProfilesDialog(m.win, m.svc, m.loadProfiles).add() })
 	step("add-key-sts-errors", func() {
 		form.name.SetText("my profile")
-		form.keyID.SetText("LTAI5tEXAMPLE")
+		form.keyID.SetText("TESTKYEXAMPLE")
 		form.sts.SetChecked(true)
 		form.expires.SetText("tomorrow")
 	})

@@ -103,7 +103,7 @@ func positional(env *Env, fs *pflag.FlagSet, names ...string) (code int, ok bool
 }
 
 const addHelp = `Examples:
-  ossdrop profile add work --access-key-id LTAI5tExample1234 --region cn-hangzhou --bucket uploads
+  ossdrop profile add work --access-key-id LTAI… --region cn-hangzhou --bucket uploads
   printf '%s\n%s\n' "$SECRET" "$TOKEN" | ossdrop profile add temp --sts --sts-expires 2026-12-01T18:00:00Z \
       --access-key-id STS.NExample --region cn-shanghai`
 

@@ -27,7 +27,7 @@ const (
 )
 
 const (
-	testKeyID    = "LTAI5tCliTest0000abcd"
+	testKeyID    = "TESTKYCliTest0000abcd"
 	testSTSKeyID = "STS.NCliTest000000wxyz"
 )
 
@@ -119,7 +119,7 @@ func TestProfileAddErrors(t *testing.T) {
 		{"unknown verb", "", []string{"profile", "frobnicate"}, ExitInvalid, "Unknown profile command"},
 		{"id with a space", "x\n", []string{"profile", "add", "w", "--access-key-id", "has space", "--region", "cn-hangzhou"}, ExitInvalid,
 			"error: The AccessKey ID has a space or line break at character 4, which no AccessKey ID has"},
-		{"id with a slash", "x\n", []string{"profile", "add", "w", "--access-key-id", "LTAI5t/abc", "--region", "cn-hangzhou"}, ExitInvalid, `has "/" at character 7`},
+		{"id with a slash", "x\n", []string{"profile", "add", "w", "--access-key-id", "TESTKY/abc", "--region", "cn-hangzhou"}, ExitInvalid, `has "/" at character 7`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,7 +143,7 @@ func TestProfileLifecycle(t *testing.T) {
 	expires := s.now.Add(2 * time.Hour).UTC().Format(time.RFC3339)
 
 	out := s.ok(secret+"\n", "profile", "add", "work", "--access-key-id", testKeyID, "--region", "cn-hangzhou", "--bucket", "uploads")
-	if !strings.Contains(out, "LTAI****abcd") || !strings.Contains(out, "default profile") {
+	if !strings.Contains(out, "TEST****abcd") || !strings.Contains(out, "default profile") {
 		t.Errorf("add said %q", out)
 	}
 	s.ok(secret+"-2\r\n"+token+"\r\n", "profile", "add", "temp", "--access-key-id", testSTSKeyID, "--region", "cn-shanghai",
@@ -155,7 +155,7 @@ func TestProfileLifecycle(t *testing.T) {
 	}
 
 	list := s.ok("", "profile", "list")
-	for _, want := range []string{"* ", "work", "temp", "LTAI****abcd", "STS.****wxyz", "default", "expires", "client X", "cn-shanghai"} {
+	for _, want := range []string{"* ", "work", "temp", "TEST****abcd", "STS.****wxyz", "default", "expires", "client X", "cn-shanghai"} {
 		if !strings.Contains(list, want) {
 			t.Errorf("list lacks %q:\n%s", want, list)
 		}
@@ -182,8 +182,8 @@ func TestProfileLifecycle(t *testing.T) {
 		t.Errorf("temp is not marked default:\n%s", list)
 	}
 
-	s.ok(secret+"-3\n", "profile", "rotate", "work", "--access-key-id", "LTAI5tCliRotated00zzzz")
-	if list = s.ok("", "profile", "list"); !strings.Contains(list, "LTAI****zzzz") {
+	s.ok(secret+"-3\n", "profile", "rotate", "work", "--access-key-id", "TESTKYCliRotated00zzzz")
+	if list = s.ok("", "profile", "list"); !strings.Contains(list, "TEST****zzzz") {
 		t.Errorf("rotate did not change the key id:\n%s", list)
 	}
 
@@ -279,9 +279,9 @@ func TestResolve(t *testing.T) {
 	mockKeyring(t)
 	s := newSession(t)
 	s.ok("work-secret\n", "profile", "add", "work", "--access-key-id", testKeyID, "--region", "cn-hangzhou", "--bucket", "uploads")
-	s.ok("sandbox-secret\n", "profile", "add", "sandbox", "--access-key-id", "LTAI5tSandbox0000beef", "--region", "cn-shanghai",
+	s.ok("sandbox-secret\n", "profile", "add", "sandbox", "--access-key-id", "TESTKYSandbox0000beef", "--region", "cn-shanghai",
 		"--endpoint", "http://127.0.0.1:9000", "--path-style", "--bucket", "demo")
-	envVars := map[string]string{envAccessKeyID: "LTAI5tFromEnv0000cafe", envAccessKeySecret: "env-secret"}
+	envVars := map[string]string{envAccessKeyID: "TESTKYFromEnv0000cafe", envAccessKeySecret: "env-secret"}
 
 	tests := []struct {
 		name    string
@@ -294,19 +294,19 @@ func TestResolve(t *testing.T) {
 	}{
 		{name: "default profile", want: signing.Request{Region: "cn-hangzhou", Bucket: "uploads", Credentials: signing.Credentials{AccessKeyID: testKeyID}}, secret: "work-secret"},
 		{name: "named profile", profile: "sandbox",
-			want:   signing.Request{Region: "cn-shanghai", EndpointKind: signing.EndpointCustom, Endpoint: "http://127.0.0.1:9000", PathStyle: true, Bucket: "demo", Credentials: signing.Credentials{AccessKeyID: "LTAI5tSandbox0000beef"}},
+			want:   signing.Request{Region: "cn-shanghai", EndpointKind: signing.EndpointCustom, Endpoint: "http://127.0.0.1:9000", PathStyle: true, Bucket: "demo", Credentials: signing.Credentials{AccessKeyID: "TESTKYSandbox0000beef"}},
 			secret: "sandbox-secret"},
 		{name: "flags win", profile: "sandbox", req: signing.Request{Region: "cn-beijing", Bucket: "mine", EndpointKind: signing.EndpointInternal},
-			want:   signing.Request{Region: "cn-beijing", EndpointKind: signing.EndpointInternal, PathStyle: true, Bucket: "mine", Credentials: signing.Credentials{AccessKeyID: "LTAI5tSandbox0000beef"}},
+			want:   signing.Request{Region: "cn-beijing", EndpointKind: signing.EndpointInternal, PathStyle: true, Bucket: "mine", Credentials: signing.Credentials{AccessKeyID: "TESTKYSandbox0000beef"}},
 			secret: "sandbox-secret"},
 		{name: "environment beats the default", vars: envVars, req: signing.Request{Region: "cn-beijing"},
-			want: signing.Request{Region: "cn-beijing", Credentials: signing.Credentials{AccessKeyID: "LTAI5tFromEnv0000cafe"}}, secret: "env-secret"},
+			want: signing.Request{Region: "cn-beijing", Credentials: signing.Credentials{AccessKeyID: "TESTKYFromEnv0000cafe"}}, secret: "env-secret"},
 		{name: "--profile beats the environment", profile: "work", vars: envVars,
 			want: signing.Request{Region: "cn-hangzhou", Bucket: "uploads", Credentials: signing.Credentials{AccessKeyID: testKeyID}}, secret: "work-secret"},
 		{name: "--profile environment", profile: "environment", vars: envVars,
-			want: signing.Request{Credentials: signing.Credentials{AccessKeyID: "LTAI5tFromEnv0000cafe"}}, secret: "env-secret"},
+			want: signing.Request{Credentials: signing.Credentials{AccessKeyID: "TESTKYFromEnv0000cafe"}}, secret: "env-secret"},
 		{name: "--profile environment unset", profile: "environment", errText: "OSS_ACCESS_KEY_ID, which is not set"},
-		{name: "environment without secret", vars: map[string]string{envAccessKeyID: "LTAI5tFromEnv0000cafe"}, errText: "OSS_ACCESS_KEY_SECRET is empty"},
+		{name: "environment without secret", vars: map[string]string{envAccessKeyID: "TESTKYFromEnv0000cafe"}, errText: "OSS_ACCESS_KEY_SECRET is empty"},
 		{name: "unknown profile", profile: "nope", errText: `there is no profile "nope"`},
 	}
 	for _, tt := range tests {
@@ -468,7 +468,7 @@ func TestKeyringCLIRoundTrip(t *testing.T) {
 	if got := secretToolLookup(t, name+"/secret"); got != secret {
 		t.Errorf("the Secret Service holds %d other bytes", len(got))
 	}
-	if list := s.ok("", "profile", "list"); !strings.Contains(lineWith(list, name), "LTAI****abcd") {
+	if list := s.ok("", "profile", "list"); !strings.Contains(lineWith(list, name), "TEST****abcd") {
 		t.Errorf("list:\n%s", list)
 	}
 	if link := s.ok("", "presign", "--profile", name, "--key", "keyring/cli.txt"); !strings.Contains(link, "uploads.oss-cn-hangzhou.aliyuncs.com") {

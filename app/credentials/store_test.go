@@ -44,7 +44,7 @@ func mockStore(t *testing.T) *Store {
 }
 
 func permanent(name string) Profile {
-	return Profile{Name: name, AccessKeyID: "LTAI5tUnitTest0001abcd", Kind: KindPermanent, Region: "cn-hangzhou", Bucket: "uploads"}
+	return Profile{Name: name, AccessKeyID: "TESTKYUnitTest0001abcd", Kind: KindPermanent, Region: "cn-hangzhou", Bucket: "uploads"}
 }
 
 func sts(name string, expires time.Time) Profile {
@@ -68,7 +68,7 @@ func TestAddValidation(t *testing.T) {
 	}{
 		{"permanent", permanent("work"), Secrets{AccessKeySecret: canarySecret}, ""},
 		{"sts", sts("temp", future), Secrets{AccessKeySecret: canarySecret, SecurityToken: canaryToken}, ""},
-		{"custom endpoint", Profile{Name: "sandbox", AccessKeyID: "LTAI5tUnitTest0001abcd", Kind: KindPermanent, Region: "cn-hangzhou",
+		{"custom endpoint", Profile{Name: "sandbox", AccessKeyID: "TESTKYUnitTest0001abcd", Kind: KindPermanent, Region: "cn-hangzhou",
 			EndpointKind: signing.EndpointCustom, Endpoint: "http://127.0.0.1:9000", PathStyle: true}, Secrets{AccessKeySecret: canarySecret}, ""},
 		{"reserved name", permanent(EnvironmentProfile), Secrets{AccessKeySecret: canarySecret}, "reserved"},
 		{"slash in name", permanent("a/b"), Secrets{AccessKeySecret: canarySecret}, "not a usable profile name"},
@@ -81,10 +81,10 @@ func TestAddValidation(t *testing.T) {
 		{"sts for 9 days", sts("x", time.Now().Add(9*24*time.Hour)), Secrets{AccessKeySecret: canarySecret, SecurityToken: canaryToken}, "lasts at most 12 hours"},
 		{"sts for 13 hours", sts("x", time.Now().Add(13*time.Hour)), Secrets{AccessKeySecret: canarySecret, SecurityToken: canaryToken}, "12h or less"},
 		{"sts without expiry", sts("x", time.Time{}), Secrets{AccessKeySecret: canarySecret, SecurityToken: canaryToken}, "time its token expires"},
-		{"bad kind", Profile{Name: "x", AccessKeyID: "LTAI5tUnitTest0001abcd", Kind: "forever", Region: "cn-hangzhou"}, Secrets{AccessKeySecret: canarySecret}, "not a profile kind"},
-		{"bad region", Profile{Name: "x", AccessKeyID: "LTAI5tUnitTest0001abcd", Kind: KindPermanent, Region: "Hangzhou!"}, Secrets{AccessKeySecret: canarySecret}, "not an OSS region"},
-		{"no region", Profile{Name: "x", AccessKeyID: "LTAI5tUnitTest0001abcd", Kind: KindPermanent}, Secrets{AccessKeySecret: canarySecret}, "region is empty"},
-		{"bad bucket", Profile{Name: "x", AccessKeyID: "LTAI5tUnitTest0001abcd", Kind: KindPermanent, Region: "cn-hangzhou", Bucket: "Bad_Bucket"}, Secrets{AccessKeySecret: canarySecret}, "bucket"},
+		{"bad kind", Profile{Name: "x", AccessKeyID: "TESTKYUnitTest0001abcd", Kind: "forever", Region: "cn-hangzhou"}, Secrets{AccessKeySecret: canarySecret}, "not a profile kind"},
+		{"bad region", Profile{Name: "x", AccessKeyID: "TESTKYUnitTest0001abcd", Kind: KindPermanent, Region: "Hangzhou!"}, Secrets{AccessKeySecret: canarySecret}, "not an OSS region"},
+		{"no region", Profile{Name: "x", AccessKeyID: "TESTKYUnitTest0001abcd", Kind: KindPermanent}, Secrets{AccessKeySecret: canarySecret}, "region is empty"},
+		{"bad bucket", Profile{Name: "x", AccessKeyID: "TESTKYUnitTest0001abcd", Kind: KindPermanent, Region: "cn-hangzhou", Bucket: "Bad_Bucket"}, Secrets{AccessKeySecret: canarySecret}, "bucket"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -133,7 +133,7 @@ func TestLoad(t *testing.T) {
 		wantErr error
 		msg     string
 	}{
-		{"permanent", "work", signing.Credentials{AccessKeyID: "LTAI5tUnitTest0001abcd", AccessKeySecret: canarySecret}, nil, ""},
+		{"permanent", "work", signing.Credentials{AccessKeyID: "TESTKYUnitTest0001abcd", AccessKeySecret: canarySecret}, nil, ""},
 		{"sts", "temp", signing.Credentials{AccessKeyID: "STS.NUnitTest00002wxyz", AccessKeySecret: canarySecret + "-2", SecurityToken: canaryToken, TokenExpires: now.Add(time.Hour)}, nil, ""},
 		{"expired sts", "old", signing.Credentials{}, ErrTokenExpired, "expired at"},
 		{"secret gone", "gone", signing.Credentials{}, ErrSecretMissing, "ossdrop profile rotate gone"},
@@ -228,7 +228,7 @@ func TestRotateRenameRemove(t *testing.T) {
 
 	t.Run("rotate to a new key", func(t *testing.T) {
 		p := permanent("work")
-		p.AccessKeyID = "LTAI5tRotated0000zzzz"
+		p.AccessKeyID = "TESTKYRotated0000zzzz"
 		p.Region = "ignored-by-rotate"
 		if err := s.Rotate(p, Secrets{AccessKeySecret: canarySecret + "-new"}); err != nil {
 			t.Fatal(err)
@@ -237,7 +237,7 @@ func TestRotateRenameRemove(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.AccessKeyID != "LTAI5tRotated0000zzzz" || c.AccessKeySecret != canarySecret+"-new" || got.Region != "cn-hangzhou" {
+		if c.AccessKeyID != "TESTKYRotated0000zzzz" || c.AccessKeySecret != canarySecret+"-new" || got.Region != "cn-hangzhou" {
 			t.Errorf("after rotate: %v %v region %s", got, c, got.Region)
 		}
 	})
@@ -274,13 +274,13 @@ func TestRotateRenameRemove(t *testing.T) {
 	})
 	t.Run("update keeps the key", func(t *testing.T) {
 		p, _ := s.Get("work")
-		p.Bucket, p.Label, p.AccessKeyID = "other-bucket", "client X", "LTAI5tIgnoredByUpdate00"
+		p.Bucket, p.Label, p.AccessKeyID = "other-bucket", "client X", "TESTKYIgnoredByUpdate00"
 		p.PageURL = "https://files.example.com/_ossdrop/upload.html"
 		if err := s.Update(p); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := s.Get("work")
-		if got.Bucket != "other-bucket" || got.Label != "client X" || got.AccessKeyID == "LTAI5tIgnoredByUpdate00" || got.PageURL != p.PageURL {
+		if got.Bucket != "other-bucket" || got.Label != "client X" || got.AccessKeyID == "TESTKYIgnoredByUpdate00" || got.PageURL != p.PageURL {
 			t.Errorf("after update: %+v", got)
 		}
 		p.PageURL = "files.example.com/upload.html"
@@ -475,9 +475,9 @@ func TestRedaction(t *testing.T) {
 
 func TestMaskAccessKeyID(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"LTAI5tAbCdEfGhIjabcd", "LTAI****abcd"},
+		{"TESTKYAbCdEfGhIjabcd", "TEST****abcd"},
 		{"STS.NUgYrLnoC37mZZCNnAbCd", "STS.****AbCd"},
-		{"LTAI12345678", "LTAI****5678"},
+		{"TEST12345678", "TEST****5678"},
 		{"short", "****"},
 		{"", "****"},
 	}
@@ -498,7 +498,7 @@ func TestFromEnv(t *testing.T) {
 		kind Kind
 	}{
 		{"unset", map[string]string{EnvAccessKeySecret: canarySecret}, false, ""},
-		{"permanent", map[string]string{EnvAccessKeyID: "LTAI5tEnv000000001234", EnvAccessKeySecret: canarySecret}, true, KindPermanent},
+		{"permanent", map[string]string{EnvAccessKeyID: "TESTKYEnv000000001234", EnvAccessKeySecret: canarySecret}, true, KindPermanent},
 		{"sts", map[string]string{EnvAccessKeyID: "STS.Env000000001234", EnvAccessKeySecret: canarySecret, EnvSessionToken: canaryToken}, true, KindSTS},
 	}
 	for _, tt := range tests {
