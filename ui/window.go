@@ -248,7 +248,7 @@ func (m *mainWindow) offerSandbox(sb *Sandbox, show bool) {
 	m.createTab.selectProfile(sb.Profile.Name)
 	if show {
 		m.tabs.SelectIndex(0)
-		m.status.SetText(sandboxNote(sb))
+		setOrHide(m.status, sandboxNote(sb))
 		m.createScroll.ScrollToTop()
 	}
 	if m.createTab.key.Text != "" {
@@ -256,12 +256,16 @@ func (m *mainWindow) offerSandbox(sb *Sandbox, show bool) {
 	}
 	go func() {
 		key := sb.freeSampleKey()
-		toUI(func() {
-			if m.createTab.key.Text == "" {
-				m.createTab.key.SetText(key)
-			}
-		})
+		toUI(func() { m.fillSampleKey(key) })
 	}()
+}
+
+// fillSampleKey puts the sandbox's free key into the form, unless the
+// person typed one while the sandbox's store was read.
+func (m *mainWindow) fillSampleKey(key string) {
+	if m.createTab.key.Text == "" {
+		m.createTab.key.SetText(key)
+	}
 }
 
 // startSandbox starts the sandbox off the UI goroutine; choose selects its
