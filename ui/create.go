@@ -499,20 +499,27 @@ func (t *createTab) createLink(anyway bool) {
 				t.taken.show(form, req, check, t.svc.Now())
 				return
 			}
-			t.formError.Hide()
-			t.taken.hide()
-			t.resultFor = form
 			t.result.page.pageURL = profile.PageURL
 			t.result.show(link, req)
-			t.result.showKept(kept)
-			if t.onResult != nil {
-				t.onResult(t.result.container)
-			}
-			if t.onHistoryChanged != nil {
-				t.onHistoryChanged()
-			}
+			t.resultShown(form, kept)
 		})
 	}()
+}
+
+// resultShown finishes a link the card now shows (an upload or a request
+// link): the form's notes go, the card belongs to form, and the window and
+// History hear of it.
+func (t *createTab) resultShown(form string, kept bool) {
+	t.formError.Hide()
+	t.taken.hide()
+	t.resultFor = form
+	t.result.showKept(kept)
+	if t.onResult != nil {
+		t.onResult(t.result.container)
+	}
+	if t.onHistoryChanged != nil {
+		t.onHistoryChanged()
+	}
 }
 
 func (t *createTab) onDownloadLink(req signing.Request) {

@@ -158,16 +158,8 @@ func (t *createTab) showRequestLink(req signing.Request, l *signing.RequestLink,
 		t.showError(err)
 		return
 	}
-	t.formError.Hide()
-	t.resultFor = formPrint(t.profile.Selected, req)
 	t.result.showRequest(l, req)
-	t.result.showKept(kept)
-	if t.onResult != nil {
-		t.onResult(t.result.container)
-	}
-	if t.onHistoryChanged != nil {
-		t.onHistoryChanged()
-	}
+	t.resultShown(formPrint(t.profile.Selected, req), kept)
 }
 
 // showRequest fills the result card with a request link: the share link,
